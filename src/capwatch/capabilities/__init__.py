@@ -1,0 +1,1 @@
+"""The capability catalogue, its matching of APIs and command lines, and indicators."""

@@ -1,0 +1,227 @@
+"""The ``capwatch`` command line: parses arguments, calls the library, prints.
+
+Exit status of ``capwatch scan``: 0 when no artifact is at or above ``--fail-on``; 1 when one is;
+2 for usage errors, or when a target could not be resolved or an artifact could not be read
+(and nothing reached ``--fail-on``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import enum
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TextIO, assert_never
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from capwatch import __version__
+from capwatch.batch import Job, default_jobs, scan_many
+from capwatch.config import Limits
+from capwatch.engine import ScanOptions
+from capwatch.errors import CapwatchError, UsageError
+from capwatch.model import ScanResult, Verdict
+from capwatch.report import OutputFormat, render, stream_line, summary
+
+EXIT_OK = 0
+EXIT_FOUND = 1
+EXIT_ERROR = 2
+
+
+class FailOn(enum.Enum):
+    MALICIOUS = "malicious"
+    SUSPICIOUS = "suspicious"
+    NEVER = "never"
+
+    def reached(self, verdict: Verdict) -> bool:
+        match self:
+            case FailOn.MALICIOUS:
+                return verdict is Verdict.MALICIOUS
+            case FailOn.SUSPICIOUS:
+                return verdict in (Verdict.MALICIOUS, Verdict.SUSPICIOUS)
+            case FailOn.NEVER:
+                return False
+            case _:
+                assert_never(self)
+
+
+def _limit(value: str) -> tuple[str, str]:
+    name, sep, number = value.partition("=")
+    if not sep or not name or not number:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {value!r}")
+    return name.strip(), number.strip()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="capwatch",
+        description="Static capability analysis and malware review of package artifacts.",
+    )
+    parser.add_argument("--version", action="version", version=f"capwatch {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    scan = sub.add_parser(
+        "scan",
+        help="scan artifacts, directories of artifacts, or name==version from the index",
+        description=(
+            "Scan package artifacts statically: nothing from a package is ever run. A TARGET is "
+            "an artifact file (sdist, wheel, egg, npm tarball, or a single source file), a "
+            "directory (every artifact below it), or NAME==VERSION / NAME fetched from the "
+            "package index pip is configured to use (downloaded, never built)."
+        ),
+        epilog=(
+            "exit status: 0 nothing at or above --fail-on; 1 something is; 2 usage error, or a "
+            "target that could not be resolved or read. Limits: "
+            + ", ".join(f"{n}={getattr(Limits(), n)}" for n in Limits.names())
+        ),
+    )
+    scan.add_argument("targets", nargs="+", metavar="TARGET")
+    scan.add_argument(
+        "-f", "--format", choices=[f.value for f in OutputFormat], default="text",
+        help="output format (default: text)",
+    )
+    scan.add_argument("-o", "--output", type=Path, help="write the report to this file")
+    scan.add_argument(
+        "--fail-on", choices=[f.value for f in FailOn], default="malicious",
+        help="lowest verdict that makes the exit status 1 (default: malicious)",
+    )
+    scan.add_argument(
+        "-j", "--jobs", type=int, default=0,
+        help="worker processes (default: one per core)",
+    )
+    scan.add_argument(
+        "--limit", action="append", type=_limit, default=[], metavar="NAME=VALUE",
+        help="override an analysis limit, e.g. --limit seconds=30 (repeatable)",
+    )
+    scan.add_argument(
+        "--all-files", action="store_true",
+        help="for NAME==VERSION, scan every file of the release, not just sdist + one wheel",
+    )
+    scan.add_argument("-v", "--verbose", action="store_true", help="show clean artifacts in full")
+    scan.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    scan.add_argument(
+        "--color", choices=["auto", "always", "never"], default="auto",
+        help="colour the text report (default: auto)",
+    )
+
+    rules = sub.add_parser("rules", help="print the rules catalogue (Markdown)")
+    rules.add_argument("-o", "--output", type=Path, help="write to this file")
+    caps = sub.add_parser("capabilities", help="print the capability catalogue (Markdown)")
+    caps.add_argument("-o", "--output", type=Path, help="write to this file")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        match args.command:
+            case "scan":
+                return _scan(args)
+            case "rules":
+                from capwatch.docs import rules_markdown
+
+                return _emit(rules_markdown(), args.output)
+            case "capabilities":
+                from capwatch.docs import capabilities_markdown
+
+                return _emit(capabilities_markdown(), args.output)
+            case _:
+                parser.print_help()
+                return EXIT_ERROR
+    except CapwatchError as exc:
+        print(f"capwatch: error: {exc.diagnostic}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("capwatch: interrupted", file=sys.stderr)
+        return 130
+
+
+def _emit(text: str, output: Path | None) -> int:
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _jobs_from(
+    specs: Sequence[str], args: argparse.Namespace, limits: Limits, errors: list[str]
+) -> Iterator[Job]:
+    from capwatch.sources import resolve_targets
+
+    index = 0
+    for spec in specs:
+        try:
+            for target in resolve_targets([spec], all_files=args.all_files, limits=limits):
+                yield Job(index, target.path, target.display)
+                index += 1
+        except UsageError:
+            raise
+        except CapwatchError as exc:
+            errors.append(exc.diagnostic)
+
+
+def _scan(args: argparse.Namespace) -> int:
+    fmt = OutputFormat(args.format)
+    fail_on = FailOn(args.fail_on)
+    limits = Limits().with_overrides(dict(args.limit))
+    if args.jobs < 0:
+        raise UsageError("--jobs takes a positive number (0 means one per core)")
+    options = ScanOptions(limits=limits)
+    out: TextIO = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    color = args.color == "always" or (args.color == "auto" and out.isatty())
+    stderr = Console(stderr=True)
+    show_progress = not args.no_progress and sys.stderr.isatty()
+    resolve_errors: list[str] = []
+    results: dict[int, ScanResult] = {}
+    started = time.perf_counter()
+    try:
+        # Resolve lazily but know the count for the bar when targets are few enough to list.
+        jobs = list(_jobs_from(args.targets, args, limits, resolve_errors))
+        workers = min(args.jobs or default_jobs(), max(len(jobs), 1))
+        progress = Progress(
+            TextColumn("[bold]scanning"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[flagged]} flagged"), TimeElapsedColumn(),
+            console=stderr, transient=True, disable=not show_progress,
+        )
+        with progress:
+            task = progress.add_task("scan", total=len(jobs), flagged=0)
+            flagged = 0
+
+            def on_result(index: int, result: ScanResult) -> None:
+                nonlocal flagged
+                results[index] = result
+                if result.verdict in (Verdict.MALICIOUS, Verdict.SUSPICIOUS):
+                    flagged += 1
+                progress.update(task, advance=1, flagged=flagged)
+                if fmt is OutputFormat.JSONL:
+                    out.write(stream_line(result))
+                    out.flush()
+                elif fmt is OutputFormat.TEXT and len(jobs) > 1:
+                    text = render([result], fmt, color=color, verbose=args.verbose)
+                    if show_progress and out is sys.stdout:
+                        progress.console.file.flush()
+                    out.write(text)
+
+            scan_many(jobs, options, workers=workers, on_result=on_result)
+        ordered = [results[i] for i in sorted(results)]
+        if fmt in (OutputFormat.JSON, OutputFormat.SARIF) or (
+            fmt is OutputFormat.TEXT and len(jobs) <= 1
+        ):
+            out.write(render(ordered, fmt, color=color, verbose=args.verbose))
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    for message in resolve_errors:
+        print(f"capwatch: error: {message}", file=sys.stderr)
+    if len(ordered) > 1 or resolve_errors:
+        print(summary(ordered, elapsed=time.perf_counter() - started), file=sys.stderr)
+    if any(fail_on.reached(r.verdict) for r in ordered):
+        return EXIT_FOUND
+    if resolve_errors or any(r.verdict is Verdict.ERROR for r in ordered):
+        return EXIT_ERROR
+    return EXIT_OK

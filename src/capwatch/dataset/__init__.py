@@ -1,0 +1,1 @@
+"""Labelled corpora, families, metrics and the evaluation harness behind capwatch eval."""

@@ -1,0 +1,1 @@
+"""Package formats: identity, metadata and the role and phase of each file."""

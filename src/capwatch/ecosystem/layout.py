@@ -1,0 +1,189 @@
+"""What an artifact is and what each of its files does when the package is installed and used.
+
+One function per question: :func:`identify` says which ecosystem and kind of artifact the member
+list is and reads its name and version from the metadata inside (never from the file name);
+:func:`plan_files` says, for every source file, which module it defines and in which phase its
+module-level code runs. Phases of functions are decided later from the call graph.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import json
+import re
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from capwatch.model import ArtifactKind, Ecosystem, Phase
+
+_NON_LIBRARY_DIRS = frozenset(
+    {
+        "test", "tests", "testing", "doc", "docs", "example", "examples", "benchmark",
+        "benchmarks", "bench", "scripts", "tools", "ci", ".github", "demo", "demos", "sample",
+        "samples", "tutorial", "tutorials", "contrib", "dev", "devtools", "build_tools",
+        "conftest", "asv_bench", "notebooks",
+    }
+)
+"""Directories whose modules are not imported when the package is used; their top-level code
+runs only when a developer runs them, so it is ``runtime``."""
+
+_STARTUP_MODULES = frozenset({"sitecustomize", "usercustomize"})
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    ecosystem: Ecosystem
+    kind: ArtifactKind
+    name: str | None
+    version: str | None
+    root: str
+    """Prefix of member paths that is the package's root (``pkg-1.0/`` for an sdist)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FilePlan:
+    path: str
+    """Member path inside the artifact."""
+    module: str
+    """Dotted module name the file defines (empty for scripts outside any package)."""
+    is_package: bool
+    phase: Phase
+    """When the file's module-level code runs."""
+    role: str
+    """Why: ``setup-script``, ``build-backend``, ``pth``, ``startup-module``, ``module``,
+    ``script``, ``not-installed``."""
+
+
+def _common_root(paths: Sequence[str]) -> str:
+    tops = {p.split("/", 1)[0] for p in paths if "/" in p}
+    if len(tops) == 1 and all("/" in p for p in paths):
+        return next(iter(tops)) + "/"
+    return ""
+
+
+def _parse_metadata(text: str) -> tuple[str | None, str | None]:
+    msg = email.parser.HeaderParser().parsestr(text[:64 * 1024])
+    return msg.get("Name"), msg.get("Version")
+
+
+def identify(paths: Sequence[str], read: Callable[[str], bytes | None]) -> Identity:
+    """Identify the artifact from its member paths; ``read`` fetches a member's bytes."""
+    path_set = set(paths)
+    wheel_meta = [p for p in paths if re.fullmatch(r"[^/]+\.dist-info/METADATA", p)]
+    if wheel_meta:
+        name, version = _parse_metadata(_text(read(wheel_meta[0])))
+        return Identity(Ecosystem.PYPI, ArtifactKind.WHEEL, name, version, "")
+    if "EGG-INFO/PKG-INFO" in path_set:
+        name, version = _parse_metadata(_text(read("EGG-INFO/PKG-INFO")))
+        return Identity(Ecosystem.PYPI, ArtifactKind.EGG, name, version, "")
+    root = _common_root(paths)
+    if f"{root}package.json" in path_set and root in ("package/", ""):
+        try:
+            meta = json.loads(_text(read(f"{root}package.json")))
+        except ValueError:
+            meta = {}
+        if isinstance(meta, dict):
+            name = meta.get("name") if isinstance(meta.get("name"), str) else None
+            version = meta.get("version") if isinstance(meta.get("version"), str) else None
+            return Identity(Ecosystem.NPM, ArtifactKind.NPM_TARBALL, name, version, root)
+    for marker in ("PKG-INFO", "setup.py", "pyproject.toml", "setup.cfg"):
+        if f"{root}{marker}" in path_set:
+            name = version = None
+            if f"{root}PKG-INFO" in path_set:
+                name, version = _parse_metadata(_text(read(f"{root}PKG-INFO")))
+            return Identity(Ecosystem.PYPI, ArtifactKind.SDIST, name, version, root)
+    return Identity(Ecosystem.UNKNOWN, ArtifactKind.SOURCE, None, None, root)
+
+
+def _text(data: bytes | None) -> str:
+    return data.decode("utf-8", "replace") if data else ""
+
+
+def _build_backend_modules(pyproject: bytes | None) -> tuple[list[str], str | None]:
+    """In-tree build backends: ``backend-path`` directories and the backend module."""
+    if not pyproject:
+        return [], None
+    try:
+        data = tomllib.loads(pyproject.decode("utf-8", "replace"))
+    except tomllib.TOMLDecodeError:
+        return [], None
+    build = data.get("build-system", {})
+    if not isinstance(build, dict):
+        return [], None
+    paths = build.get("backend-path", [])
+    backend = build.get("build-backend")
+    if not isinstance(paths, list) or not isinstance(backend, str):
+        return [], None
+    return [str(p).strip("./") for p in paths], backend.split(":")[0]
+
+
+def plan_files(
+    identity: Identity, paths: Sequence[str], read: Callable[[str], bytes | None]
+) -> list[FilePlan]:
+    """Decide module name and top-level phase of every Python source and ``.pth`` file."""
+    root = identity.root
+    backend_dirs, backend_module = (
+        _build_backend_modules(read(f"{root}pyproject.toml"))
+        if identity.kind is ArtifactKind.SDIST and f"{root}pyproject.toml" in set(paths)
+        else ([], None)
+    )
+    plans: list[FilePlan] = []
+    for path in paths:
+        if not path.startswith(root):
+            continue
+        rel = path[len(root) :]
+        if identity.kind is ArtifactKind.WHEEL:
+            rel = re.sub(r"^[^/]+\.data/(?:purelib|platlib)/", "", rel)
+        lower = rel.lower()
+        if lower.endswith(".pth"):
+            in_root = "/" not in rel or identity.kind is not ArtifactKind.WHEEL
+            plans.append(
+                FilePlan(path, "", False, Phase.STARTUP if in_root else Phase.RUNTIME, "pth")
+            )
+            continue
+        if not lower.endswith((".py", ".pyw")):
+            continue
+        plans.append(_plan_python(identity, path, rel, backend_dirs, backend_module))
+    return plans
+
+
+def _plan_python(
+    identity: Identity,
+    path: str,
+    rel: str,
+    backend_dirs: list[str],
+    backend_module: str | None,
+) -> FilePlan:
+    from capwatch.lang.python.analyzer import module_name_for
+
+    parts = rel.split("/")
+    if identity.kind in (ArtifactKind.SDIST, ArtifactKind.SOURCE) and rel == "setup.py":
+        return FilePlan(path, "setup", False, Phase.INSTALL, "setup-script")
+    for backend_dir in backend_dirs:
+        prefix = f"{backend_dir}/" if backend_dir else ""
+        if rel.startswith(prefix):
+            module, is_package = module_name_for(rel[len(prefix) :])
+            if backend_module and (
+                module == backend_module or module.startswith(backend_module + ".")
+            ):
+                return FilePlan(path, module, is_package, Phase.INSTALL, "build-backend")
+    if identity.kind is ArtifactKind.WHEEL and re.match(r"[^/]+\.data/scripts/", rel):
+        return FilePlan(path, "", False, Phase.RUNTIME, "script")
+    if parts[0] in ("src", "lib") and len(parts) > 1:
+        parts = parts[1:]
+    module, is_package = module_name_for("/".join(parts))
+    base = parts[-1].rsplit(".", 1)[0]
+    if base in _STARTUP_MODULES and len(parts) == 1:
+        return FilePlan(path, module, is_package, Phase.STARTUP, "startup-module")
+    if base == "__main__" or any(p.lower() in _NON_LIBRARY_DIRS for p in parts[:-1]):
+        return FilePlan(path, module, is_package, Phase.RUNTIME, "not-installed")
+    if base.startswith(("test_", "conftest")) or base.endswith("_test"):
+        return FilePlan(path, module, is_package, Phase.RUNTIME, "not-installed")
+    if len(parts) == 1 and identity.kind is ArtifactKind.SDIST and base in (
+        "conf", "noxfile", "tasks", "fabfile", "manage", "bootstrap", "ez_setup", "versioneer",
+        "release", "build", "make",
+    ):
+        # Top-level helper scripts of a source tree are not installed and not run by the build.
+        return FilePlan(path, module, is_package, Phase.RUNTIME, "not-installed")
+    return FilePlan(path, module, is_package, Phase.IMPORT, "module")

@@ -1,0 +1,229 @@
+"""The one function that turns an artifact into a :class:`~capwatch.model.ScanResult`.
+
+Everything else (the command line, batch scanning, evaluation, the review service) calls
+:func:`scan_bytes` or :func:`scan_path`. Nothing from the artifact is executed: members are read
+into memory, parsed, and reasoned about.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+from capwatch.artifact import Archive, ArchiveIssue, Member, MemberKind, open_artifact
+from capwatch.capabilities.catalog import load_catalog
+from capwatch.config import Limits
+from capwatch.ecosystem.layout import FilePlan, Identity, identify, plan_files
+from capwatch.errors import ArtifactError, CapwatchError, LimitExceeded
+from capwatch.flow import assign_phases
+from capwatch.lang.base import FileAnalysis, Problem, ProblemKind
+from capwatch.lang.python.analyzer import PythonAnalyzer
+from capwatch.model import (
+    ArtifactInfo,
+    ArtifactKind,
+    Ecosystem,
+    CapabilitySummary,
+    Finding,
+    Location,
+    ScanResult,
+    Verdict,
+)
+from capwatch.profile import Profile, build_profile
+from capwatch.rules import all_rules
+from capwatch.verdict import decide
+
+_METADATA_NAMES = ("PKG-INFO", "METADATA", "package.json", "pyproject.toml")
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOptions:
+    limits: Limits = Limits()
+
+
+class _Deadline(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Interrupt the scan after ``seconds`` where signals allow (the main thread of a process).
+
+    Batch scans also enforce a hard limit from the parent process, which ends a worker that
+    does not return.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(signum: int, frame: FrameType | None) -> None:
+        raise _Deadline
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def scan_path(path: Path | str, options: ScanOptions = ScanOptions(), display: str | None = None) -> ScanResult:
+    """Scan one artifact file."""
+    path = Path(path)
+    shown = display or str(path)
+    started = time.perf_counter()
+    try:
+        size = path.stat().st_size
+        if size > options.limits.artifact_bytes:
+            raise LimitExceeded(
+                "artifact_bytes",
+                f"artifact is {size:,} bytes, over the artifact_bytes limit "
+                f"({options.limits.artifact_bytes:,})",
+            )
+        data = path.read_bytes()
+    except (OSError, CapwatchError) as exc:
+        message = exc.diagnostic if isinstance(exc, CapwatchError) else f"cannot read: {exc}"
+        return error_result(ArtifactInfo(shown, "", 0), message, started)
+    return scan_bytes(data, shown, options)
+
+
+def error_result(info: ArtifactInfo, message: str, started: float) -> ScanResult:
+    return ScanResult(
+        artifact=info,
+        verdict=Verdict.ERROR,
+        score=0.0,
+        error=message,
+        duration_ms=round((time.perf_counter() - started) * 1000, 3),
+    )
+
+
+def scan_bytes(data: bytes, display: str, options: ScanOptions = ScanOptions()) -> ScanResult:
+    """Scan one artifact held in memory. Never raises for a bad artifact: returns ``error``."""
+    started = time.perf_counter()
+    info = ArtifactInfo(display, hashlib.sha256(data).hexdigest(), len(data))
+    limits = options.limits
+    try:
+        with _deadline(limits.seconds):
+            return _scan(data, info, limits, started)
+    except _Deadline:
+        return error_result(
+            info, f"scan took longer than the seconds limit ({limits.seconds:g} s)", started
+        )
+    except ArtifactError as exc:
+        return error_result(info, exc.diagnostic, started)
+    except LimitExceeded as exc:
+        return error_result(info, exc.diagnostic, started)
+    except (RecursionError, MemoryError) as exc:
+        return error_result(info, f"analysis aborted: {type(exc).__name__}", started)
+
+
+def _scan(data: bytes, info: ArtifactInfo, limits: Limits, started: float) -> ScanResult:
+    if not data:
+        raise ArtifactError("empty file: zero bytes, nothing to scan")
+    archive = open_artifact(data, info.path, limits)
+    files: dict[str, Member] = {m.path: m for m in archive.members if m.kind is MemberKind.FILE}
+    cache: dict[str, bytes] = {}
+    problems: list[Problem] = []
+
+    def read(path: str) -> bytes | None:
+        if path in cache:
+            return cache[path]
+        member = files.get(path)
+        if member is None:
+            return None
+        try:
+            content = archive.read(member)
+        except LimitExceeded as exc:
+            problems.append(Problem(ProblemKind.TOO_LARGE, Location(path), exc.diagnostic))
+            return None
+        except ArtifactError as exc:
+            problems.append(Problem(ProblemKind.UNPARSABLE, Location(path), exc.diagnostic))
+            return None
+        if path.rsplit("/", 1)[-1] in _METADATA_NAMES:
+            cache[path] = content
+        return content
+
+    paths = list(files)
+    identity = identify(paths, read)
+    if archive.container == "file":
+        identity = Identity(Ecosystem.UNKNOWN, ArtifactKind.SOURCE, None, None, "")
+    info = ArtifactInfo(
+        info.path, info.sha256, info.size, identity.ecosystem, identity.name, identity.version,
+        identity.kind, archive.container,
+    )
+    plans = plan_files(identity, paths, read)
+    analyzer = PythonAnalyzer(limits)
+    analyses: dict[str, FileAnalysis] = {}
+    for plan in plans[: limits.files]:
+        content = read(plan.path)
+        if content is None:
+            continue
+        analyses[plan.path] = _analyze(analyzer, plan, content)
+    if len(plans) > limits.files:
+        problems.append(
+            Problem(
+                ProblemKind.TOO_LARGE,
+                Location(""),
+                f"{len(plans):,} source files; only the first {limits.files:,} analysed (files limit)",
+            )
+        )
+    phases = assign_phases({p.path: p for p in plans if p.path in analyses}, analyses)
+    profile = build_profile(identity, plans, analyses, phases, load_catalog().matcher("python"))
+    profile.problems.extend(problems)
+    profile.archive_issues.extend(_issues(archive))
+    profile.files_scanned = len(analyses)
+    findings = run_rules(profile)
+    verdict, score = decide(findings)
+    return ScanResult(
+        artifact=info,
+        verdict=verdict,
+        score=score,
+        findings=findings,
+        capabilities=summarize(profile),
+        error=None,
+        duration_ms=round((time.perf_counter() - started) * 1000, 3),
+        files_scanned=len(analyses),
+    )
+
+
+def _issues(archive: Archive) -> list[ArchiveIssue]:
+    return list(archive.issues)
+
+
+def _analyze(analyzer: PythonAnalyzer, plan: FilePlan, content: bytes) -> FileAnalysis:
+    module = plan.module or "<" + plan.path.replace(":", "_") + ">"
+    if plan.role == "pth":
+        # Only lines that start with ``import`` are executed by site.py; the rest are paths.
+        lines = [
+            line
+            for line in content.decode("utf-8", "replace").splitlines()
+            if line.startswith(("import ", "import\t"))
+        ]
+        content = "\n".join(lines).encode("utf-8")
+    return analyzer.analyze(content, plan.path, module, is_package=plan.is_package)
+
+
+def run_rules(profile: Profile) -> tuple[Finding, ...]:
+    findings: list[Finding] = []
+    for rule in all_rules():
+        findings.extend(rule.check(profile))
+    findings.sort(key=lambda f: (-f.severity, f.phase if f.phase is not None else 9, f.rule))
+    return tuple(findings)
+
+
+def summarize(profile: Profile) -> tuple[CapabilitySummary, ...]:
+    counts: dict[tuple[str, object], int] = {}
+    for use in profile.uses:
+        key = (use.capability, use.phase)
+        counts[key] = counts.get(key, 0) + 1
+    return tuple(
+        CapabilitySummary(cap, phase, n)  # type: ignore[arg-type]
+        for (cap, phase), n in sorted(counts.items(), key=lambda kv: (kv[0][1], kv[0][0]))  # type: ignore[arg-type]
+    )

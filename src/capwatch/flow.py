@@ -1,0 +1,143 @@
+"""Which phase each piece of code runs in: the intra-package call graph.
+
+Roots are the module-level scopes of every file, at the phase its role gives (``setup.py`` at
+``install``, ``.pth`` and ``sitecustomize`` at ``startup``, package modules at ``import``), plus
+the methods of setuptools command classes defined in install-time code. Edges are calls, imports,
+and functions or classes handed to something that runs them (``cmdclass``, threads, ``atexit``).
+A scope runs in the earliest phase of any root that reaches it; what nothing reaches is
+``runtime``. The parent of each scope is kept, so a finding can say *why* code runs at install.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from capwatch.ecosystem.layout import FilePlan
+from capwatch.lang.base import Edge, EdgeKind, FileAnalysis, ScopeKind
+from capwatch.model import Phase
+
+COMMAND_BASES = (
+    "setuptools.command.",
+    "distutils.command.",
+    "setuptools.Command",
+    "distutils.core.Command",
+    "distutils.cmd.Command",
+    "wheel.bdist_wheel",
+)
+"""Base classes whose subclasses' methods setuptools runs during a build or install."""
+
+
+@dataclass(slots=True)
+class PhaseMap:
+    phase_of: dict[str, Phase] = field(default_factory=dict)
+    parent: dict[str, str] = field(default_factory=dict)
+    """The scope that first reached each scope (roots have none)."""
+
+    def phase(self, scope: str) -> Phase:
+        return self.phase_of.get(scope, Phase.RUNTIME)
+
+    def path_to(self, scope: str, limit: int = 6) -> list[str]:
+        """The chain of scopes from a root to ``scope``, root first."""
+        chain = [scope]
+        while chain[-1] in self.parent and len(chain) < limit:
+            chain.append(self.parent[chain[-1]])
+        return list(reversed(chain))
+
+
+class _Symbols:
+    def __init__(self, analyses: Iterable[FileAnalysis]) -> None:
+        self.modules: dict[str, str] = {}
+        self.functions: dict[str, str] = {}
+        self.classes: dict[str, tuple[str, ...]] = {}
+        self.by_short_name: dict[str, list[str]] = {}
+        self.scopes: set[str] = set()
+        for analysis in analyses:
+            prefix = f"{analysis.module}." if analysis.module else ""
+            if analysis.module:
+                self.modules.setdefault(analysis.module, f"{analysis.module}:<module>")
+            for scope in analysis.scopes.values():
+                self.scopes.add(scope.id)
+                if scope.kind is ScopeKind.FUNCTION:
+                    self.functions[prefix + scope.qualname] = scope.id
+                    self.by_short_name.setdefault(scope.qualname.rsplit(".", 1)[-1], []).append(
+                        scope.id
+                    )
+            for cls, methods in analysis.methods.items():
+                self.classes[prefix + cls] = methods
+
+    def targets(self, edge: Edge) -> list[str]:
+        name = edge.target
+        if ":" in name:
+            return [name] if name in self.scopes else []
+        if edge.kind is EdgeKind.IMPORT:
+            found = []
+            parts = name.split(".")
+            for i in range(1, len(parts) + 1):
+                scope = self.modules.get(".".join(parts[:i]))
+                if scope:
+                    found.append(scope)
+            function = self.functions.get(name)
+            if function and edge.kind is EdgeKind.IMPORT:
+                pass  # importing a function does not run it
+            return found
+        if name in self.functions:
+            return [self.functions[name]]
+        if name in self.classes:
+            methods = self.classes[name]
+            if edge.kind is EdgeKind.RUNS:
+                return list(methods)
+            return [m for m in methods if m.rsplit(".", 1)[-1] in ("__init__", "__new__", "__post_init__")]
+        if name in self.modules:
+            return [self.modules[name]]
+        # Re-exported names (``from .impl import run`` in ``__init__``, then ``pkg.run()``):
+        # fall back to a function of that short name when exactly one exists in the package.
+        short = name.rsplit(".", 1)[-1]
+        candidates = self.by_short_name.get(short, [])
+        if len(candidates) == 1 and "." in name:
+            root = name.split(".", 1)[0]
+            if any(m == root or m.startswith(root + ".") for m in self.modules):
+                return candidates
+        return []
+
+
+def assign_phases(
+    plans: Mapping[str, FilePlan], analyses: Mapping[str, FileAnalysis]
+) -> PhaseMap:
+    symbols = _Symbols(analyses.values())
+    adjacency: dict[str, list[str]] = {}
+    for analysis in analyses.values():
+        for edge in analysis.edges:
+            for target in symbols.targets(edge):
+                if target != edge.source:
+                    adjacency.setdefault(edge.source, []).append(target)
+
+    roots: list[tuple[Phase, str]] = []
+    for path, analysis in analyses.items():
+        plan = plans[path]
+        for scope in analysis.scopes.values():
+            if scope.kind is ScopeKind.MODULE:
+                roots.append((plan.phase, scope.id))
+            elif scope.kind is ScopeKind.MAIN:
+                main_phase = Phase.INSTALL if plan.role == "setup-script" else Phase.RUNTIME
+                roots.append((main_phase, scope.id))
+            elif plan.phase is Phase.INSTALL and any(
+                base.startswith(COMMAND_BASES) or base.endswith((".install", ".develop", ".egg_info", ".build_py", ".sdist", ".build_ext", ".bdist_egg"))
+                for base in scope.class_bases
+            ):
+                roots.append((Phase.INSTALL, scope.id))
+
+    result = PhaseMap()
+    for phase in Phase:
+        queue = deque(s for p, s in roots if p is phase and s not in result.phase_of)
+        for s in queue:
+            result.phase_of[s] = phase
+        while queue:
+            current = queue.popleft()
+            for target in adjacency.get(current, ()):
+                if target not in result.phase_of:
+                    result.phase_of[target] = phase
+                    result.parent[target] = current
+                    queue.append(target)
+    return result

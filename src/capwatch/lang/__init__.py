@@ -1,0 +1,1 @@
+"""Language front ends: facts, scopes and call edges from source code."""

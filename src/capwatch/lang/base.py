@@ -1,0 +1,92 @@
+"""What every language front end produces: facts per scope, and the edges between scopes.
+
+The front end knows nothing about phases or capabilities. It reports, for one source file, which
+scopes exist (module level, functions, methods), which facts sit in each, and which names each
+scope calls or hands to something that will call them. :mod:`capwatch.flow` joins the files of
+an artifact into one call graph and decides the phase of every scope.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from capwatch.model import Fact, Location
+
+
+class ScopeKind(enum.Enum):
+    MODULE = "module"
+    """Module-level code: runs when the module is loaded."""
+    MAIN = "main"
+    """The ``if __name__ == "__main__":`` block: runs only when the file is run as a program."""
+    FUNCTION = "function"
+    CONSTANT = "constant"
+    """The value of a module-level ``NAME = ...``: reached by the scopes that read ``NAME``."""
+
+
+class EdgeKind(enum.Enum):
+    CALL = "call"
+    """The scope calls the target (a function, or a class whose ``__init__`` runs)."""
+    RUNS = "runs"
+    """The scope hands the target to something that runs it: a thread, ``atexit``, ``cmdclass``."""
+    IMPORT = "import"
+    """The scope imports the target module, which runs its module-level code."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    id: str
+    """``module:qualname``; module level is ``module:<module>``, the main block ``module:<main>``."""
+    kind: ScopeKind
+    module: str
+    qualname: str
+    location: Location
+    class_bases: tuple[str, ...] = ()
+    """For methods: the resolved base classes of the class that defines them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    source: str
+    """Scope id the edge starts from."""
+    target: str
+    """A qualified name (``pkg.mod.func``, ``pkg.mod.Class``) or, for ``self.x``, a scope id."""
+    kind: EdgeKind
+
+
+class ProblemKind(enum.Enum):
+    FALLBACK_PARSE = "fallback-parse"
+    """The file is not valid Python 3; the error-tolerant fallback analysed what it could."""
+    UNPARSABLE = "unparsable"
+    """Not even the fallback could read code from the file; only its strings were scanned."""
+    TOO_LARGE = "too-large"
+    """The file exceeds the ``source_bytes`` limit; only its strings were scanned."""
+    TOO_DEEP = "too-deep"
+    """The syntax tree exceeds the ``recursion`` limit; the deeper part was not analysed."""
+    DECODE_LIMIT = "decode-limit"
+    """A decoder hit ``decode_depth`` or ``decoded_bytes``; the payload was not fully unpacked."""
+    BAD_ENCODING = "bad-encoding"
+    """The file is not valid in its declared or default encoding; undecodable bytes replaced."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    kind: ProblemKind
+    location: Location
+    detail: str
+
+
+@dataclass(slots=True)
+class FileAnalysis:
+    """Everything a front end learned from one source file."""
+
+    path: str
+    module: str
+    facts: list[Fact] = field(default_factory=list)
+    scopes: dict[str, Scope] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    defined: dict[str, str] = field(default_factory=dict)
+    """Top-level names defined in the module (functions, classes) mapped to ``function``/``class``."""
+    methods: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Class name to the scope ids of its methods."""

@@ -1,0 +1,649 @@
+"""The Python front end: facts, scopes and call edges from one source file.
+
+The walk is iterative (an explicit stack, bounded by ``Limits.recursion``) so a hostile,
+deeply nested file cannot exhaust the interpreter's stack. Payloads that the constant evaluator
+can decode, and constant strings handed to ``exec``/``eval``/``compile``, are analysed again as
+code, recursively up to ``Limits.decode_depth``; what is found inside them belongs to the scope
+that decoded them and keeps the decode chain as evidence.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from capwatch.config import Limits
+from capwatch.errors import LimitExceeded
+from capwatch.lang.base import (
+    Edge,
+    EdgeKind,
+    FileAnalysis,
+    Problem,
+    ProblemKind,
+    Scope,
+    ScopeKind,
+)
+from capwatch.lang.python import folding
+from capwatch.lang.python.names import NameTable, Resolver
+from capwatch.lang.python.source import parse
+from capwatch.model import Fact, FactKind, Location
+
+MIN_LITERAL = 4
+"""Shorter string constants are not kept as literal facts."""
+MAX_FACT_TEXT = 64 * 1024
+"""Longest literal or argument text kept on a fact (indicators look at the first part)."""
+MAX_DECODED_SHOWN = 16 * 1024
+EXEC_SINKS = frozenset({"exec", "eval", "compile", "execfile"})
+_RUNNERS_OF_SELF = frozenset({"self", "cls"})
+
+
+@dataclass(slots=True)
+class _Frame:
+    node: ast.AST
+    scope: str
+    cls: str | None
+    """Qualified name of the class whose body (or method) this is in."""
+    depth: int
+    binding: str | None = None
+    """Scope id of the module-level constant whose value this node is part of."""
+
+
+def module_name_for(path: str) -> tuple[str, bool]:
+    """The dotted module a file path inside a package defines, and whether it is a package."""
+    parts = [p for p in path.replace("\\", "/").split("/") if p and p != "."]
+    if not parts:
+        return "", False
+    name = parts[-1]
+    for suffix in (".py", ".pyw", ".pyi"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    is_package = name == "__init__"
+    mods = [*parts[:-1]] if is_package else [*parts[:-1], name]
+    return ".".join(m for m in mods if m.isidentifier() or "-" in m), is_package
+
+
+class PythonAnalyzer:
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+
+    # -- entry points -------------------------------------------------------------------------
+
+    def analyze(self, data: bytes, path: str, module: str, *, is_package: bool) -> FileAnalysis:
+        result = FileAnalysis(path=path, module=module)
+        module_scope = f"{module}:<module>"
+        result.scopes[module_scope] = Scope(
+            module_scope, ScopeKind.MODULE, module, "<module>", Location(path, 1)
+        )
+        if len(data) > self.limits.source_bytes:
+            result.problems.append(
+                Problem(
+                    ProblemKind.TOO_LARGE,
+                    Location(path),
+                    f"{len(data):,} bytes exceeds the source_bytes limit "
+                    f"({self.limits.source_bytes:,}); not parsed",
+                )
+            )
+            return result
+        parsed = parse(data, path)
+        if parsed.bad_encoding:
+            result.problems.append(
+                Problem(ProblemKind.BAD_ENCODING, Location(path), "undecodable bytes replaced")
+            )
+        if parsed.tree is None:
+            result.problems.append(
+                Problem(
+                    ProblemKind.UNPARSABLE,
+                    Location(path),
+                    parsed.error or "not Python source",
+                )
+            )
+            self._scan_strings(parsed.text, path, module_scope, result, ())
+            return result
+        if parsed.fallback:
+            dropped = ", ".join(map(str, parsed.dropped_lines[:10])) or "none"
+            result.problems.append(
+                Problem(
+                    ProblemKind.FALLBACK_PARSE,
+                    Location(path),
+                    f"{parsed.error}; analysed after Python 2 rewrites (lines blanked: {dropped})",
+                )
+            )
+            lines = parsed.text.split("\n")
+            for lineno in parsed.dropped_lines:
+                original = data.decode("utf-8", "replace").split("\n")
+                if lineno - 1 < len(original):
+                    self._scan_strings(original[lineno - 1], path, module_scope, result, ())
+            del lines
+        _FileWalker(self, result, parsed.text, is_package, chain=(), origin=None).run(
+            parsed.tree, module_scope
+        )
+        return result
+
+    def analyze_decoded(
+        self,
+        text: str,
+        result: FileAnalysis,
+        scope: str,
+        chain: tuple[str, ...],
+        origin: ast.AST,
+        is_package: bool,
+    ) -> None:
+        """Analyse decoded code as if it ran in ``scope`` at the line of ``origin``."""
+        if len(chain) > self.limits.decode_depth or len(text) > self.limits.source_bytes:
+            result.problems.append(
+                Problem(
+                    ProblemKind.DECODE_LIMIT,
+                    Location(result.path, getattr(origin, "lineno", 0)),
+                    f"decoded payload not analysed further (chain of {len(chain)})",
+                )
+            )
+            return
+        parsed = parse(text.encode("utf-8", "surrogatepass"), result.path)
+        if parsed.tree is None:
+            self._scan_strings(text, result.path, scope, result, chain, origin)
+            return
+        _FileWalker(self, result, parsed.text, is_package, chain=chain, origin=origin).run(
+            parsed.tree, scope
+        )
+
+    def _scan_strings(
+        self,
+        text: str,
+        path: str,
+        scope: str,
+        result: FileAnalysis,
+        chain: tuple[str, ...],
+        origin: ast.AST | None = None,
+    ) -> None:
+        """Keep quoted strings of unparsable code as literals, for indicator rules."""
+        line = getattr(origin, "lineno", 0)
+        for value in folding.quoted_strings(text[: self.limits.source_bytes]):
+            if len(value) >= MIN_LITERAL:
+                result.facts.append(
+                    Fact(
+                        FactKind.LITERAL,
+                        "",
+                        Location(path, line),
+                        scope,
+                        value=value[:MAX_FACT_TEXT],
+                        decode_chain=chain,
+                    )
+                )
+
+
+class _FileWalker:
+    """One pass over one syntax tree (a file, or a decoded payload inside one)."""
+
+    def __init__(
+        self,
+        analyzer: PythonAnalyzer,
+        result: FileAnalysis,
+        text: str,
+        is_package: bool,
+        *,
+        chain: tuple[str, ...],
+        origin: ast.AST | None,
+    ) -> None:
+        self.analyzer = analyzer
+        self.limits = analyzer.limits
+        self.result = result
+        self.lines = text.split("\n")
+        self.is_package = is_package
+        self.chain = chain
+        self.origin = origin
+        self.table = NameTable(result.module, is_package)
+        self.env = folding.Environment()
+        self.resolver = Resolver(self.table, self._const_str)
+        self.evaluator = folding.make_evaluator(self.resolver.resolve, self.env, self.limits)
+        self.consumed: set[int] = set()
+        self.cut = False
+        self.module_consts: dict[str, str] = {}
+        self.binding: str | None = None
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _const_str(self, node: ast.expr) -> str | None:
+        return folding.as_text(self.evaluator, node)
+
+    def _loc(self, node: ast.AST) -> Location:
+        anchor = self.origin if self.origin is not None else node
+        return Location(
+            self.result.path, getattr(anchor, "lineno", 0), getattr(anchor, "col_offset", 0)
+        )
+
+    def _snippet(self, node: ast.AST) -> str:
+        if self.origin is not None:
+            line = getattr(node, "lineno", 0)
+        else:
+            line = getattr(node, "lineno", 0)
+        if 0 < line <= len(self.lines):
+            text = self.lines[line - 1].strip()
+            return text if len(text) <= 240 else text[:237] + "..."
+        return ""
+
+    def _add(self, fact: Fact) -> None:
+        self.result.facts.append(fact)
+
+    # -- the walk -------------------------------------------------------------------------
+
+    def run(self, tree: ast.Module, root_scope: str) -> None:
+        self._prepass(tree)
+        stack: list[_Frame] = [_Frame(s, root_scope, None, 0) for s in reversed(tree.body)]
+        while stack:
+            frame = stack.pop()
+            if frame.depth > self.limits.recursion:
+                if not self.cut:
+                    self.cut = True
+                    self.result.problems.append(
+                        Problem(
+                            ProblemKind.TOO_DEEP,
+                            self._loc(frame.node),
+                            f"syntax tree deeper than the recursion limit ({self.limits.recursion})",
+                        )
+                    )
+                continue
+            stack.extend(reversed(list(self._visit(frame))))
+
+    def _prepass(self, tree: ast.Module) -> None:
+        """Imports, top-level definitions and simple assignments, before facts are read."""
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                self.table.local_defs.add(node.name)
+                self.result.defined.setdefault(
+                    node.name, "class" if isinstance(node, ast.ClassDef) else "function"
+                )
+        if self.origin is None:
+            for node in tree.body:
+                targets = (
+                    node.targets if isinstance(node, ast.Assign)
+                    else [node.target] if isinstance(node, ast.AnnAssign) and node.value else []
+                )
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        scope_id = f"{self.result.module}:={target.id}"
+                        self.module_consts[target.id] = scope_id
+                        self.result.scopes.setdefault(
+                            scope_id,
+                            Scope(scope_id, ScopeKind.CONSTANT, self.result.module,
+                                  f"={target.id}", self._loc(node)),
+                        )
+        budget = 200_000
+        for node in ast.walk(tree):
+            budget -= 1
+            if budget <= 0:
+                break
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                self.table.add_import(node)
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+                if isinstance(target, ast.Name):
+                    self.env.bind(target.id, node.value)
+                    if isinstance(node.value, ast.Attribute | ast.Name | ast.Call):
+                        try:
+                            resolved = self.resolver.resolve(node.value)
+                        except LimitExceeded:
+                            resolved = None
+                        if resolved and resolved != target.id and "." in resolved:
+                            self.resolver.assigned[target.id] = resolved
+
+    def _visit(self, frame: _Frame) -> Iterator[_Frame]:
+        node, scope, cls, depth = frame.node, frame.scope, frame.cls, frame.depth + 1
+        self.binding = frame.binding
+        if (
+            isinstance(node, ast.Assign | ast.AnnAssign)
+            and scope.endswith(":<module>")
+            and cls is None
+            and self.origin is None
+            and node.value is not None
+        ):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = [t.id for t in targets if isinstance(t, ast.Name)]
+            if len(names) == len(targets) and names[-1] in self.module_consts:
+                yield _Frame(node.value, scope, cls, depth, self.module_consts[names[-1]])
+                return
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            yield from self._function(node, scope, cls, depth)
+            return
+        if isinstance(node, ast.ClassDef):
+            yield from self._class(node, scope, cls, depth)
+            return
+        if isinstance(node, ast.If) and self._is_main_guard(node, scope):
+            main = scope.replace(":<module>", ":<main>")
+            self.result.scopes.setdefault(
+                main,
+                Scope(main, ScopeKind.MAIN, self.result.module, "<main>", self._loc(node)),
+            )
+            for child in node.body:
+                yield _Frame(child, main, cls, depth)
+            for child in node.orelse:
+                yield _Frame(child, scope, cls, depth)
+            return
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            self._import(node, scope)
+            return
+        if isinstance(node, ast.Call):
+            self._call(node, scope, cls)
+        elif isinstance(node, ast.Attribute | ast.Name) and isinstance(node.ctx, ast.Load):
+            if self._reference(node, scope, cls):
+                return
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str | bytes):
+            self._literal(node, scope)
+            return
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr_context):
+                continue
+            if isinstance(node, ast.Call) and child is node.func:
+                # The callee chain was resolved by _call; only walk into nested calls in it.
+                if isinstance(child, ast.Name):
+                    continue
+            yield _Frame(child, scope, cls, depth, frame.binding)
+
+    def _is_main_guard(self, node: ast.If, scope: str) -> bool:
+        if not scope.endswith(":<module>"):
+            return False
+        test = node.test
+        return (
+            isinstance(test, ast.Compare)
+            and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.Eq)
+            and any(isinstance(x, ast.Name) and x.id == "__name__" for x in [test.left, *test.comparators])
+            and any(
+                isinstance(x, ast.Constant) and x.value == "__main__"
+                for x in [test.left, *test.comparators]
+            )
+        )
+
+    def _function(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: str, cls: str | None, depth: int
+    ) -> Iterator[_Frame]:
+        parent_qual = scope.split(":", 1)[1]
+        if cls is not None:
+            qual = f"{cls}.{node.name}"
+        elif parent_qual in ("<module>", "<main>"):
+            qual = node.name
+        else:
+            qual = f"{parent_qual}.{node.name}"
+        if self.origin is not None:
+            # Functions defined inside a decoded payload run in the scope that decoded it.
+            body_scope = scope
+        else:
+            body_scope = f"{self.result.module}:{qual}"
+            bases: tuple[str, ...] = ()
+            if cls is not None:
+                bases = self._class_bases.get(cls, ())
+                self.result.methods[cls] = (*self.result.methods.get(cls, ()), body_scope)
+            self.result.scopes[body_scope] = Scope(
+                body_scope, ScopeKind.FUNCTION, self.result.module, qual, self._loc(node), bases
+            )
+        # Decorators run where the function is defined. Defaults are evaluated there too, but
+        # what they hold is used by the function: attribute them to its scope.
+        for expr in node.decorator_list:
+            yield _Frame(expr, scope, cls if self.origin is None else None, depth)
+        for default in [*node.args.defaults, *node.args.kw_defaults]:
+            if default is not None:
+                yield _Frame(default, body_scope, None, depth)
+        for stmt in node.body:
+            yield _Frame(stmt, body_scope, None, depth)
+
+    @property
+    def _class_bases(self) -> dict[str, tuple[str, ...]]:
+        bases: dict[str, tuple[str, ...]] = getattr(self, "_bases_cache", {})
+        if not hasattr(self, "_bases_cache"):
+            self._bases_cache = bases
+        return bases
+
+    def _class(
+        self, node: ast.ClassDef, scope: str, cls: str | None, depth: int
+    ) -> Iterator[_Frame]:
+        qual = f"{cls}.{node.name}" if cls else node.name
+        resolved = []
+        for base in node.bases:
+            name = self.resolver.resolve(base)
+            if name:
+                resolved.append(name)
+        self._class_bases[qual] = tuple(resolved)
+        for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
+            yield _Frame(expr, scope, cls, depth)
+        for stmt in node.body:
+            # A class body runs when the class is defined, in the enclosing scope.
+            yield _Frame(stmt, scope, qual if self.origin is None else None, depth)
+
+    def _import(self, node: ast.Import | ast.ImportFrom, scope: str) -> None:
+        loc, snippet = self._loc(node), self._snippet(node)
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        else:
+            from capwatch.lang.python.names import resolve_relative
+
+            base = (
+                resolve_relative(self.result.module, self.is_package, node.level, node.module)
+                if node.level
+                else (node.module or "")
+            )
+            names = [base] + [f"{base}.{a.name}" for a in node.names if a.name != "*"]
+        for name in names:
+            if not name:
+                continue
+            self._add(
+                Fact(FactKind.IMPORT, name, loc, scope, snippet=snippet, decode_chain=self.chain)
+            )
+            self.result.edges.append(Edge(scope, name, EdgeKind.IMPORT))
+
+    def _call(self, node: ast.Call, scope: str, cls: str | None) -> None:
+        try:
+            name = self.resolver.resolve(node.func)
+        except LimitExceeded:
+            name = None
+        if name is None and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            if isinstance(owner, ast.Name) and owner.id in _RUNNERS_OF_SELF and cls is not None:
+                target = f"{self.result.module}:{cls}.{node.func.attr}"
+                self.result.edges.append(Edge(scope, target, EdgeKind.CALL))
+                return
+            # A method on an unknown object: keep the method name for patterns like .decode().
+            name = f"?.{node.func.attr}"
+        if name is None:
+            return
+        args, inner = self._arguments(node)
+        self._add(
+            Fact(
+                FactKind.CALL,
+                name,
+                self._loc(node),
+                scope,
+                args=args,
+                inner=inner,
+                decode_chain=self.chain,
+                snippet=self._snippet(node),
+                binding=self.binding,
+            )
+        )
+        if not name.startswith("?."):
+            self.result.edges.append(Edge(scope, name, EdgeKind.CALL))
+        self._runs_edges(node, scope)
+        if id(node) not in self.consumed:
+            self._unpack(node, name, scope)
+
+    def _arguments(self, node: ast.Call) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        args: list[str] = []
+        for expr in [*node.args, *(k.value for k in node.keywords)]:
+            text = self._const_str(expr)
+            if text is not None:
+                args.append(text[:MAX_FACT_TEXT])
+        for kw in node.keywords:
+            if kw.arg and isinstance(kw.value, ast.Constant) and isinstance(
+                kw.value.value, bool | int
+            ):
+                args.append(f"{kw.arg}={kw.value.value}")
+            elif kw.arg and isinstance(kw.value, ast.Attribute | ast.Name):
+                ref = self.resolver.resolve(kw.value)
+                if ref:
+                    args.append(f"{kw.arg}={ref}")
+        inner: list[str] = []
+        budget = 64
+        todo: list[ast.AST] = [*node.args, *(k.value for k in node.keywords)]
+        if isinstance(node.func, ast.Attribute):
+            todo.append(node.func.value)
+        while todo and budget > 0:
+            budget -= 1
+            sub = todo.pop()
+            if isinstance(sub, ast.Call):
+                try:
+                    sub_name = self.resolver.resolve(sub.func)
+                except LimitExceeded:
+                    sub_name = None
+                if sub_name:
+                    inner.append(sub_name)
+                elif isinstance(sub.func, ast.Attribute):
+                    inner.append(f"?.{sub.func.attr}")
+            todo.extend(c for c in ast.iter_child_nodes(sub) if isinstance(c, ast.expr))
+        return tuple(args), tuple(dict.fromkeys(inner))
+
+    def _runs_edges(self, node: ast.Call, scope: str) -> None:
+        """Functions and classes passed as values to a call will be run by whoever gets them."""
+        todo: list[ast.AST] = [*node.args, *(k.value for k in node.keywords)]
+        budget = 64
+        while todo and budget > 0:
+            budget -= 1
+            sub = todo.pop()
+            if isinstance(sub, ast.Name | ast.Attribute):
+                target = self._local_target(sub)
+                if target:
+                    self.result.edges.append(Edge(scope, target, EdgeKind.RUNS))
+            elif isinstance(sub, ast.Dict | ast.List | ast.Tuple | ast.Set):
+                todo.extend(c for c in ast.iter_child_nodes(sub) if isinstance(c, ast.expr))
+
+    def _local_target(self, node: ast.Name | ast.Attribute) -> str | None:
+        if isinstance(node, ast.Name):
+            if node.id in self.table.local_defs or node.id in self.table.aliases:
+                return self.resolver.resolve(node)
+            return None
+        return self.resolver.resolve(node)
+
+    def _reference(self, node: ast.Attribute | ast.Name, scope: str, cls: str | None) -> bool:
+        """Record a resolved name used as a value. Returns True when the chain is consumed."""
+        if isinstance(node, ast.Name):
+            const_scope = self.module_consts.get(node.id)
+            if const_scope is not None and const_scope != self.binding:
+                self.result.edges.append(Edge(scope, const_scope, EdgeKind.RUNS))
+            if node.id in self.table.local_defs:
+                # A function or class handed around as a value (dispatch tables, cmdclass dicts).
+                target = self.resolver.resolve(node)
+                if target:
+                    self.result.edges.append(Edge(scope, target, EdgeKind.RUNS))
+            elif node.id in ("exec", "eval", "compile", "__import__"):
+                self._add(
+                    Fact(
+                        FactKind.REFERENCE,
+                        node.id,
+                        self._loc(node),
+                        scope,
+                        decode_chain=self.chain,
+                        snippet=self._snippet(node),
+                    )
+                )
+            return True
+        try:
+            name = self.resolver.resolve(node)
+        except LimitExceeded:
+            name = None
+        if name is None:
+            if (
+                isinstance(node.value, ast.Name)
+                and node.value.id in _RUNNERS_OF_SELF
+                and cls is not None
+            ):
+                self.result.edges.append(
+                    Edge(scope, f"{self.result.module}:{cls}.{node.attr}", EdgeKind.RUNS)
+                )
+            return False
+        self._add(
+            Fact(
+                FactKind.REFERENCE,
+                name,
+                self._loc(node),
+                scope,
+                decode_chain=self.chain,
+                snippet=self._snippet(node),
+            )
+        )
+        return True
+
+    def _literal(self, node: ast.Constant, scope: str) -> None:
+        value = node.value
+        text = value if isinstance(value, str) else value.decode("latin-1")
+        if len(text) < MIN_LITERAL:
+            return
+        self._add(
+            Fact(
+                FactKind.LITERAL,
+                "",
+                self._loc(node),
+                scope,
+                value=text[:MAX_FACT_TEXT],
+                decode_chain=self.chain,
+                snippet=self._snippet(node),
+                binding=self.binding,
+            )
+        )
+        if len(text) >= folding.BLOB_MIN and id(node) not in self.consumed:
+            for decoded, chain in folding.blob_payloads(text, self.limits):
+                self._payload(decoded, (*self.chain, *chain), scope, node, executed=False)
+
+    # -- static unpacking -----------------------------------------------------------------
+
+    def _unpack(self, node: ast.Call, name: str, scope: str) -> None:
+        """Evaluate decoder calls and exec sinks on constant data; analyse what they yield."""
+        if name in EXEC_SINKS or name.endswith(".exec") and node.args:
+            if not node.args:
+                return
+            target: ast.expr = node.args[0]
+            executed = True
+        elif folding.is_decoder(name):
+            target = node
+            executed = False
+        else:
+            return
+        try:
+            value = folding.evaluate(self.evaluator, target)
+        except LimitExceeded as exc:
+            self.result.problems.append(
+                Problem(ProblemKind.DECODE_LIMIT, self._loc(node), exc.diagnostic)
+            )
+            return
+        if value is None:
+            return
+        text, chain = value
+        for sub in ast.walk(target):
+            self.consumed.add(id(sub))
+        if not chain and not executed:
+            return
+        self._payload(text, (*self.chain, *chain), scope, node, executed=executed)
+
+    def _payload(
+        self, text: str, chain: tuple[str, ...], scope: str, node: ast.AST, *, executed: bool
+    ) -> None:
+        if chain:
+            self._add(
+                Fact(
+                    FactKind.DECODED,
+                    "exec" if executed else "",
+                    self._loc(node),
+                    scope,
+                    value=text[:MAX_DECODED_SHOWN],
+                    decode_chain=chain,
+                    snippet=self._snippet(node),
+                )
+            )
+        if executed or folding.looks_like_code(text):
+            self.analyzer.analyze_decoded(
+                text,
+                self.result,
+                scope,
+                chain or ("exec",),
+                self.origin if self.origin is not None else node,
+                self.is_package,
+            )

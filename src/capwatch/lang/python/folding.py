@@ -1,0 +1,162 @@
+"""The Python front end's use of :mod:`capwatch.unpack`: constant folding and payload decoding.
+
+Names assigned once in a file are folded lazily, on first use, so ``key = "..."; exec(b64decode(
+key))`` decodes, while a file full of ordinary assignments costs nothing unless something asks.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterator, Mapping
+
+from capwatch.config import Limits
+from capwatch.errors import LimitExceeded
+from capwatch.unpack.consteval import Const, Evaluator
+from capwatch.unpack.decoders import DECODERS
+from capwatch.unpack.payload import decode_text, looks_like_python, try_decode_blob
+
+BLOB_MIN = 40
+"""Bare literals at least this long are tried as encoded payloads."""
+
+_DECODER_TAILS = frozenset(
+    {
+        "b64decode", "urlsafe_b64decode", "standard_b64decode", "b32decode", "b85decode",
+        "a85decode", "b16decode", "decodebytes", "decodestring", "unhexlify", "a2b_hex",
+        "a2b_base64", "fromhex", "decompress", "loads", "decode", "join", "translate",
+    }
+)
+
+
+class Environment(Mapping[str, Const]):
+    """Names bound to expressions; folded to constants on demand, each at most once."""
+
+    def __init__(self) -> None:
+        self._exprs: dict[str, ast.expr] = {}
+        self._ambiguous: set[str] = set()
+        self._values: dict[str, Const | None] = {}
+        self._busy: set[str] = set()
+        self.evaluator: Evaluator | None = None
+
+    def bind(self, name: str, expr: ast.expr) -> None:
+        if name in self._exprs and self._exprs[name] is not expr:
+            self._ambiguous.add(name)
+        self._exprs[name] = expr
+
+    def __getitem__(self, name: str) -> Const:
+        value = self._fold(name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def _fold(self, name: str) -> Const | None:
+        if name in self._values:
+            return self._values[name]
+        if name in self._ambiguous or name not in self._exprs or name in self._busy:
+            return None
+        if self.evaluator is None:
+            return None
+        self._busy.add(name)
+        try:
+            value = self.evaluator.eval(self._exprs[name])
+        except LimitExceeded:
+            value = None
+        finally:
+            self._busy.discard(name)
+        self._values[name] = value
+        return value
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._fold(name) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(k for k in self._exprs if k not in self._ambiguous)
+
+    def __len__(self) -> int:
+        return len(self._exprs)
+
+
+def make_evaluator(
+    resolve: Callable[[ast.expr], str | None], env: Environment, limits: Limits
+) -> Evaluator:
+    evaluator = Evaluator(resolve, env, limits)
+    env.evaluator = evaluator
+    return evaluator
+
+
+def as_text(evaluator: Evaluator, node: ast.expr) -> str | None:
+    """The folded value of ``node`` as text, when it is a constant string (or bytes)."""
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bytes):
+            return value.decode("latin-1")
+        return None
+    if isinstance(node, ast.Attribute):
+        return None
+    try:
+        result = evaluator.eval(node)
+    except LimitExceeded:
+        return None
+    if result is None:
+        return None
+    if isinstance(result.value, str):
+        return result.value
+    if isinstance(result.value, bytes | bytearray):
+        return bytes(result.value).decode("latin-1")
+    return None
+
+
+def is_decoder(name: str) -> bool:
+    return name in DECODERS or name.rsplit(".", 1)[-1] in _DECODER_TAILS
+
+
+def evaluate(evaluator: Evaluator, node: ast.expr) -> tuple[str, tuple[str, ...]] | None:
+    """Fold ``node``; return its text and the decode chain when it is text-like.
+
+    Raises :class:`LimitExceeded` when a decoder hits its limits.
+    """
+    result = evaluator.eval(node)
+    if result is None:
+        return None
+    value = result.value
+    if isinstance(value, str):
+        return value, result.chain
+    if isinstance(value, bytes | bytearray):
+        text = decode_text(bytes(value))
+        if text is None:
+            return None
+        return text, result.chain
+    return None
+
+
+def looks_like_code(text: str) -> bool:
+    return looks_like_python(text)
+
+
+def blob_payloads(text: str, limits: Limits) -> list[tuple[str, tuple[str, ...]]]:
+    """Encoded code hidden in a bare literal, decoded (cheap pre-checks skip ordinary text)."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    try:
+        candidates = try_decode_blob(text, limits)
+    except LimitExceeded:
+        return out
+    for const in candidates:
+        value = const.value
+        decoded = (
+            value if isinstance(value, str)
+            else decode_text(bytes(value)) if isinstance(value, bytes | bytearray) else None
+        )
+        if decoded is not None:
+            out.append((decoded, const.chain))
+    return out
+
+
+def quoted_strings(text: str) -> Iterator[str]:
+    """Quoted strings in text that is not parsable code, for indicator scanning."""
+    for line in text.splitlines()[:200_000]:
+        if len(line) > 100_000:
+            line = line[:100_000]
+        for match in re.finditer(r"""(["'])((?:\\.|(?!\1).){4,}?)\1""", line):
+            yield match.group(2)

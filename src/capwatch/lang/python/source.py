@@ -1,0 +1,127 @@
+"""Turning the bytes of a Python file into text and a syntax tree, whatever state they are in.
+
+Malware is often Python 2, half-broken, or deliberately malformed, and still carries a payload
+that runs. :func:`parse` therefore tries, in order: Python 3 as is; Python 2 idioms rewritten to
+their Python 3 forms (``print x``, ``exec code``, ``except E, e``, backticks, ``0777``, ``10L``,
+``<>``); and then blanks the lines the parser rejects, one at a time, up to a bound, so that the
+rest of the file is still analysed. Lines given up on are returned so their strings can still be
+scanned for indicators.
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import re
+from dataclasses import dataclass, field
+
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+MAX_REPAIRS = 64
+"""How many rejected lines the fallback blanks before it gives up on a file."""
+
+
+@dataclass(slots=True)
+class Parsed:
+    tree: ast.Module | None
+    text: str
+    fallback: bool = False
+    """True when the tree was obtained only after rewriting or blanking lines."""
+    dropped_lines: list[int] = field(default_factory=list)
+    """1-based numbers of lines the fallback had to blank."""
+    error: str | None = None
+    bad_encoding: bool = False
+
+
+def decode_source(data: bytes) -> tuple[str, bool]:
+    """Decode per PEP 263 (BOM, coding cookie in the first two lines, else UTF-8).
+
+    Returns the text and whether undecodable bytes had to be replaced.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    encoding = "utf-8"
+    for line in data.split(b"\n", 2)[:2]:
+        m = _CODING.match(line)
+        if m:
+            name = m.group(1).decode("ascii", "replace")
+            try:
+                encoding = codecs.lookup(name).name
+            except LookupError:
+                pass
+            break
+    try:
+        return data.decode(encoding), False
+    except (UnicodeDecodeError, LookupError):
+        return data.decode("utf-8", "replace"), True
+
+
+_PY2_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # print statement -> call (only when not already a call)
+    (re.compile(r"^(\s*)print\s+(?!\()(.+?)\s*$", re.M), r"\1print(\2)"),
+    (re.compile(r"^(\s*)print\s*$", re.M), r"\1print()"),
+    # exec statement -> call:  exec code in ns  /  exec "..."
+    (re.compile(r"^(\s*)exec\s+(?!\()(.+?)(?:\s+in\s+.+?)?\s*$", re.M), r"\1exec(\2)"),
+    (re.compile(r"except\s+([\w.]+|\([^)]*\))\s*,\s*(\w+)\s*:"), r"except \1 as \2:"),
+    (re.compile(r"raise\s+([\w.]+)\s*,\s*(.+)$", re.M), r"raise \1(\2)"),
+    (re.compile(r"`([^`\n]*)`"), r"repr(\1)"),
+    (re.compile(r"\b0([0-7]+)\b"), r"0o\1"),
+    (re.compile(r"\b(\d+)[lL]\b"), r"\1"),
+    (re.compile(r"<>"), r"!="),
+    (re.compile(r"\bur(['\"])"), r"u\1"),
+)
+
+
+def _rewrite_py2(text: str) -> str:
+    for pattern, repl in _PY2_REWRITES:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def _try_parse(text: str, path: str) -> tuple[ast.Module | None, SyntaxError | None, str | None]:
+    try:
+        return ast.parse(text, filename=path, type_comments=False), None, None
+    except SyntaxError as exc:  # IndentationError and TabError are SyntaxErrors
+        return None, exc, f"{type(exc).__name__}: {exc.msg} (line {exc.lineno})"
+    except (RecursionError, MemoryError) as exc:
+        return None, None, f"{type(exc).__name__}: expression nested too deeply to parse"
+    except ValueError as exc:  # e.g. source code string cannot contain null bytes
+        return None, None, f"ValueError: {exc}"
+
+
+def parse(data: bytes, path: str) -> Parsed:
+    """Parse Python source bytes, falling back to repairs when Python 3 rejects them."""
+    text, bad = decode_source(data)
+    if "\x00" in text:
+        text = text.replace("\x00", " ")
+    tree, _, error = _try_parse(text, path)
+    if tree is not None:
+        return Parsed(tree, text, bad_encoding=bad)
+
+    candidate = _rewrite_py2(text)
+    tree, exc, _ = _try_parse(candidate, path)
+    if tree is not None:
+        return Parsed(tree, candidate, fallback=True, error=error, bad_encoding=bad)
+
+    lines = candidate.split("\n")
+    dropped: list[int] = []
+    for _ in range(MAX_REPAIRS):
+        lineno = exc.lineno if exc is not None and exc.lineno else None
+        if lineno is None:
+            # A failure with no line (deep nesting, memory): blank the longest remaining line.
+            lineno = 1 + max(range(len(lines)), key=lambda i: len(lines[i]))
+            if not lines[lineno - 1].strip():
+                break
+        index = min(max(lineno, 1), len(lines)) - 1
+        if index in (i - 1 for i in dropped) and not lines[index].strip():
+            break
+        original = lines[index]
+        indent = original[: len(original) - len(original.lstrip())]
+        lines[index] = f"{indent}pass" if original.strip() else ""
+        dropped.append(index + 1)
+        tree, exc, _ = _try_parse("\n".join(lines), path)
+        if tree is not None:
+            return Parsed(
+                tree, "\n".join(lines), fallback=True, dropped_lines=dropped, error=error,
+                bad_encoding=bad,
+            )
+    return Parsed(None, text, fallback=True, dropped_lines=dropped, error=error, bad_encoding=bad)

@@ -1,0 +1,118 @@
+"""The capability profile of one artifact: every capability use and indicator, with its phase.
+
+This is what rules read. It is built once per artifact from the front ends' facts and the phase
+map, and offers the few questions rules ask: which capabilities run in which phases, where, and
+which threat clues sit near them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from capwatch.artifact import ArchiveIssue
+from capwatch.capabilities.catalog import ApiMatcher
+from capwatch.capabilities.indicators import find_indicators
+from capwatch.ecosystem.layout import FilePlan, Identity
+from capwatch.flow import PhaseMap
+from capwatch.lang.base import FileAnalysis, Problem
+from capwatch.model import CapabilityUse, Fact, FactKind, Indicator, Phase
+
+EARLY = frozenset({Phase.INSTALL, Phase.STARTUP, Phase.IMPORT})
+"""Phases in which code runs without the user calling anything: where malware lives."""
+
+_SHELL_TRUE = "shell=True"
+
+
+@dataclass(slots=True)
+class Profile:
+    identity: Identity
+    plans: dict[str, FilePlan]
+    phases: PhaseMap
+    uses: list[CapabilityUse] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    facts: list[tuple[Fact, Phase]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    archive_issues: list[ArchiveIssue] = field(default_factory=list)
+    files_scanned: int = 0
+
+    # -- questions rules ask ---------------------------------------------------------------
+
+    def uses_of(
+        self, capabilities: Iterable[str], phases: Iterable[Phase] = EARLY
+    ) -> list[CapabilityUse]:
+        caps = frozenset(capabilities)
+        wanted = frozenset(phases)
+        return [u for u in self.uses if u.capability in caps and u.phase in wanted]
+
+    def has(self, capability: str, phases: Iterable[Phase] = EARLY) -> bool:
+        wanted = frozenset(phases)
+        return any(u.capability == capability and u.phase in wanted for u in self.uses)
+
+    def indicators_of(
+        self, kinds: Iterable[str], phases: Iterable[Phase] = tuple(Phase)
+    ) -> list[Indicator]:
+        prefixes = tuple(kinds)
+        wanted = frozenset(phases)
+        return [i for i in self.indicators if i.kind.startswith(prefixes) and i.phase in wanted]
+
+    def facts_of(
+        self, kind: FactKind, phases: Iterable[Phase] = tuple(Phase)
+    ) -> list[tuple[Fact, Phase]]:
+        wanted = frozenset(phases)
+        return [(f, p) for f, p in self.facts if f.kind is kind and p in wanted]
+
+    def scopes_with(self, capability: str, phases: Iterable[Phase] = EARLY) -> set[str]:
+        wanted = frozenset(phases)
+        return {u.scope for u in self.uses if u.capability == capability and u.phase in wanted}
+
+    def why(self, scope: str) -> str:
+        """How a scope comes to run early: ``setup:<module> -> setup:Install.run``."""
+        return " -> ".join(self.phases.path_to(scope))
+
+
+def build_profile(
+    identity: Identity,
+    plans: Sequence[FilePlan],
+    analyses: dict[str, FileAnalysis],
+    phases: PhaseMap,
+    matcher: ApiMatcher,
+) -> Profile:
+    profile = Profile(identity, {p.path: p for p in plans}, phases)
+    seen_indicators: set[tuple[str, str, str]] = set()
+    for analysis in analyses.values():
+        profile.problems.extend(analysis.problems)
+        for fact in analysis.facts:
+            phase = phases.phase(fact.scope)
+            profile.facts.append((fact, phase))
+            if fact.kind in (FactKind.CALL, FactKind.REFERENCE):
+                caps = matcher.match(fact.name)
+                if fact.kind is FactKind.CALL and _SHELL_TRUE in fact.args and fact.name.startswith("subprocess."):
+                    caps = (*caps, "proc.shell")
+                for cap in caps:
+                    profile.uses.append(
+                        CapabilityUse(
+                            cap, phase, fact.location, fact.name, fact.scope,
+                            fact.decode_chain, fact.snippet,
+                        )
+                    )
+            clue_phase = phases.phase(fact.binding) if fact.binding else phase
+            texts: Sequence[str] = ()
+            if fact.kind is FactKind.LITERAL and fact.value:
+                texts = (fact.value,)
+            elif fact.kind is FactKind.CALL and fact.args:
+                texts = fact.args
+            elif fact.kind is FactKind.DECODED and fact.value:
+                texts = (fact.value,)
+            for text in texts:
+                for kind, value in find_indicators(text):
+                    key = (kind, value, fact.scope)
+                    if key in seen_indicators:
+                        continue
+                    seen_indicators.add(key)
+                    profile.indicators.append(
+                        Indicator(
+                            kind, value, clue_phase, fact.location, fact.decode_chain, fact.snippet
+                        )
+                    )
+    return profile

@@ -1,0 +1,116 @@
+"""The rule interface. A rule is a class with a stable id whose docstring is its documentation.
+
+Rules are found by :func:`capwatch.rules.all_rules`, which imports every module of this package:
+adding a rule is adding a module, and ``docs/rules.md`` is generated from the classes. Each rule
+has handwritten examples under ``tests/rules/<ID>/{malicious,benign}/`` that the test suite finds
+by itself.
+"""
+
+from __future__ import annotations
+
+import abc
+import enum
+import inspect
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from capwatch.model import (
+    CapabilityUse,
+    Confidence,
+    Evidence,
+    Finding,
+    Indicator,
+    Phase,
+    Severity,
+)
+from capwatch.profile import Profile
+
+MAX_EVIDENCE = 5
+
+
+class RuleKind(enum.Enum):
+    THREAT = "threat"
+    """Behaviour that points to malware; contributes to the verdict."""
+    HYGIENE = "hygiene"
+    """Something about the artifact itself (archive anomalies, analysis limits)."""
+
+
+class Rule(abc.ABC):
+    id: ClassVar[str]
+    title: ClassVar[str]
+    kind: ClassVar[RuleKind] = RuleKind.THREAT
+
+    @abc.abstractmethod
+    def check(self, profile: Profile) -> Iterable[Finding]:
+        """Yield the findings this rule draws from one artifact's profile."""
+
+    @classmethod
+    def documentation(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    def finding(
+        self,
+        message: str,
+        *,
+        severity: Severity,
+        confidence: Confidence,
+        phase: Phase | None,
+        evidence: Sequence[Evidence] = (),
+        capabilities: Iterable[str] = (),
+        indicators: Iterable[str] = (),
+    ) -> Finding:
+        return Finding(
+            rule=self.id,
+            title=self.title,
+            severity=severity,
+            confidence=confidence,
+            phase=phase,
+            message=message,
+            capabilities=tuple(sorted(set(capabilities))),
+            indicators=tuple(sorted(set(indicators))),
+            evidence=tuple(evidence[:MAX_EVIDENCE]),
+        )
+
+
+def earliest(items: Iterable[CapabilityUse | Indicator]) -> Phase | None:
+    phases = [i.phase for i in items]
+    return min(phases) if phases else None
+
+
+def evidence_of(profile: Profile, items: Iterable[CapabilityUse | Indicator]) -> list[Evidence]:
+    """Evidence for uses and indicators, earliest phase first, one per location."""
+    out: list[Evidence] = []
+    seen: set[tuple[str, int]] = set()
+    for item in sorted(items, key=lambda i: (i.phase, i.location.path, i.location.line)):
+        key = (item.location.path, item.location.line)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(
+            Evidence(
+                item.location,
+                item.snippet,
+                item.decode_chain,
+                decoded_text(profile, item) if item.decode_chain else None,
+            )
+        )
+    return out
+
+
+def decoded_text(profile: Profile, item: CapabilityUse | Indicator) -> str | None:
+    """The decoded payload shown to a reviewer for an item found inside one."""
+    from capwatch.model import FactKind
+
+    for fact, _ in profile.facts:
+        if (
+            fact.kind is FactKind.DECODED
+            and fact.location == item.location
+            and fact.value
+        ):
+            return fact.value
+    return None
+
+
+def describe(uses: Iterable[CapabilityUse]) -> str:
+    """``subprocess.Popen, requests.get`` — the APIs behind some uses, for messages."""
+    return ", ".join(dict.fromkeys(u.via for u in uses))

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from capwatch.model import Confidence, Evidence, FactKind, Finding, Phase, Severity
+from capwatch.profile import EARLY, Profile
+from capwatch.rules.base import Rule
+
+_SINKS = frozenset({"code.exec.dynamic", "code.load.bytecode", "proc.spawn", "proc.shell"})
+
+
+class DecodedPayloadExecuted(Rule):
+    """Runs code that is hidden in an encoded or compressed literal.
+
+    The package hands the result of a decoding chain (base64, hex, zlib, reversal, XOR, marshal,
+    ``chr`` lists...) to ``exec``, ``eval``, ``compile`` or a process, or the decoded text is
+    itself code that reaches for processes, the network or dynamic execution. Honest packages
+    ship readable code; hiding what runs is the signature of a payload. In ``install``,
+    ``startup`` or ``import`` phase this is critical; behind a function nobody calls at load
+    time it is still high.
+    """
+
+    id = "CW101"
+    title = "Executes a decoded payload"
+
+    def check(self, profile: Profile) -> Iterator[Finding]:
+        decoded = profile.facts_of(FactKind.DECODED)
+        executed = [(f, p) for f, p in decoded if f.name == "exec"]
+        inside = [u for u in profile.uses if u.decode_chain and u.capability in _SINKS | {
+            "net.http.request", "net.download", "net.socket"}]
+        if not executed and not inside:
+            return
+        phases = [p for _, p in executed] + [u.phase for u in inside]
+        phase = min(phases)
+        evidence = [
+            Evidence(f.location, f.snippet, f.decode_chain, f.value) for f, _ in executed
+        ]
+        for use in inside:
+            if all(e.location != use.location for e in evidence):
+                evidence.append(Evidence(use.location, use.snippet, use.decode_chain,
+                                         _decoded_at(profile, use.location)))
+        chains = {" -> ".join(e.decode_chain) for e in evidence if e.decode_chain}
+        caps = {u.capability for u in inside}
+        early = phase in EARLY
+        yield self.finding(
+            f"{'At ' + phase.label + ' time, r' if early else 'R'}uns code decoded from "
+            f"{', '.join(sorted(chains)) or 'a literal'}"
+            + (f"; the payload uses {', '.join(sorted(caps))}" if caps else ""),
+            severity=Severity.CRITICAL if early else Severity.HIGH,
+            confidence=Confidence.HIGH if (early or caps) else Confidence.MEDIUM,
+            phase=phase,
+            evidence=evidence,
+            capabilities=caps | {"code.decode"},
+        )
+
+
+def _decoded_at(profile: Profile, location: object) -> str | None:
+    for fact, _ in profile.facts:
+        if fact.kind is FactKind.DECODED and fact.location == location:
+            return fact.value
+    return None
+
+
+__all__ = ["DecodedPayloadExecuted", "Phase"]

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from capwatch.model import Confidence, Finding, Phase, Severity
+from capwatch.profile import EARLY, Profile
+from capwatch.rules.base import Rule, describe, earliest, evidence_of
+
+_COLLECT = ("host.fingerprint", "host.env.read")
+_SEND = ("net.http.request", "net.socket", "net.dns", "net.download", "msg.send")
+
+
+class FingerprintSent(Rule):
+    """Collects facts about the machine and sends them out while installing or loading.
+
+    Host name, user name, working directory, platform or environment variables gathered in the
+    same file as a network request, DNS lookup or socket, all in ``install``, ``startup`` or
+    ``import`` phase. This is how dependency-confusion probes and the first stage of targeted
+    attacks report where they landed. Honest packages do not phone home when installed.
+    """
+
+    id = "CW104"
+    title = "Sends host information over the network at install or import"
+
+    def check(self, profile: Profile) -> Iterator[Finding]:
+        collect = profile.uses_of(_COLLECT, EARLY)
+        send = profile.uses_of(_SEND, EARLY)
+        files = {u.location.path for u in collect} & {u.location.path for u in send}
+        if not files:
+            return
+        collect = [u for u in collect if u.location.path in files]
+        send = [u for u in send if u.location.path in files]
+        fingerprint = any(u.capability == "host.fingerprint" for u in collect)
+        phase = earliest([*collect, *send])
+        yield self.finding(
+            f"Collects {describe(collect)} and reaches the network ({describe(send)})"
+            f" at {phase.label if phase else 'load'} time",
+            severity=Severity.HIGH if fingerprint or phase is Phase.INSTALL else Severity.MEDIUM,
+            confidence=Confidence.HIGH if fingerprint else Confidence.MEDIUM,
+            phase=phase,
+            evidence=evidence_of(profile, [*send, *collect]),
+            capabilities={u.capability for u in [*collect, *send]},
+        )

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from capwatch.model import Confidence, FactKind, Finding, Phase, Severity
+from capwatch.profile import EARLY, Profile
+from capwatch.rules.base import Rule, evidence_of
+
+_EXEC = frozenset({"exec", "eval", "compile"})
+_FILE_READS = ("open", "io.open", "codecs.open", "?.read_text", "pathlib.Path", "?.read",
+               "os.path.join", "tokenize.open")
+_HIDING = frozenset({"chr", "ord", "?.join", "?.decode", "bytes", "bytearray", "?.replace",
+                     "map", "getattr", "?.translate", "?.fromhex", "zip", "reversed"})
+_DECRYPT = ("crypto.decrypt", "code.decode", "code.load.bytecode")
+
+
+class ObfuscatedExecution(Rule):
+    """Evaluates code assembled at run time from pieces that hide what it is.
+
+    ``exec``/``eval``/``compile`` in ``install``, ``startup`` or ``import`` phase whose argument
+    is built by decrypting with a key in the code, decoding, character arithmetic (``chr``,
+    ``ord``, ``join``, ``translate``) or looked-up builtins, where the scanner could not fold it
+    to a constant. Reading a version file and executing it (``exec(open(...).read())``), the
+    common honest idiom in ``setup.py``, does not count.
+    """
+
+    id = "CW113"
+    title = "Executes obfuscated code at install or import"
+
+    def check(self, profile: Profile) -> Iterator[Finding]:
+        hits = []
+        for fact, phase in profile.facts_of(FactKind.CALL, EARLY):
+            if fact.name not in _EXEC or fact.decode_chain:
+                continue
+            inner = set(fact.inner)
+            if any(n.startswith(_FILE_READS) or n in _FILE_READS for n in inner):
+                continue
+            if inner & _HIDING or any(_decrypt(n, profile) for n in inner):
+                hits.append((fact, phase))
+        if not hits:
+            return
+        phase = min(p for _, p in hits)
+        uses = [u for u in profile.uses if u.capability == "code.exec.dynamic"
+                and any(u.location == f.location for f, _ in hits)]
+        yield self.finding(
+            f"{hits[0][0].name}() of code assembled with "
+            f"{', '.join(sorted(set(hits[0][0].inner))[:5])} at {phase.label} time",
+            severity=Severity.HIGH,
+            confidence=Confidence.HIGH if phase is Phase.INSTALL else Confidence.MEDIUM,
+            phase=phase,
+            evidence=evidence_of(profile, uses),
+            capabilities={"code.exec.dynamic"},
+        )
+
+
+def _decrypt(name: str, profile: Profile) -> bool:
+    from capwatch.capabilities.catalog import load_catalog
+
+    return bool(set(load_catalog().matcher("python").match(name)) & set(_DECRYPT))

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from capwatch.model import Confidence, Finding, Phase, Severity
+from capwatch.profile import EARLY, Profile
+from capwatch.rules.base import Rule, earliest, evidence_of
+
+_KINDS = ("shell.download-exec", "shell.encoded-powershell", "shell.reverse", "evasion.defender")
+_PROC = ("proc.spawn", "proc.shell", "code.exec.dynamic")
+
+
+class ShellPayload(Rule):
+    """Runs a shell command line that downloads and runs code, hides itself, or opens a shell.
+
+    ``curl ... | sh``, ``iwr ... | iex``, ``certutil -urlcache``, ``mshta http...``, PowerShell
+    with an encoded or hidden command, reverse shells and switching off antivirus, in a package
+    that starts processes. Critical in install, startup or import phase, high elsewhere.
+    """
+
+    id = "CW106"
+    title = "Runs a download-and-execute or hidden shell command"
+
+    def check(self, profile: Profile) -> Iterator[Finding]:
+        items = profile.indicators_of(_KINDS)
+        if not items or not profile.uses_of(_PROC, tuple(Phase)):
+            return
+        phase = earliest(items)
+        early = phase in EARLY
+        yield self.finding(
+            f"Shell command: {items[0].value[:160]}",
+            severity=Severity.CRITICAL if early else Severity.HIGH,
+            confidence=Confidence.HIGH if early else Confidence.MEDIUM,
+            phase=phase,
+            evidence=evidence_of(profile, items),
+            capabilities={u.capability for u in profile.uses_of(_PROC, tuple(Phase))},
+            indicators={i.kind for i in items},
+        )

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from capwatch.model import Confidence, Finding, Phase, Severity
+from capwatch.profile import EARLY, Profile
+from capwatch.rules.base import Rule, describe, earliest, evidence_of
+
+_SPY = ("host.screen.capture", "host.keylog", "host.clipboard", "host.camera")
+_NET = ("net.http.request", "net.socket", "msg.send")
+
+
+class Surveillance(Rule):
+    """Watches the user (screen, keystrokes, clipboard, camera) and can send what it sees.
+
+    Screen capture, key logging, clipboard reading or replacing, and camera or microphone use,
+    in a package that also reaches the network. High when any of it runs on install, startup or
+    import; a reviewer's question otherwise, since screenshot and automation tools do this
+    honestly when called.
+    """
+
+    id = "CW130"
+    title = "Spies on the user and can send it out"
+
+    def check(self, profile: Profile) -> Iterator[Finding]:
+        spy = profile.uses_of(_SPY, tuple(Phase))
+        net = profile.uses_of(_NET, tuple(Phase))
+        if not spy or not net:
+            return
+        early = [u for u in spy if u.phase in EARLY]
+        files = {u.location.path for u in spy} & {u.location.path for u in net}
+        if not early and not files:
+            return
+        yield self.finding(
+            f"Uses {describe(spy)} alongside {describe(net)}",
+            severity=Severity.HIGH if early else Severity.MEDIUM,
+            confidence=Confidence.MEDIUM,
+            phase=earliest(spy),
+            evidence=evidence_of(profile, spy),
+            capabilities={u.capability for u in [*spy, *net]},
+        )

@@ -1,0 +1,3 @@
+import platform
+
+IS_WINDOWS = platform.system() == "Windows"

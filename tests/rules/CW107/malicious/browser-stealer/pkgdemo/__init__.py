@@ -1,0 +1,3 @@
+from .grab import collect
+
+collect()

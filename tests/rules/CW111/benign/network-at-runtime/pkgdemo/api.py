@@ -1,0 +1,5 @@
+import requests
+
+
+def get(path):
+    return requests.get("https://api.example.org/" + path)

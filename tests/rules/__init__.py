@@ -1,0 +1,1 @@
+"""Per-rule handwritten examples and the test that finds them."""
