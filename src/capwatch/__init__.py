@@ -13,9 +13,9 @@ try:
 except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0"
 
-from capwatch.config import Limits  # noqa: E402
-from capwatch.engine import ScanOptions, scan_bytes, scan_path  # noqa: E402
-from capwatch.model import (  # noqa: E402
+from capwatch.config import Limits
+from capwatch.engine import ScanOptions, scan_bytes, scan_path
+from capwatch.model import (
     Finding,
     Phase,
     ScanResult,

@@ -9,6 +9,7 @@ always finishes, with one result per target.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -81,10 +82,8 @@ class _Pool:
         self.workers = workers
         self.on_result = on_result
         self.context: Any = multiprocessing.get_context("forkserver")
-        try:
+        with contextlib.suppress(AttributeError, ValueError):
             self.context.set_forkserver_preload(["capwatch.engine", "capwatch.rules"])
-        except (AttributeError, ValueError):
-            pass
         self.hard_limit = options.limits.seconds + GRACE_SECONDS
 
     def _spawn(self) -> _Slot:
@@ -146,10 +145,8 @@ class _Pool:
                         self._give(slots[-1], pending)
         finally:
             for slot in slots:
-                try:
+                with contextlib.suppress(OSError):
                     slot.conn.send(None)
-                except (OSError, BrokenPipeError):
-                    pass
             for slot in slots:
                 slot.process.join(timeout=2)
                 if slot.process.is_alive():

@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from capwatch import __version__
 from capwatch.batch import Job, default_jobs, scan_many
 from capwatch.config import Limits
+from capwatch.dataset.command import register_eval, run_eval
 from capwatch.engine import ScanOptions
 from capwatch.errors import CapwatchError, UsageError
 from capwatch.model import ScanResult, Verdict
@@ -111,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("-o", "--output", type=Path, help="write to this file")
     caps = sub.add_parser("capabilities", help="print the capability catalogue (Markdown)")
     caps.add_argument("-o", "--output", type=Path, help="write to this file")
+    register_eval(sub)
     return parser
 
 
@@ -121,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         match args.command:
             case "scan":
                 return _scan(args)
+            case "eval":
+                return run_eval(args)
             case "rules":
                 from capwatch.docs import rules_markdown
 

@@ -32,8 +32,6 @@ class Limits:
     """How deep archives inside archives are opened."""
     source_bytes: int = 8 * MiB
     """Largest source file parsed; larger ones are scanned for indicators only."""
-    line_chars: int = 1_000_000
-    """Longest line parsed as code; longer files are scanned for indicators only."""
     decode_depth: int = 8
     """How many decoders may be chained on one payload."""
     decoded_bytes: int = 16 * MiB

@@ -13,7 +13,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
@@ -28,10 +28,11 @@ from capwatch.lang.python.analyzer import PythonAnalyzer
 from capwatch.model import (
     ArtifactInfo,
     ArtifactKind,
-    Ecosystem,
     CapabilitySummary,
+    Ecosystem,
     Finding,
     Location,
+    Phase,
     ScanResult,
     Verdict,
 )
@@ -44,7 +45,7 @@ _METADATA_NAMES = ("PKG-INFO", "METADATA", "package.json", "pyproject.toml")
 
 @dataclass(frozen=True, slots=True)
 class ScanOptions:
-    limits: Limits = Limits()
+    limits: Limits = field(default_factory=Limits)
 
 
 class _Deadline(Exception):
@@ -219,11 +220,8 @@ def run_rules(profile: Profile) -> tuple[Finding, ...]:
 
 
 def summarize(profile: Profile) -> tuple[CapabilitySummary, ...]:
-    counts: dict[tuple[str, object], int] = {}
+    counts: dict[tuple[Phase, str], int] = {}
     for use in profile.uses:
-        key = (use.capability, use.phase)
+        key = (use.phase, use.capability)
         counts[key] = counts.get(key, 0) + 1
-    return tuple(
-        CapabilitySummary(cap, phase, n)  # type: ignore[arg-type]
-        for (cap, phase), n in sorted(counts.items(), key=lambda kv: (kv[0][1], kv[0][0]))  # type: ignore[arg-type]
-    )
+    return tuple(CapabilitySummary(cap, phase, n) for (phase, cap), n in sorted(counts.items()))

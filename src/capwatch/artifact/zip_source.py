@@ -89,8 +89,8 @@ class ZipSource:
         return info
 
     def read(self, entry: Entry, budget: Budget) -> bytes:
-        # Declared sizes are not trusted either way: zipfile stops at the declared size, and the
-        # limits below count the bytes that actually come out.
+        # The limits count the bytes that actually come out. zipfile never yields more than the
+        # declared size, so a declaration can only make this stricter, never looser.
         info = self._info(entry)
         path = entry.member.path
         cap = self._limits.member_bytes
@@ -128,8 +128,9 @@ class ZipSource:
 def _decoded_name(raw: bytes) -> str:
     """A zip name as text; bytes that are not UTF-8 stay as surrogate escapes.
 
-    Unflagged names are officially cp437, but tools write UTF-8 without setting the flag; bytes
-    that are neither read back as escapes (with a bad-name-encoding issue), not as mojibake.
+    Unflagged names are officially cp437, but tools write UTF-8 without setting the flag; a name
+    that is not UTF-8 shows its bytes as escapes (with a bad-name-encoding issue) rather than as
+    cp437 mojibake.
     """
     return raw.decode("utf-8", "surrogateescape")
 

@@ -129,6 +129,7 @@ def plan_files(
         else ([], None)
     )
     plans: list[FilePlan] = []
+    path_set = frozenset(paths)
     for path in paths:
         if not path.startswith(root):
             continue
@@ -144,7 +145,7 @@ def plan_files(
             continue
         if not lower.endswith((".py", ".pyw")):
             continue
-        plans.append(_plan_python(identity, path, rel, backend_dirs, backend_module))
+        plans.append(_plan_python(identity, path, rel, backend_dirs, backend_module, path_set))
     return plans
 
 
@@ -154,6 +155,7 @@ def _plan_python(
     rel: str,
     backend_dirs: list[str],
     backend_module: str | None,
+    all_paths: frozenset[str],
 ) -> FilePlan:
     from capwatch.lang.python.analyzer import module_name_for
 
@@ -176,7 +178,19 @@ def _plan_python(
     base = parts[-1].rsplit(".", 1)[0]
     if base in _STARTUP_MODULES and len(parts) == 1:
         return FilePlan(path, module, is_package, Phase.STARTUP, "startup-module")
-    if base == "__main__" or any(p.lower() in _NON_LIBRARY_DIRS for p in parts[:-1]):
+    prefix = path[: len(path) - len(rel)]
+    src_offset = len(rel.split("/")) - len(parts)
+
+    def non_library(index: int) -> bool:
+        if parts[index].lower() not in _NON_LIBRARY_DIRS:
+            return False
+        if index > 0:
+            return True
+        # A top-level directory that is a package (``tools/__init__.py``) is imported by name.
+        dir_path = "/".join(rel.split("/")[: src_offset + 1])
+        return f"{prefix}{dir_path}/__init__.py" not in all_paths
+
+    if base == "__main__" or any(non_library(i) for i in range(len(parts) - 1)):
         return FilePlan(path, module, is_package, Phase.RUNTIME, "not-installed")
     if base.startswith(("test_", "conftest")) or base.endswith("_test"):
         return FilePlan(path, module, is_package, Phase.RUNTIME, "not-installed")

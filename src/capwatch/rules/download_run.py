@@ -40,7 +40,7 @@ class DownloadAndRun(Rule):
             f"Downloads ({describe(fetch)}) and runs ({describe(run)})"
             + (f"; fetches {urls[0].value}" if urls else ""),
             severity=Severity.CRITICAL,
-            confidence=Confidence.HIGH if urls or phase is not None and phase.name == "INSTALL" else Confidence.MEDIUM,
+            confidence=Confidence.HIGH if urls or (phase is not None and phase.name == "INSTALL") else Confidence.MEDIUM,
             phase=phase,
             evidence=evidence_of(profile, [*urls, *fetch, *run]),
             capabilities={u.capability for u in [*fetch, *run]},

@@ -20,8 +20,10 @@ class ObfuscatedExecution(Rule):
     ``exec``/``eval``/``compile`` in ``install``, ``startup`` or ``import`` phase whose argument
     is built by decrypting with a key in the code, decoding, character arithmetic (``chr``,
     ``ord``, ``join``, ``translate``) or looked-up builtins, where the scanner could not fold it
-    to a constant. Reading a version file and executing it (``exec(open(...).read())``), the
-    common honest idiom in ``setup.py``, does not count.
+    to a constant. Decrypting with a key held in the code and executing the result is critical:
+    there is no honest reason to ship encrypted code that runs on install or import. Reading a
+    version file and executing it (``exec(open(...).read())``), the common honest idiom in
+    ``setup.py``, does not count.
     """
 
     id = "CW113"
@@ -29,14 +31,17 @@ class ObfuscatedExecution(Rule):
 
     def check(self, profile: Profile) -> Iterator[Finding]:
         hits = []
+        decrypted = False
         for fact, phase in profile.facts_of(FactKind.CALL, EARLY):
             if fact.name not in _EXEC or fact.decode_chain:
                 continue
             inner = set(fact.inner)
             if any(n.startswith(_FILE_READS) or n in _FILE_READS for n in inner):
                 continue
-            if inner & _HIDING or any(_decrypt(n, profile) for n in inner):
+            hidden = any(_decrypt(n) for n in inner)
+            if inner & _HIDING or hidden:
                 hits.append((fact, phase))
+                decrypted = decrypted or hidden
         if not hits:
             return
         phase = min(p for _, p in hits)
@@ -45,15 +50,15 @@ class ObfuscatedExecution(Rule):
         yield self.finding(
             f"{hits[0][0].name}() of code assembled with "
             f"{', '.join(sorted(set(hits[0][0].inner))[:5])} at {phase.label} time",
-            severity=Severity.HIGH,
-            confidence=Confidence.HIGH if phase is Phase.INSTALL else Confidence.MEDIUM,
+            severity=Severity.CRITICAL if decrypted else Severity.HIGH,
+            confidence=Confidence.HIGH if phase is Phase.INSTALL or decrypted else Confidence.MEDIUM,
             phase=phase,
             evidence=evidence_of(profile, uses),
             capabilities={"code.exec.dynamic"},
         )
 
 
-def _decrypt(name: str, profile: Profile) -> bool:
+def _decrypt(name: str) -> bool:
     from capwatch.capabilities.catalog import load_catalog
 
     return bool(set(load_catalog().matcher("python").match(name)) & set(_DECRYPT))

@@ -97,6 +97,8 @@ def _bytes(ctx: Context, args: Sequence[Const], kwargs: Mapping[str, Const]) -> 
     value = source.value
     encoding = _opt(args, kwargs, 1, "encoding")
     if isinstance(value, str):
+        if encoding is None:
+            raise TypeError("string argument without an encoding")
         errors = _text(_opt(args, kwargs, 2, "errors"), "strict")
         return ctx.new(decoders.text_encode(value, _text(encoding, "utf-8"), errors), source.chain)
     if encoding is not None or len(args) > 1:
@@ -204,20 +206,51 @@ def _enumerate(ctx: Context, args: Sequence[Const], kwargs: Mapping[str, Const])
     return ctx.new(tuple(pairs), source.chain)
 
 
-def _zip(ctx: Context, args: Sequence[Const], kwargs: Mapping[str, Const]) -> Const | None:
-    if kwargs:
+def _float(ctx: Context, args: Sequence[Const], kwargs: Mapping[str, Const]) -> Const | None:
+    if not args:
+        return Const(0.0)
+    value = scalar(args[0])
+    if isinstance(value, bytes) or value is None:
+        raise TypeError("float of an unsupported value")
+    if isinstance(value, str) and len(value) > 400:
         return None
-    columns = [ctx.items(source) for source in args]
-    if any(c is None for c in columns):
-        return None
-    length = min((len(c) for c in columns if c is not None), default=0)
-    rows = []
-    for row in zip(*(c[:length] for c in columns if c is not None), strict=True):
-        made = ctx.new(tuple(row), ())
-        if made is None:
+    return Const(float(value), args[0].chain)
+
+
+def _round(ctx: Context, args: Sequence[Const], kwargs: Mapping[str, Const]) -> Const | None:
+    value = scalar(args[0])
+    if not isinstance(value, (int, float)):
+        raise TypeError("round of a non-number")
+    if len(args) > 1:
+        return Const(round(value, _int(args[1])), args[0].chain)
+    return Const(round(value), args[0].chain)
+
+
+def _numbers(ctx: Context, args: Sequence[Const]) -> list[int | float]:
+    items = args if len(args) > 1 else ctx.items(args[0])
+    if items is None:
+        raise TypeError("too many items")
+    values: list[int | float] = []
+    for item in items:
+        if not isinstance(item.value, (int, float)):
+            raise TypeError("numbers expected")
+        values.append(item.value)
+    return values
+
+
+def _min_max(pick: Callable[[list[int | float]], int | float]) -> Handler:
+    def handler(ctx: Context, args: Sequence[Const], kwargs: Mapping[str, Const]) -> Const | None:
+        if kwargs or not args:
             return None
-        rows.append(made)
-    return ctx.new(tuple(rows), chain_of(*args))
+        return ctx.new(pick(_numbers(ctx, args)), chain_of(*args))
+
+    return handler
+
+
+def _sum(ctx: Context, args: Sequence[Const], kwargs: Mapping[str, Const]) -> Const | None:
+    if kwargs or len(args) != 1:
+        return None
+    return ctx.new(sum(_numbers(ctx, args)), chain_of(*args))
 
 
 def _compile(ctx: Context, args: Sequence[Const], kwargs: Mapping[str, Const]) -> Const | None:
@@ -251,8 +284,12 @@ BUILTINS: Mapping[str, Handler] = {
     "reversed": _reversed,
     "range": _range,
     "enumerate": _enumerate,
-    "zip": _zip,
     "compile": _compile,
+    "float": _float,
+    "round": _round,
+    "min": _min_max(min),
+    "max": _min_max(max),
+    "sum": _sum,
     "format": _format,
 }
 """Builtins by bare name (the evaluator strips a ``builtins.`` prefix)."""
@@ -320,6 +357,22 @@ def _decode(
         raise TypeError("unexpected receiver or argument type")
     text, label = decoders.text_decode(value, encoding, errors)
     return ctx.new(text, (*recv.chain, label) if label else recv.chain)
+
+
+def _py2_decode(
+    ctx: Context, recv: Const, args: Sequence[Const], kwargs: Mapping[str, Const]
+) -> Const | None:
+    """Python 2 ``"...".decode("base64")``: the codec is applied as ``codecs.decode`` would."""
+    encoding = _text(_opt(args, kwargs, 0, "encoding"), "utf-8")
+    errors = _text(_opt(args, kwargs, 1, "errors"), "strict")
+    value = recv.value
+    if not isinstance(value, str):
+        raise TypeError("unexpected receiver type")
+    if decoders.normalize_encoding(encoding) in decoders.TEXT_CODECS:
+        text, label = decoders.text_decode(value.encode("latin-1"), encoding, errors)
+        return ctx.new(text, (*recv.chain, label) if label else recv.chain)
+    decoded, label = decoders.run_decoder("codecs.decode", value, (encoding,))
+    return ctx.new(decoded, (*recv.chain, label) if label else recv.chain)
 
 
 def _encode(
@@ -437,6 +490,7 @@ _SHARED: dict[str, MethodHandler] = {
 STR_METHODS: Mapping[str, MethodHandler] = {
     **_SHARED,
     "encode": _encode,
+    "decode": _py2_decode,
     "format": _str_format,
     "casefold": _simple("casefold", 0),
 }

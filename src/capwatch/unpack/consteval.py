@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from capwatch.config import Limits
 from capwatch.errors import LimitExceeded
 from capwatch.unpack.calls import BUILTINS, BYTES_METHODS, STR_METHODS, chain_of
-from capwatch.unpack.const import Const
+from capwatch.unpack.const import Const, merge_chains
 from capwatch.unpack.decoders import DECODERS, Arg
 from capwatch.unpack.evalcore import (
     CORE_HANDLERS,
@@ -41,7 +41,7 @@ _TEXT_OF = frozenset({"str", "repr", "format"})
 _DUNDER_TEXT = frozenset({"__str__", "__repr__"})
 MAX_INLINE_DEPTH = 8
 """Nested helper-function calls followed before giving up (also stops recursion)."""
-SPECIAL_CALLABLES = frozenset({"map", "getattr", *IMPORTERS})
+SPECIAL_CALLABLES = frozenset({"map", "zip", "eval", "getattr", "itertools.cycle", *IMPORTERS})
 
 _MemoEntry = tuple[Const | None, LimitExceeded | None]
 
@@ -81,8 +81,14 @@ class Evaluator(EvaluatorCore):
         Raises :class:`LimitExceeded` (``recursion``, ``decode_depth`` or ``decoded_bytes``)
         when a bound is hit; never anything else on hostile input.
         """
-        if not self._start():  # re-entered from the resolver: share the current budget
-            return self._eval(node, 0)
+        if not self._start():
+            # Re-entered from the resolver or a lazy environment: share the budget, continue the
+            # depth count, and evaluate in the environment's scope, not a comprehension's.
+            saved, self._scopes = self._scopes, []
+            try:
+                return self._eval(node, self._at + 1)
+            finally:
+                self._scopes = saved
         try:
             return self._eval(node, 0)
         except RecursionError:
@@ -99,7 +105,11 @@ class Evaluator(EvaluatorCore):
         ``getattr(__builtins__, "chr")`` and recorded aliases; ``builtins.`` is stripped.
         """
         if not self._start():
-            return self._object_name(node, 0)
+            saved, self._scopes = self._scopes, []
+            try:
+                return self._object_name(node, self._at + 1)
+            finally:
+                self._scopes = saved
         try:
             return self._object_name(node, 0)
         except RecursionError:
@@ -131,8 +141,9 @@ class Evaluator(EvaluatorCore):
         if name is not None:
             if name in DECODERS:
                 return self._decode(name, node, depth)
-            if name == "map":
-                return self._map(node, depth)
+            special = _SPECIAL_CALLS.get(name)
+            if special is not None:
+                return special(self, node, depth)
             handler = BUILTINS.get(name)
             if handler is not None or name in _TEXT_OF:
                 return self._builtin(name, node, depth)
@@ -300,6 +311,69 @@ class Evaluator(EvaluatorCore):
                 results.append(value)
         return self.new(tuple(results), chain_of(*sources))
 
+    def _zip(self, node: ast.Call, depth: int) -> Const | None:
+        """``zip`` whose arguments may include ``itertools.cycle(key)`` (repeating XOR keys)."""
+        if node.keywords or not node.args:
+            return None
+        columns: list[tuple[Const, ...] | None] = []
+        cycles: list[tuple[int, tuple[Const, ...]]] = []
+        for index, arg in enumerate(node.args):
+            cycled = (
+                isinstance(arg, ast.Call)
+                and len(arg.args) == 1
+                and self._object_name(arg.func, depth) == "itertools.cycle"
+            )
+            target = arg.args[0] if cycled and isinstance(arg, ast.Call) else arg
+            source = self._eval(target, depth)
+            items = self.items(source) if source is not None else None
+            if items is None:
+                return None
+            if cycled:
+                cycles.append((index, items))
+                columns.append(None)
+            else:
+                columns.append(items)
+        finite = [len(c) for c in columns if c is not None]
+        if not finite:
+            return None  # only infinite iterables
+        length = min(finite)
+        for index, items in cycles:
+            if not items:
+                return self.new((), ())
+            repeated = items * (length // len(items) + 1)
+            columns[index] = repeated[:length]
+        rows = []
+        for row in zip(*(c[:length] for c in columns if c is not None), strict=True):
+            made = self.new(tuple(row), ())
+            if made is None:
+                return None
+            rows.append(made)
+        return self.new(tuple(rows), ())
+
+    def _eval_string(self, node: ast.Call, depth: int) -> Const | None:
+        """``eval("'a' + 'b'")``: the string is parsed (never run) and evaluated here."""
+        if not node.args or self._inlining >= MAX_INLINE_DEPTH:
+            return None
+        source = self._eval(node.args[0], depth)
+        if source is None or not isinstance(source.value, (str, bytes)):
+            return None
+        if len(source.value) > _MAX_EVAL_SOURCE:
+            return None
+        try:
+            parsed = ast.parse(source.value.strip(), mode="eval")
+        except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+            return None
+        self._inlining += 1
+        try:
+            result = self._eval(parsed.body, depth)
+        finally:
+            self._inlining -= 1
+        if result is None:
+            return None
+        return Const(
+            result.value, merge_chains(source.chain, result.chain), result.size, result.depth
+        )
+
     def _function(self, func: ast.expr) -> FunctionLike | None:
         """A helper function (recorded by the environment) that ``func`` names."""
         if not self._functions:
@@ -359,6 +433,13 @@ class Evaluator(EvaluatorCore):
             self._bodies[id(function)] = cached
         return cached[1]
 
+
+_MAX_EVAL_SOURCE = 100_000
+_SPECIAL_CALLS = {
+    "map": Evaluator._map,
+    "zip": Evaluator._zip,
+    "eval": Evaluator._eval_string,
+}
 
 _MODULES = frozenset(key.split(".", 1)[0] for key in DECODERS) | {"builtins", "__builtins__"}
 

@@ -23,6 +23,7 @@ from types import EllipsisType
 
 from capwatch.config import Limits
 from capwatch.errors import LimitExceeded
+from capwatch.unpack.marshal_reader import MarshalError, read_marshal, render_marshal
 
 Blob = bytes | str
 """A value a decoder reads or produces."""
@@ -408,9 +409,10 @@ def _zlib_api(
 def _marshal_api(
     data: Blob, args: Sequence[Arg], kwargs: Mapping[str, Arg], limits: Limits
 ) -> tuple[Blob, str | None]:
-    from capwatch.unpack.marshal_reader import read_marshal, render_marshal
-
-    tree = read_marshal(_need_bytes(data), max_depth=min(limits.recursion, 200))
+    try:
+        tree = read_marshal(_need_bytes(data), max_depth=min(limits.recursion, 200))
+    except MarshalError as exc:
+        raise DecodeError(str(exc)) from None
     text = render_marshal(tree)
     if len(text) > limits.decoded_bytes:
         raise _too_big(limits.decoded_bytes)

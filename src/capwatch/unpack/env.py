@@ -33,6 +33,7 @@ class ConstEnv(Mapping[str, Const]):
         self._local: set[str] = set(self._values)
         self._parent = parent
         self._max_names = max_names
+        self._version = 0
         self.functions: _Layer[FunctionLike] = _Layer(parent.functions if parent else None)
         self.aliases: _Layer[str] = _Layer(parent.aliases if parent else None)
 
@@ -60,6 +61,11 @@ class ConstEnv(Mapping[str, Const]):
     def __len__(self) -> int:
         return sum(1 for _ in self)
 
+    @property
+    def version(self) -> int:
+        """Changes whenever a lookup here could give a different answer (for caching)."""
+        return self._version + (self._parent.version if self._parent is not None else 0)
+
     # -- updates --------------------------------------------------------------------------------
 
     def set(self, name: str, value: Const | None) -> None:
@@ -67,12 +73,16 @@ class ConstEnv(Mapping[str, Const]):
         self._shadow(name)
         if value is not None and (name in self._values or len(self._values) < self._max_names):
             self._values[name] = value
+            self._version += 1
 
     def forget(self, name: str) -> None:
         """The name no longer holds a known constant (nor a function or an alias)."""
         self._shadow(name)
 
     def _shadow(self, name: str) -> None:
+        known = name in self._values or name in self.functions or name in self.aliases
+        if known or name not in self._local:
+            self._version += 1
         self._values.pop(name, None)
         self.functions.shadow(name)
         self.aliases.shadow(name)
@@ -104,6 +114,7 @@ class ConstEnv(Mapping[str, Const]):
             self.forget(stmt.name)
             if inline_body(stmt) is not None:
                 self.functions.set(stmt.name, stmt)
+                self._version += 1
         else:
             self._forget_targets(_bound_targets(stmt))
 
@@ -115,6 +126,7 @@ class ConstEnv(Mapping[str, Const]):
             if inline_body(value) is None:
                 return False
             self.functions.set(target.id, value)
+            self._version += 1
             return True
         if not isinstance(value, (ast.Name, ast.Attribute, ast.Call)):
             return False
@@ -122,6 +134,7 @@ class ConstEnv(Mapping[str, Const]):
         if name is None or not evaluator.is_known_callable(name):
             return False
         self.aliases.set(target.id, name)
+        self._version += 1
         return True
 
     def _aug_assign(self, stmt: ast.AugAssign, evaluator: Evaluator) -> None:
@@ -142,6 +155,9 @@ class ConstEnv(Mapping[str, Const]):
 
     def _forget_targets(self, targets: list[ast.expr]) -> None:
         for target in targets:
+            if isinstance(target, ast.Name):
+                self.forget(target.id)
+                continue
             for node in ast.walk(target):
                 if isinstance(node, ast.Name):
                     self.forget(node.id)

@@ -7,6 +7,7 @@ calls. Depth is counted explicitly on every step; sizes are checked before value
 from __future__ import annotations
 
 import ast
+import functools
 import string
 from collections.abc import Callable, Mapping
 from typing import ClassVar
@@ -42,8 +43,24 @@ KNOWN_CONSTANTS: Mapping[str, str] = {
 NOT_CONSTANT = (ArithmeticError, ValueError, TypeError, LookupError, AttributeError)
 """What folding raises on values of the wrong kind: the expression is then not constant."""
 IMPORTERS = frozenset({"__import__", "importlib.import_module"})
-_FALLBACK_NAMES = frozenset({*BUILTINS, "map", "getattr", "repr", "__import__"})
+_FALLBACK_NAMES = frozenset({*BUILTINS, "map", "zip", "eval", "getattr", "repr", "__import__"})
 _FALLBACK_MODULES = frozenset({"bytes", "bytearray", "str", *BUILTIN_MODULES})
+
+
+_CACHED = frozenset(
+    {ast.Call, ast.BinOp, ast.Subscript, ast.List, ast.Tuple, ast.JoinedStr, ast.ListComp}
+    | {ast.GeneratorExp}
+)
+"""Node types whose results are cached (constants and names are cheaper to redo)."""
+_CACHE_ENTRIES = 200_000
+_SMALL = 64
+_BIG_INT = 1 << 64
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _small_const(value: int | str | bytes) -> Const:
+    """Shared constants for small literals (obfuscated code repeats the same few thousand)."""
+    return Const(value)
 
 
 class EvaluatorCore:
@@ -79,7 +96,13 @@ class EvaluatorCore:
         self._produced = 0
         self._running = False
         self._inlining = 0
+        self._at = 0
+        """Depth of the node entered last: where a re-entrant evaluation continues counting."""
         self._scopes: list[dict[str, Const]] = []
+        self._cache: dict[int, tuple[ast.AST, Const | None]] = {}
+        self._cache_version: object = None
+        self._cache_weight = 0
+        self._caching = False
 
     # -- budget (the Context protocol of capwatch.unpack.calls) ------------------------------------
 
@@ -91,7 +114,18 @@ class EvaluatorCore:
         self._steps = 0
         self._produced = 0
         self._inlining = 0
+        self._at = 0
+        version = getattr(self._env, "version", None)
+        if version is None or version != self._cache_version:
+            self.clear_cache()
+        self._cache_version = version
+        self._caching = version is not None
         return True
+
+    def clear_cache(self) -> None:
+        """Forget cached results (needed only if the resolver's answers change for a node)."""
+        self._cache.clear()
+        self._cache_weight = 0
 
     def _finish(self) -> None:
         self._running = False
@@ -126,6 +160,8 @@ class EvaluatorCore:
             return make_tuple(value, chain)
         if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
             return None
+        if value is not None and not isinstance(value, (int, float)):
+            return None  # complex numbers and anything else a fold might produce
         return Const(value, chain)
 
     def items(self, const: Const) -> tuple[Const, ...] | None:
@@ -152,17 +188,40 @@ class EvaluatorCore:
             )
 
     def _eval(self, node: ast.AST, depth: int) -> Const | None:
-        self._check_depth(depth)
+        if depth > self._max_depth:
+            self._check_depth(depth)
+        self._at = depth
         self._steps += 1
         if self._steps > self._max_steps:
             self.charge(0)
         handler = self._HANDLERS.get(type(node))
         if handler is None:
             return None
+        cacheable = self._caching and type(node) in _CACHED and not self._scopes
+        if cacheable:
+            hit = self._cache.get(id(node))
+            if hit is not None and hit[0] is node:
+                return hit[1]
         try:
-            return handler(self, node, depth + 1)
+            result = handler(self, node, depth + 1)
         except NOT_CONSTANT:
-            return None
+            result = None
+        if cacheable and not self._inlining:
+            self._remember_node(node, result)
+        return result
+
+    def _remember_node(self, node: ast.AST, result: Const | None) -> None:
+        """Cache a result while the environment is unchanged (front ends evaluate top-down,
+        so the arguments of an outer call are evaluated again for each inner call)."""
+        weight = 1
+        if result is not None:
+            value = result.value
+            weight += len(value) if isinstance(value, (str, bytes)) else result.size
+        self._cache_weight += weight
+        if self._cache_weight > 2 * self.max_len or len(self._cache) >= _CACHE_ENTRIES:
+            self.clear_cache()
+            self._cache_weight = weight
+        self._cache[id(node)] = (node, result)
 
     # -- names ----------------------------------------------------------------------------------
 
@@ -182,6 +241,7 @@ class EvaluatorCore:
         ``importlib.import_module("m")``, ``getattr(obj, "name")`` and unshadowed builtins.
         """
         self._check_depth(depth)
+        self._at = depth
         if isinstance(node, ast.Name):
             if self._in_scopes(node.id):
                 return None
@@ -224,6 +284,12 @@ class EvaluatorCore:
 
     def _constant(self, node: ast.Constant, depth: int) -> Const | None:
         value = node.value
+        if isinstance(value, int) and (type(value) is bool or -_BIG_INT < value < _BIG_INT):
+            return _small_const(value)
+        if isinstance(value, (str, bytes)) and len(value) <= _SMALL:
+            return _small_const(value)
+        if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+            return None
         if value is None or isinstance(value, (str, bytes, int, float)):
             return Const(value)
         return None

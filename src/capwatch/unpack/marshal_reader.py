@@ -247,7 +247,10 @@ class _Reader:
             raise MarshalError("invalid float") from None
 
     def _items(self, count: int, depth: int) -> tuple[object, ...]:
-        return tuple(self.read(depth + 1) for _ in range(count))
+        items = []
+        for _ in range(count):
+            items.append(self.read(depth + 1))
+        return tuple(items)
 
     def _dict(self, depth: int) -> tuple[object, ...]:
         pairs: list[object] = []
@@ -264,7 +267,9 @@ class _Reader:
         layout = self.layout
         for _ in range(layout.ints_before):
             self.int32()
-        fields = {name: self.read(depth + 1) for name in layout.objects}
+        fields: dict[str, object] = {}
+        for name in layout.objects:
+            fields[name] = self.read(depth + 1)
         firstlineno = self.int32()
         for _ in range(layout.after):
             self.read(depth + 1)
@@ -320,7 +325,7 @@ class _Reader:
 
 
 def read_marshal(
-    data: bytes, *, max_depth: int = 100, max_bytes: int = 64 * 1024 * 1024
+    data: bytes, *, max_depth: int = 200, max_bytes: int = 64 * 1024 * 1024
 ) -> MarshalCode | tuple[str, ...]:
     """Read marshal ``data``: a :class:`MarshalCode` tree, or the strings of non-code data.
 
@@ -337,6 +342,8 @@ def read_marshal(
         reader = _Reader(bytes(data), layout, max_depth)
         try:
             value = reader.read(0)
+        except RecursionError:
+            raise MarshalError("marshal data nested too deeply for this stack") from None
         except MarshalError as exc:
             first_error = first_error or exc
             continue

@@ -43,7 +43,13 @@ def _same_blob_type(a: object, b: object) -> bool:
 def binop(ctx: Context, op: ast.operator, left: Const, right: Const) -> Const | None:
     """``left <op> right``; ``None`` when unsupported or too large."""
     a, b = left.value, right.value
-    chain = merge_chains(left.chain, right.chain)
+    chain = (
+        merge_chains(left.chain, right.chain)
+        if left.chain and right.chain
+        else (left.chain or right.chain)
+    )
+    if type(a) is int and type(b) is int:  # the common case in obfuscated char codes
+        return arith(ctx, op, a, b, chain)
     if isinstance(op, ast.Add):
         if isinstance(a, tuple) and isinstance(b, tuple):
             return ctx.new(a + b, chain) if len(a) + len(b) <= ctx.max_items else None
@@ -58,9 +64,9 @@ def binop(ctx: Context, op: ast.operator, left: Const, right: Const) -> Const | 
         chains = [item.chain for item in b] if isinstance(b, tuple) else []
         text = percent_format(a, args, ctx.max_len)
         return None if text is None else ctx.new(text, merge_chains(chain, *chains))
-    if not (is_number(a) and is_number(b)):
+    if not (isinstance(a, (int, float)) and isinstance(b, (int, float))):
         return None
-    return arith(ctx, op, a, b, chain)  # type: ignore[arg-type]
+    return arith(ctx, op, a, b, chain)
 
 
 def _repeat(ctx: Context, a: ConstValue, b: ConstValue, chain: tuple[str, ...]) -> Const | None:

@@ -28,11 +28,14 @@ _CODE_HINT = re.compile(
     r"|\b(?:exec|eval|__import__|compile)[ \t]*\(",
     re.MULTILINE,
 )
+_HINT_WORDS = ("import", "def", "class", "exec", "eval", "compile")
 _CODE_NODES = (ast.Call, ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef, ast.Assign)
 
 _B64_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_"
 _HEX_CHARS = b"0123456789abcdefABCDEF"
 _WHITESPACE = b" \t\n\r\x0b\x0c"
+_B64_CHARS_WS = _B64_CHARS + _WHITESPACE
+_HEAD = 256
 _MARSHAL_CODE_STARTS = (0x63, 0xE3)  # 'c', 'c' | FLAG_REF
 
 
@@ -72,7 +75,7 @@ def looks_like_python(text: str) -> bool:
     """
     if len(text) < 4:
         return False
-    if _CODE_HINT.search(text) is not None:
+    if any(word in text for word in _HINT_WORDS) and _CODE_HINT.search(text) is not None:
         return True
     if len(text) > _MAX_PARSE_CHARS or "\x00" in text:
         return False
@@ -89,6 +92,8 @@ def _only(raw: bytes, alphabet: bytes) -> bool:
 
 def _first_layer(raw: bytes, limits: Limits) -> list[tuple[bytes, str]]:
     """Base64 and hex readings of ``raw``, each with its decoder name."""
+    if raw[:_HEAD].translate(None, _B64_CHARS_WS):
+        return []  # the first characters already rule both alphabets out
     compact = raw.translate(None, _WHITESPACE)
     if len(compact) < MIN_BLOB_CHARS:
         return []

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import gzip
+import io
 import random
 import zipfile
 
 import pytest
 from tests.unit.artifact.artifact_testlib import Build, Spec
 
-from capwatch.artifact import IssueKind, open_artifact
+from capwatch.artifact import Archive, IssueKind, open_artifact
 from capwatch.config import Limits
 from capwatch.errors import ArtifactError, LimitExceeded
 
 
-def issues(archive: object) -> list[tuple[IssueKind, str]]:
-    return [(i.kind, i.path) for i in archive.issues]  # type: ignore[attr-defined]
+def issues(archive: Archive) -> list[tuple[IssueKind, str]]:
+    return [(i.kind, i.path) for i in archive.issues]
 
 
 def test_zero_bytes() -> None:
@@ -133,7 +134,7 @@ def test_zip_with_unreadable_name_encoding_flag(build: type[Build]) -> None:
     assert data.count("é".encode()) == 2
     data = data.replace("é".encode(), b"\xff\xfe")  # flagged UTF-8, but invalid
     with pytest.raises(UnicodeDecodeError):
-        zipfile.ZipFile(__import__("io").BytesIO(data))
+        zipfile.ZipFile(io.BytesIO(data))
     archive = open_artifact(data, "x.whl", Limits())
     assert [(m.path, d) for m, d in archive.files()] == [("pkg/caf\\xff\\xfe.py", b"x = 1\n")]
     assert issues(archive) == [(IssueKind.BAD_NAME_ENCODING, "pkg/caf\\xff\\xfe.py")]

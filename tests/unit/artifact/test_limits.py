@@ -220,3 +220,13 @@ def test_members_limit_covers_nested_archives(build: type[Build]) -> None:
     archive = open_artifact(build.zip([("a.zip", inner)]), "x.zip", Limits(members=5))
     assert [m.path for m in archive.members] == ["a.zip"] + [f"a.zip!m{i}.py" for i in range(4)]
     assert issues(archive) == [(IssueKind.TOO_MANY_MEMBERS, "a.zip")]
+
+
+def test_zip_size_declared_high_over_small_content_still_reads(build: type[Build]) -> None:
+    data = bytearray(build.zip([("pkg/__init__.py", CODE * 100)]))
+    central = data.find(b"PK\x01\x02")
+    data[central + 24 : central + 28] = (0x7FFFFFFF).to_bytes(4, "little")  # declared size
+    archive = open_artifact(bytes(data), "x.whl", Limits())
+    assert archive.members[0].size == 0x7FFFFFFF
+    assert [d for _, d in archive.files()] == [CODE * 100]
+    assert archive.issues == []

@@ -200,6 +200,8 @@ class _FileWalker:
         self.consumed: set[int] = set()
         self.cut = False
         self.module_consts: dict[str, str] = {}
+        self.method_class: dict[str, str] = {}
+        """Scope id of each method to the qualified name of its class, for ``self.x``."""
         self.binding: str | None = None
 
     # -- helpers --------------------------------------------------------------------------
@@ -214,10 +216,7 @@ class _FileWalker:
         )
 
     def _snippet(self, node: ast.AST) -> str:
-        if self.origin is not None:
-            line = getattr(node, "lineno", 0)
-        else:
-            line = getattr(node, "lineno", 0)
+        line = getattr(node, "lineno", 0)
         if 0 < line <= len(self.lines):
             text = self.lines[line - 1].strip()
             return text if len(text) <= 240 else text[:237] + "..."
@@ -248,17 +247,17 @@ class _FileWalker:
 
     def _prepass(self, tree: ast.Module) -> None:
         """Imports, top-level definitions and simple assignments, before facts are read."""
-        for node in tree.body:
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                self.table.local_defs.add(node.name)
+        for top in tree.body:
+            if isinstance(top, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                self.table.local_defs.add(top.name)
                 self.result.defined.setdefault(
-                    node.name, "class" if isinstance(node, ast.ClassDef) else "function"
+                    top.name, "class" if isinstance(top, ast.ClassDef) else "function"
                 )
         if self.origin is None:
-            for node in tree.body:
+            for stmt in tree.body:
                 targets = (
-                    node.targets if isinstance(node, ast.Assign)
-                    else [node.target] if isinstance(node, ast.AnnAssign) and node.value else []
+                    stmt.targets if isinstance(stmt, ast.Assign)
+                    else [stmt.target] if isinstance(stmt, ast.AnnAssign) and stmt.value else []
                 )
                 for target in targets:
                     if isinstance(target, ast.Name):
@@ -267,7 +266,7 @@ class _FileWalker:
                         self.result.scopes.setdefault(
                             scope_id,
                             Scope(scope_id, ScopeKind.CONSTANT, self.result.module,
-                                  f"={target.id}", self._loc(node)),
+                                  f"={target.id}", self._loc(stmt)),
                         )
         budget = 200_000
         for node in ast.walk(tree):
@@ -289,7 +288,8 @@ class _FileWalker:
                             self.resolver.assigned[target.id] = resolved
 
     def _visit(self, frame: _Frame) -> Iterator[_Frame]:
-        node, scope, cls, depth = frame.node, frame.scope, frame.cls, frame.depth + 1
+        node: ast.AST = frame.node
+        scope, cls, depth = frame.scope, frame.cls, frame.depth + 1
         self.binding = frame.binding
         if (
             isinstance(node, ast.Assign | ast.AnnAssign)
@@ -331,14 +331,12 @@ class _FileWalker:
         elif isinstance(node, ast.Constant) and isinstance(node.value, str | bytes):
             self._literal(node, scope)
             return
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.expr_context):
+        for sub in ast.iter_child_nodes(node):
+            if isinstance(sub, ast.expr_context):
                 continue
-            if isinstance(node, ast.Call) and child is node.func:
-                # The callee chain was resolved by _call; only walk into nested calls in it.
-                if isinstance(child, ast.Name):
-                    continue
-            yield _Frame(child, scope, cls, depth, frame.binding)
+            if isinstance(node, ast.Call) and sub is node.func and isinstance(sub, ast.Name):
+                continue  # the callee name was resolved by _call
+            yield _Frame(sub, scope, cls, depth, frame.binding)
 
     def _is_main_guard(self, node: ast.If, scope: str) -> bool:
         if not scope.endswith(":<module>"):
@@ -374,6 +372,7 @@ class _FileWalker:
             if cls is not None:
                 bases = self._class_bases.get(cls, ())
                 self.result.methods[cls] = (*self.result.methods.get(cls, ()), body_scope)
+                self.method_class[body_scope] = cls
             self.result.scopes[body_scope] = Scope(
                 body_scope, ScopeKind.FUNCTION, self.result.module, qual, self._loc(node), bases
             )
@@ -439,8 +438,9 @@ class _FileWalker:
             name = None
         if name is None and isinstance(node.func, ast.Attribute):
             owner = node.func.value
-            if isinstance(owner, ast.Name) and owner.id in _RUNNERS_OF_SELF and cls is not None:
-                target = f"{self.result.module}:{cls}.{node.func.attr}"
+            own_class = self.method_class.get(scope)
+            if isinstance(owner, ast.Name) and owner.id in _RUNNERS_OF_SELF and own_class:
+                target = f"{self.result.module}:{own_class}.{node.func.attr}"
                 self.result.edges.append(Edge(scope, target, EdgeKind.CALL))
                 return
             # A method on an unknown object: keep the method name for patterns like .decode().
@@ -551,13 +551,10 @@ class _FileWalker:
         except LimitExceeded:
             name = None
         if name is None:
-            if (
-                isinstance(node.value, ast.Name)
-                and node.value.id in _RUNNERS_OF_SELF
-                and cls is not None
-            ):
+            own_class = self.method_class.get(scope)
+            if isinstance(node.value, ast.Name) and node.value.id in _RUNNERS_OF_SELF and own_class:
                 self.result.edges.append(
-                    Edge(scope, f"{self.result.module}:{cls}.{node.attr}", EdgeKind.RUNS)
+                    Edge(scope, f"{self.result.module}:{own_class}.{node.attr}", EdgeKind.RUNS)
                 )
             return False
         self._add(
@@ -574,7 +571,12 @@ class _FileWalker:
 
     def _literal(self, node: ast.Constant, scope: str) -> None:
         value = node.value
-        text = value if isinstance(value, str) else value.decode("latin-1")
+        if isinstance(value, str):
+            text = value
+        elif isinstance(value, bytes):
+            text = value.decode("latin-1")
+        else:
+            return
         if len(text) < MIN_LITERAL:
             return
         self._add(
@@ -597,7 +599,7 @@ class _FileWalker:
 
     def _unpack(self, node: ast.Call, name: str, scope: str) -> None:
         """Evaluate decoder calls and exec sinks on constant data; analyse what they yield."""
-        if name in EXEC_SINKS or name.endswith(".exec") and node.args:
+        if name in EXEC_SINKS or (name.endswith(".exec") and node.args):
             if not node.args:
                 return
             target: ast.expr = node.args[0]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import codecs
+import contextlib
 import re
 from dataclasses import dataclass, field
 
@@ -44,10 +45,8 @@ def decode_source(data: bytes) -> tuple[str, bool]:
         m = _CODING.match(line)
         if m:
             name = m.group(1).decode("ascii", "replace")
-            try:
+            with contextlib.suppress(LookupError):
                 encoding = codecs.lookup(name).name
-            except LookupError:
-                pass
             break
     try:
         return data.decode(encoding), False

