@@ -16,7 +16,7 @@ from capwatch.capabilities.indicators import find_indicators
 from capwatch.ecosystem.layout import FilePlan, Identity
 from capwatch.flow import PhaseMap
 from capwatch.lang.base import FileAnalysis, Problem
-from capwatch.model import CapabilityUse, Fact, FactKind, Indicator, Phase
+from capwatch.model import CapabilityUse, Fact, FactKind, Indicator, Location, Phase
 
 EARLY = frozenset({Phase.INSTALL, Phase.STARTUP, Phase.IMPORT})
 """Phases in which code runs without the user calling anything: where malware lives."""
@@ -35,6 +35,8 @@ class Profile:
     problems: list[Problem] = field(default_factory=list)
     archive_issues: list[ArchiveIssue] = field(default_factory=list)
     files_scanned: int = 0
+    decoded_at: dict[Location, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    """Decoded payload text by the location of the code that decodes it, for evidence."""
 
     # -- questions rules ask ---------------------------------------------------------------
 
@@ -104,6 +106,7 @@ def build_profile(
                 texts = fact.args
             elif fact.kind is FactKind.DECODED and fact.value:
                 texts = (fact.value,)
+                profile.decoded_at.setdefault(fact.location, (fact.value, fact.decode_chain))
             for text in texts:
                 for kind, value in find_indicators(text):
                     key = (kind, value, fact.scope)

@@ -1,4 +1,9 @@
-"""Finding indicators (threat clues in strings) with one combined regular expression."""
+"""Finding indicators (threat clues in strings).
+
+One combined regular expression tells cheaply whether a string holds any indicator at all; only
+strings that do are matched against each indicator's own pattern, so overlapping clues (a path
+that is both a shortcut and an autostart location) are all reported.
+"""
 
 from __future__ import annotations
 
@@ -14,23 +19,29 @@ MIN_LENGTH = 6
 
 
 @functools.cache
-def _combined() -> tuple[re.Pattern[str], dict[str, str]]:
+def _patterns() -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...]]:
     catalog = load_catalog()
-    groups: dict[str, str] = {}
-    parts = []
-    for index, ind in enumerate(catalog.indicators.values()):
-        group = f"i{index}"
-        groups[group] = ind.id
-        parts.append(f"(?P<{group}>{ind.pattern})")
-    return re.compile("|".join(parts), re.IGNORECASE), groups
+    each = tuple(
+        (ind.id, re.compile(ind.pattern, re.IGNORECASE)) for ind in catalog.indicators.values()
+    )
+    combined = re.compile(
+        "|".join(f"(?:{ind.pattern})" for ind in catalog.indicators.values()), re.IGNORECASE
+    )
+    return combined, each
 
 
 def find_indicators(text: str) -> Iterator[tuple[str, str]]:
     """Yield ``(indicator id, matched text)`` for every indicator in ``text``."""
     if len(text) < MIN_LENGTH:
         return
-    pattern, groups = _combined()
-    for match in pattern.finditer(text, 0, min(len(text), MAX_SCAN)):
-        group = match.lastgroup
-        if group is not None:
-            yield groups[group], match.group(0)[:300]
+    combined, each = _patterns()
+    end = min(len(text), MAX_SCAN)
+    if combined.search(text, 0, end) is None:
+        return
+    for kind, pattern in each:
+        seen: set[str] = set()
+        for match in pattern.finditer(text, 0, end):
+            value = match.group(0)[:300]
+            if value not in seen:
+                seen.add(value)
+                yield kind, value

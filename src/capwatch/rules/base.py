@@ -86,29 +86,9 @@ def evidence_of(profile: Profile, items: Iterable[CapabilityUse | Indicator]) ->
         if key in seen:
             continue
         seen.add(key)
-        out.append(
-            Evidence(
-                item.location,
-                item.snippet,
-                item.decode_chain,
-                decoded_text(profile, item) if item.decode_chain else None,
-            )
-        )
+        decoded, chain = profile.decoded_at.get(item.location, (None, item.decode_chain))
+        out.append(Evidence(item.location, item.snippet, item.decode_chain or chain, decoded))
     return out
-
-
-def decoded_text(profile: Profile, item: CapabilityUse | Indicator) -> str | None:
-    """The decoded payload shown to a reviewer for an item found inside one."""
-    from capwatch.model import FactKind
-
-    for fact, _ in profile.facts:
-        if (
-            fact.kind is FactKind.DECODED
-            and fact.location == item.location
-            and fact.value
-        ):
-            return fact.value
-    return None
 
 
 def describe(uses: Iterable[CapabilityUse]) -> str:

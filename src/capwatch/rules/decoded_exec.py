@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from capwatch.model import Confidence, Evidence, FactKind, Finding, Phase, Severity
+from capwatch.model import Confidence, Evidence, FactKind, Finding, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule
 
@@ -37,8 +37,9 @@ class DecodedPayloadExecuted(Rule):
         ]
         for use in inside:
             if all(e.location != use.location for e in evidence):
+                shown = profile.decoded_at.get(use.location)
                 evidence.append(Evidence(use.location, use.snippet, use.decode_chain,
-                                         _decoded_at(profile, use.location)))
+                                         shown[0] if shown else None))
         chains = {" -> ".join(e.decode_chain) for e in evidence if e.decode_chain}
         caps = {u.capability for u in inside}
         early = phase in EARLY
@@ -54,11 +55,3 @@ class DecodedPayloadExecuted(Rule):
         )
 
 
-def _decoded_at(profile: Profile, location: object) -> str | None:
-    for fact, _ in profile.facts:
-        if fact.kind is FactKind.DECODED and fact.location == location:
-            return fact.value
-    return None
-
-
-__all__ = ["DecodedPayloadExecuted", "Phase"]

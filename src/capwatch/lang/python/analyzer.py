@@ -10,6 +10,7 @@ that decoded them and keeps the decode chain as evidence.
 from __future__ import annotations
 
 import ast
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -36,6 +37,8 @@ MAX_FACT_TEXT = 64 * 1024
 MAX_DECODED_SHOWN = 16 * 1024
 EXEC_SINKS = frozenset({"exec", "eval", "compile", "execfile"})
 _RUNNERS_OF_SELF = frozenset({"self", "cls"})
+_STMT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+_NOT_VISITED = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
 
 
 @dataclass(slots=True)
@@ -47,6 +50,8 @@ class _Frame:
     depth: int
     binding: str | None = None
     """Scope id of the module-level constant whose value this node is part of."""
+    consumed: bool = False
+    """Inside an expression already folded and unpacked: not to be unpacked again."""
 
 
 def module_name_for(path: str) -> tuple[str, bool]:
@@ -196,8 +201,13 @@ class _FileWalker:
         self.table = NameTable(result.module, is_package)
         self.env = folding.Environment()
         self.resolver = Resolver(self.table, self._const_str)
-        self.evaluator = folding.make_evaluator(self.resolver.resolve, self.env, self.limits)
+        self.evaluator = folding.make_evaluator(
+            self.resolver.resolve, self.env, self.limits, self.resolver.assigned
+        )
         self.consumed: set[int] = set()
+        """Ids of expressions already folded and unpacked."""
+        self.memo: dict[int, str | None] = {}
+        self.seen_payloads: set[str] = set()
         self.cut = False
         self.module_consts: dict[str, str] = {}
         self.method_class: dict[str, str] = {}
@@ -207,7 +217,12 @@ class _FileWalker:
     # -- helpers --------------------------------------------------------------------------
 
     def _const_str(self, node: ast.expr) -> str | None:
-        return folding.as_text(self.evaluator, node)
+        key = id(node)
+        if key in self.memo:
+            return self.memo[key]
+        value = folding.as_text(self.evaluator, node)
+        self.memo[key] = value
+        return value
 
     def _loc(self, node: ast.AST) -> Location:
         anchor = self.origin if self.origin is not None else node
@@ -243,11 +258,16 @@ class _FileWalker:
                         )
                     )
                 continue
-            stack.extend(reversed(list(self._visit(frame))))
+            children = self._visit(frame)
+            if children:
+                children.reverse()
+                stack.extend(children)
 
     def _prepass(self, tree: ast.Module) -> None:
         """Imports, top-level definitions and simple assignments, before facts are read."""
         for top in tree.body:
+            if isinstance(top, ast.FunctionDef):
+                self.env.define(top)
             if isinstance(top, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 self.table.local_defs.add(top.name)
                 self.result.defined.setdefault(
@@ -269,10 +289,10 @@ class _FileWalker:
                                   f"={target.id}", self._loc(stmt)),
                         )
         budget = 200_000
-        for node in ast.walk(tree):
+        todo: deque[ast.stmt] = deque(tree.body)
+        while todo and budget > 0:
             budget -= 1
-            if budget <= 0:
-                break
+            node = todo.popleft()
             if isinstance(node, ast.Import | ast.ImportFrom):
                 self.table.add_import(node)
             elif isinstance(node, ast.Assign) and len(node.targets) == 1:
@@ -286,57 +306,77 @@ class _FileWalker:
                             resolved = None
                         if resolved and resolved != target.id and "." in resolved:
                             self.resolver.assigned[target.id] = resolved
+            for field_name in _STMT_FIELDS:
+                block = getattr(node, field_name, None)
+                if block:
+                    for item in block:
+                        if isinstance(item, ast.stmt):
+                            todo.append(item)
+                        elif isinstance(item, ast.ExceptHandler | ast.match_case):
+                            todo.extend(item.body)
 
-    def _visit(self, frame: _Frame) -> Iterator[_Frame]:
+    def _visit(self, frame: _Frame) -> list[_Frame] | None:
         node: ast.AST = frame.node
+        kind = type(node)
+        if kind is ast.Constant:
+            assert isinstance(node, ast.Constant)
+            if isinstance(node.value, str | bytes):
+                self._literal(node, frame)
+            return None
         scope, cls, depth = frame.scope, frame.cls, frame.depth + 1
         self.binding = frame.binding
-        if (
-            isinstance(node, ast.Assign | ast.AnnAssign)
-            and scope.endswith(":<module>")
-            and cls is None
-            and self.origin is None
-            and node.value is not None
-        ):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names = [t.id for t in targets if isinstance(t, ast.Name)]
-            if len(names) == len(targets) and names[-1] in self.module_consts:
-                yield _Frame(node.value, scope, cls, depth, self.module_consts[names[-1]])
-                return
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            yield from self._function(node, scope, cls, depth)
-            return
-        if isinstance(node, ast.ClassDef):
-            yield from self._class(node, scope, cls, depth)
-            return
-        if isinstance(node, ast.If) and self._is_main_guard(node, scope):
-            main = scope.replace(":<module>", ":<main>")
-            self.result.scopes.setdefault(
-                main,
-                Scope(main, ScopeKind.MAIN, self.result.module, "<main>", self._loc(node)),
-            )
-            for child in node.body:
-                yield _Frame(child, main, cls, depth)
-            for child in node.orelse:
-                yield _Frame(child, scope, cls, depth)
-            return
-        if isinstance(node, ast.Import | ast.ImportFrom):
+        if kind is ast.Assign or kind is ast.AnnAssign:
+            assert isinstance(node, ast.Assign | ast.AnnAssign)
+            if (
+                scope.endswith(":<module>")
+                and cls is None
+                and self.origin is None
+                and node.value is not None
+            ):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names = [t.id for t in targets if isinstance(t, ast.Name)]
+                if len(names) == len(targets) and names[-1] in self.module_consts:
+                    return [_Frame(node.value, scope, cls, depth, self.module_consts[names[-1]])]
+        elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+            assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            return list(self._function(node, scope, cls, depth))
+        elif kind is ast.ClassDef:
+            assert isinstance(node, ast.ClassDef)
+            return list(self._class(node, scope, cls, depth))
+        elif kind is ast.If:
+            assert isinstance(node, ast.If)
+            if self._is_main_guard(node, scope):
+                main = scope.replace(":<module>", ":<main>")
+                self.result.scopes.setdefault(
+                    main,
+                    Scope(main, ScopeKind.MAIN, self.result.module, "<main>", self._loc(node)),
+                )
+                return [_Frame(child, main, cls, depth) for child in node.body] + [
+                    _Frame(child, scope, cls, depth) for child in node.orelse
+                ]
+        elif kind is ast.Import or kind is ast.ImportFrom:
+            assert isinstance(node, ast.Import | ast.ImportFrom)
             self._import(node, scope)
-            return
-        if isinstance(node, ast.Call):
-            self._call(node, scope, cls)
-        elif isinstance(node, ast.Attribute | ast.Name) and isinstance(node.ctx, ast.Load):
-            if self._reference(node, scope, cls):
-                return
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str | bytes):
-            self._literal(node, scope)
-            return
+            return None
+        elif kind is ast.Call:
+            assert isinstance(node, ast.Call)
+            if self._call(node, scope, frame.consumed):
+                frame.consumed = True
+        elif kind is ast.Attribute or kind is ast.Name:
+            assert isinstance(node, ast.Attribute | ast.Name)
+            if isinstance(node.ctx, ast.Load) and self._reference(node, scope):
+                return None
+        children: list[_Frame] = []
+        consumed = frame.consumed
         for sub in ast.iter_child_nodes(node):
-            if isinstance(sub, ast.expr_context):
+            if isinstance(sub, _NOT_VISITED):
                 continue
-            if isinstance(node, ast.Call) and sub is node.func and isinstance(sub, ast.Name):
+            if kind is ast.Call and sub is node.func and type(sub) is ast.Name:  # type: ignore[attr-defined]
                 continue  # the callee name was resolved by _call
-            yield _Frame(sub, scope, cls, depth, frame.binding)
+            children.append(
+                _Frame(sub, scope, cls, depth, frame.binding, consumed or id(sub) in self.consumed)
+            )
+        return children
 
     def _is_main_guard(self, node: ast.If, scope: str) -> bool:
         if not scope.endswith(":<module>"):
@@ -431,7 +471,8 @@ class _FileWalker:
             )
             self.result.edges.append(Edge(scope, name, EdgeKind.IMPORT))
 
-    def _call(self, node: ast.Call, scope: str, cls: str | None) -> None:
+    def _call(self, node: ast.Call, scope: str, consumed: bool) -> bool:
+        """Record a call. Returns True when the whole call was folded and unpacked."""
         try:
             name = self.resolver.resolve(node.func)
         except LimitExceeded:
@@ -442,11 +483,11 @@ class _FileWalker:
             if isinstance(owner, ast.Name) and owner.id in _RUNNERS_OF_SELF and own_class:
                 target = f"{self.result.module}:{own_class}.{node.func.attr}"
                 self.result.edges.append(Edge(scope, target, EdgeKind.CALL))
-                return
+                return False
             # A method on an unknown object: keep the method name for patterns like .decode().
             name = f"?.{node.func.attr}"
         if name is None:
-            return
+            return False
         args, inner = self._arguments(node)
         self._add(
             Fact(
@@ -463,9 +504,13 @@ class _FileWalker:
         )
         if not name.startswith("?."):
             self.result.edges.append(Edge(scope, name, EdgeKind.CALL))
+        for arg in args:
+            if len(arg) > 40:
+                self._powershell(arg, scope, node)
         self._runs_edges(node, scope)
-        if id(node) not in self.consumed:
-            self._unpack(node, name, scope)
+        if consumed:
+            return False
+        return self._unpack(node, name, scope)
 
     def _arguments(self, node: ast.Call) -> tuple[tuple[str, ...], tuple[str, ...]]:
         args: list[str] = []
@@ -523,7 +568,7 @@ class _FileWalker:
             return None
         return self.resolver.resolve(node)
 
-    def _reference(self, node: ast.Attribute | ast.Name, scope: str, cls: str | None) -> bool:
+    def _reference(self, node: ast.Attribute | ast.Name, scope: str) -> bool:
         """Record a resolved name used as a value. Returns True when the chain is consumed."""
         if isinstance(node, ast.Name):
             const_scope = self.module_consts.get(node.id)
@@ -569,7 +614,9 @@ class _FileWalker:
         )
         return True
 
-    def _literal(self, node: ast.Constant, scope: str) -> None:
+    def _literal(self, node: ast.Constant, frame: _Frame) -> None:
+        scope = frame.scope
+        self.binding = frame.binding
         value = node.value
         if isinstance(value, str):
             text = value
@@ -591,39 +638,57 @@ class _FileWalker:
                 binding=self.binding,
             )
         )
-        if len(text) >= folding.BLOB_MIN and id(node) not in self.consumed:
+        self._powershell(text, scope, node)
+        if len(text) >= folding.BLOB_MIN and not frame.consumed:
             for decoded, chain in folding.blob_payloads(text, self.limits):
                 self._payload(decoded, (*self.chain, *chain), scope, node, executed=False)
 
     # -- static unpacking -----------------------------------------------------------------
 
-    def _unpack(self, node: ast.Call, name: str, scope: str) -> None:
+    def _powershell(self, text: str, scope: str, node: ast.AST) -> None:
+        for command in folding.powershell_payloads(text):
+            if command in self.seen_payloads:
+                continue
+            self.seen_payloads.add(command)
+            self._add(
+                Fact(
+                    FactKind.DECODED,
+                    "",
+                    self._loc(node),
+                    scope,
+                    value=command[:MAX_DECODED_SHOWN],
+                    decode_chain=(*self.chain, folding.POWERSHELL_STEP),
+                    snippet=self._snippet(node),
+                    binding=self.binding,
+                )
+            )
+
+    def _unpack(self, node: ast.Call, name: str, scope: str) -> bool:
         """Evaluate decoder calls and exec sinks on constant data; analyse what they yield."""
-        if name in EXEC_SINKS or (name.endswith(".exec") and node.args):
+        if name in EXEC_SINKS or name.endswith(".exec"):
             if not node.args:
-                return
+                return False
             target: ast.expr = node.args[0]
             executed = True
         elif folding.is_decoder(name):
             target = node
             executed = False
         else:
-            return
+            return False
         try:
             value = folding.evaluate(self.evaluator, target)
         except LimitExceeded as exc:
             self.result.problems.append(
                 Problem(ProblemKind.DECODE_LIMIT, self._loc(node), exc.diagnostic)
             )
-            return
+            return False
         if value is None:
-            return
+            return False
         text, chain = value
-        for sub in ast.walk(target):
-            self.consumed.add(id(sub))
-        if not chain and not executed:
-            return
-        self._payload(text, (*self.chain, *chain), scope, node, executed=executed)
+        self.consumed.add(id(target))
+        if chain or executed:
+            self._payload(text, (*self.chain, *chain), scope, node, executed=executed)
+        return target is node
 
     def _payload(
         self, text: str, chain: tuple[str, ...], scope: str, node: ast.AST, *, executed: bool

@@ -7,6 +7,7 @@ key))`` decodes, while a file full of ordinary assignments costs nothing unless 
 from __future__ import annotations
 
 import ast
+import base64
 import re
 from collections.abc import Callable, Iterator, Mapping
 
@@ -37,11 +38,23 @@ class Environment(Mapping[str, Const]):
         self._values: dict[str, Const | None] = {}
         self._busy: set[str] = set()
         self.evaluator: Evaluator | None = None
+        self.version = 0
+        """Changes whenever a binding changes, so the evaluator knows when its cache is stale."""
+        self.functions: dict[str, ast.FunctionDef | ast.Lambda] = {}
+        """Small module-level helpers the evaluator may inline (``def d(s): return ...``)."""
 
     def bind(self, name: str, expr: ast.expr) -> None:
         if name in self._exprs and self._exprs[name] is not expr:
             self._ambiguous.add(name)
         self._exprs[name] = expr
+        self._values.pop(name, None)
+        self.version += 1
+        if isinstance(expr, ast.Lambda):
+            self.functions[name] = expr
+
+    def define(self, node: ast.FunctionDef) -> None:
+        self.functions[node.name] = node
+        self.version += 1
 
     def __getitem__(self, name: str) -> Const:
         value = self._fold(name)
@@ -77,9 +90,12 @@ class Environment(Mapping[str, Const]):
 
 
 def make_evaluator(
-    resolve: Callable[[ast.expr], str | None], env: Environment, limits: Limits
+    resolve: Callable[[ast.expr], str | None],
+    env: Environment,
+    limits: Limits,
+    aliases: Mapping[str, str],
 ) -> Evaluator:
-    evaluator = Evaluator(resolve, env, limits)
+    evaluator = Evaluator(resolve, env, limits, functions=env.functions, aliases=aliases)
     env.evaluator = evaluator
     return evaluator
 
@@ -151,6 +167,30 @@ def blob_payloads(text: str, limits: Limits) -> list[tuple[str, tuple[str, ...]]
         if decoded is not None:
             out.append((decoded, const.chain))
     return out
+
+
+_PS_ENCODED = re.compile(
+    r"-(?:e|ec|en|enc|enco|encod|encode|encoded|encodedcommand)\s+['\"]?([A-Za-z0-9+/]{16,}={0,2})",
+    re.IGNORECASE,
+)
+POWERSHELL_STEP = "powershell -EncodedCommand"
+
+
+def powershell_payloads(text: str) -> list[str]:
+    """Commands hidden in ``powershell -EncodedCommand <base64 of UTF-16LE>`` command lines."""
+    if "owershell" not in text.lower() and "pwsh" not in text.lower():
+        return []
+    found = []
+    for match in _PS_ENCODED.finditer(text):
+        blob = match.group(1)
+        try:
+            raw = base64.b64decode(blob + "=" * (-len(blob) % 4), validate=True)
+            decoded = raw.decode("utf-16-le")
+        except (ValueError, UnicodeDecodeError):
+            continue
+        if decoded.isprintable() or all(c.isprintable() or c in "\r\n\t" for c in decoded):
+            found.append(decoded)
+    return found
 
 
 def quoted_strings(text: str) -> Iterator[str]:

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from capwatch.model import Confidence, Finding, Severity
+from capwatch.profile import EARLY, Profile
+from capwatch.rules.base import Rule, earliest, evidence_of
+
+_ACT = ("fs.write", "host.automation", "proc.spawn", "proc.shell", "persist.registry")
+
+
+class Tampering(Rule):
+    """Changes other programs on the machine while being installed or loaded.
+
+    Writing browser extensions and wiring them in with ``--load-extension``, extension
+    manifests that ask for clipboard access, rewriting Start Menu, desktop or taskbar shortcuts
+    (``.lnk``, ``WScript.Shell.CreateShortcut``) from code that runs on install, startup or
+    import, together with file writes, COM automation or processes. A library has no business
+    editing the user's browsers and shortcuts when it is installed; automation tools that do it
+    on request run at ``runtime`` and are not flagged.
+    """
+
+    id = "CW109"
+    title = "Tampers with browsers or shortcuts at install or import"
+
+    def check(self, profile: Profile) -> Iterator[Finding]:
+        clues = profile.indicators_of(("tamper.",), EARLY)
+        if not clues:
+            return
+        act = profile.uses_of(_ACT, EARLY)
+        if not act:
+            return
+        kinds = {i.kind for i in clues}
+        yield self.finding(
+            "Edits other programs: " + ", ".join(sorted({i.value for i in clues}))[:200],
+            severity=Severity.CRITICAL if len(kinds) > 1 else Severity.HIGH,
+            confidence=Confidence.HIGH if len(kinds) > 1 else Confidence.MEDIUM,
+            phase=earliest(clues),
+            evidence=evidence_of(profile, clues),
+            capabilities={u.capability for u in act},
+            indicators=kinds,
+        )
