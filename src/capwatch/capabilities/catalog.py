@@ -66,7 +66,7 @@ def load_catalog() -> Catalog:
     for cap_id, entry in data.get("capability", {}).items():
         apis = {
             lang: tuple(entry[lang])
-            for lang in ("python", "javascript")
+            for lang in ("python", "javascript", "shell")
             if lang in entry
         }
         caps[cap_id] = CapabilityDef(cap_id, entry["description"], entry.get("attack"), apis)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from capwatch.model import Confidence, Evidence, FactKind, Finding, Severity
+from capwatch.lang.python.analyzer import DROPPED_STEP
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule
 
@@ -27,7 +28,7 @@ class DecodedPayloadExecuted(Rule):
         decoded = profile.facts_of(FactKind.DECODED)
         executed = [(f, p) for f, p in decoded if f.name == "exec"]
         inside = [u for u in profile.uses if u.decode_chain and u.capability in _SINKS | {
-            "net.http.request", "net.download", "net.socket"}]
+            "net.http.request", "net.download", "net.socket"} and DROPPED_STEP not in u.decode_chain]
         if not executed and not inside:
             return
         phases = [p for _, p in executed] + [u.phase for u in inside]

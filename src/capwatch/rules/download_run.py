@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from capwatch.model import Confidence, Finding, Severity
+from capwatch.model import Confidence, Finding, Phase, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, describe, earliest, evidence_of
 
@@ -15,9 +15,11 @@ class DownloadAndRun(Rule):
 
     The dropper pattern: fetch a file (an executable, a script, an archive) and start it,
     or make it executable, in ``install``, ``startup`` or ``import`` phase, within the same
-    file. A URL of an executable or script in that code raises the confidence. Build scripts
-    that download sources and compile them exist, so the rule asks for both halves in
-    early-running code of one file, and reports the download and the launch it saw.
+    file. Critical when the URL is of an executable or script, or when it happens on import or
+    interpreter start. Build scripts that download sources and compile them exist, so at install
+    time without an executable URL it is a reviewer's question (high, medium confidence). In
+    code that runs only when called, one function that fetches an executable's URL and starts a
+    process is still a dropper (critical, medium confidence).
     """
 
     id = "CW103"
@@ -27,9 +29,11 @@ class DownloadAndRun(Rule):
         fetch = profile.uses_of(_FETCH, EARLY)
         run = profile.uses_of(_RUN, EARLY)
         if not fetch or not run:
+            yield from self._in_one_function(profile)
             return
         files = {u.location.path for u in fetch} & {u.location.path for u in run}
         if not files:
+            yield from self._in_one_function(profile)
             return
         fetch = [u for u in fetch if u.location.path in files]
         run = [u for u in run if u.location.path in files]
@@ -45,4 +49,29 @@ class DownloadAndRun(Rule):
             evidence=evidence_of(profile, [*urls, *fetch, *run]),
             capabilities={u.capability for u in [*fetch, *run]},
             indicators={i.kind for i in urls},
+        )
+
+    def _in_one_function(self, profile: Profile) -> Iterator[Finding]:
+        """At run time: an executable URL fetched and started by one function."""
+        everywhere = tuple(Phase)
+        urls = profile.indicators_of(("download.executable",), everywhere)
+        if not urls:
+            return
+        url_files = {i.location.path for i in urls}
+        fetch = [u for u in profile.uses_of(_FETCH, everywhere) if u.location.path in url_files]
+        run = [u for u in profile.uses_of(_RUN, everywhere) if u.location.path in url_files]
+        scopes = {u.scope for u in fetch} & {u.scope for u in run}
+        if not scopes:
+            return
+        fetch = [u for u in fetch if u.scope in scopes]
+        run = [u for u in run if u.scope in scopes]
+        urls = [i for i in urls if i.location.path in {u.location.path for u in fetch}]
+        yield self.finding(
+            f"One function downloads {urls[0].value} ({describe(fetch)}) and runs it ({describe(run)})",
+            severity=Severity.CRITICAL,
+            confidence=Confidence.MEDIUM,
+            phase=earliest([*fetch, *run]),
+            evidence=evidence_of(profile, [*urls, *fetch, *run]),
+            capabilities={u.capability for u in [*fetch, *run]},
+            indicators={"download.executable"},
         )

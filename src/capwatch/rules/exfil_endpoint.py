@@ -18,8 +18,9 @@ class ExfiltrationEndpoint(Rule):
     Chat webhooks and bot APIs, out-of-band interaction and request-capture services, tunnels,
     paste sites and anonymous file drops (strong), or raw-IP and dynamic-DNS URLs (weak), in
     a package that also reaches the network. Strong endpoints in code that runs at install,
-    startup or import are critical; elsewhere, or weak ones early, they are worth a reviewer's
-    look.
+    startup or import are critical; weak ones early are worth a reviewer's look. In code that
+    runs only when called they are a low note: chat SDKs and tunnelling tools name these
+    services honestly.
     """
 
     id = "CW105"
@@ -37,8 +38,10 @@ class ExfiltrationEndpoint(Rule):
         strong_early = [i for i in strong if i.phase in EARLY]
         if strong_early and net_early:
             severity, confidence, items = Severity.CRITICAL, Confidence.HIGH, strong_early
+        elif strong_early:
+            severity, confidence, items = Severity.HIGH, Confidence.MEDIUM, strong_early
         elif strong:
-            severity, confidence, items = Severity.HIGH, Confidence.MEDIUM, strong
+            severity, confidence, items = Severity.LOW, Confidence.MEDIUM, strong
         elif net_early:
             severity, confidence, items = Severity.MEDIUM, Confidence.MEDIUM, weak
         else:

@@ -2,21 +2,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from capwatch.model import Confidence, Finding, Phase, Severity
+from capwatch.model import Confidence, Finding, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, describe, earliest, evidence_of
 
-_COLLECT = ("host.fingerprint", "host.env.read")
+_COLLECT = ("host.fingerprint", "host.env.dump", "host.env.read")
+_STRONG = frozenset({"host.fingerprint", "host.env.dump"})
 _SEND = ("net.http.request", "net.socket", "net.dns", "net.download", "msg.send")
 
 
 class FingerprintSent(Rule):
     """Collects facts about the machine and sends them out while installing or loading.
 
-    Host name, user name, working directory, platform or environment variables gathered in the
+    Host name, user name, hardware address or the whole environment (or, weaker, single
+    environment variables) gathered in the
     same file as a network request, DNS lookup or socket, all in ``install``, ``startup`` or
     ``import`` phase. This is how dependency-confusion probes and the first stage of targeted
-    attacks report where they landed. Honest packages do not phone home when installed.
+    attacks report where they landed. Honest packages do not phone home when installed. The
+    operating system and architecture alone are not counted: build scripts read them to choose
+    what to compile.
     """
 
     id = "CW104"
@@ -30,12 +34,12 @@ class FingerprintSent(Rule):
             return
         collect = [u for u in collect if u.location.path in files]
         send = [u for u in send if u.location.path in files]
-        fingerprint = any(u.capability == "host.fingerprint" for u in collect)
+        fingerprint = any(u.capability in _STRONG for u in collect)
         phase = earliest([*collect, *send])
         yield self.finding(
             f"Collects {describe(collect)} and reaches the network ({describe(send)})"
             f" at {phase.label if phase else 'load'} time",
-            severity=Severity.HIGH if fingerprint or phase is Phase.INSTALL else Severity.MEDIUM,
+            severity=Severity.HIGH if fingerprint else Severity.MEDIUM,
             confidence=Confidence.HIGH if fingerprint else Confidence.MEDIUM,
             phase=phase,
             evidence=evidence_of(profile, [*send, *collect]),

@@ -36,6 +36,8 @@ MAX_FACT_TEXT = 64 * 1024
 """Longest literal or argument text kept on a fact (indicators look at the first part)."""
 MAX_DECODED_SHOWN = 16 * 1024
 EXEC_SINKS = frozenset({"exec", "eval", "compile", "execfile"})
+DROPPED_STEP = "write"
+"""Decode-chain step for code text the package writes to a file."""
 _RUNNERS_OF_SELF = frozenset({"self", "cls"})
 _STMT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 _NOT_VISITED = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
@@ -507,6 +509,8 @@ class _FileWalker:
         for arg in args:
             if len(arg) > 40:
                 self._powershell(arg, scope, node)
+        if name.endswith((".write", ".write_text", ".write_bytes")) and not consumed:
+            self._dropped(node, args, scope)
         self._runs_edges(node, scope)
         if consumed:
             return False
@@ -644,6 +648,13 @@ class _FileWalker:
                 self._payload(decoded, (*self.chain, *chain), scope, node, executed=False)
 
     # -- static unpacking -----------------------------------------------------------------
+
+    def _dropped(self, node: ast.Call, args: tuple[str, ...], scope: str) -> None:
+        """Code written to a file is analysed as what it is: a script about to be run."""
+        for text in args:
+            if len(text) >= 16 and text not in self.seen_payloads and folding.looks_like_code(text):
+                self.seen_payloads.add(text)
+                self._payload(text, (*self.chain, DROPPED_STEP), scope, node, executed=False)
 
     def _powershell(self, text: str, scope: str, node: ast.AST) -> None:
         for command in folding.powershell_payloads(text):

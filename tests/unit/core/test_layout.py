@@ -1,0 +1,70 @@
+"""Artifact identity and the role (phase) of each file."""
+
+from __future__ import annotations
+
+from capwatch.ecosystem.layout import identify, plan_files
+from capwatch.model import ArtifactKind, Ecosystem, Phase
+
+
+def _reader(files: dict[str, str]):  # type: ignore[no-untyped-def]
+    return lambda path: files[path].encode() if path in files else None
+
+
+def plan(files: dict[str, str]) -> dict[str, tuple[str, Phase, str]]:
+    read = _reader(files)
+    identity = identify(list(files), read)
+    return {p.path: (p.module, p.phase, p.role) for p in plan_files(identity, list(files), read)}
+
+
+def test_sdist_identity_from_pkg_info_not_file_name() -> None:
+    files = {"x-1/PKG-INFO": "Metadata-Version: 2.1\nName: real-name\nVersion: 2.0\n", "x-1/setup.py": ""}
+    identity = identify(list(files), _reader(files))
+    assert (identity.ecosystem, identity.kind, identity.name, identity.version, identity.root) == (
+        Ecosystem.PYPI, ArtifactKind.SDIST, "real-name", "2.0", "x-1/")
+
+
+def test_wheel_identity() -> None:
+    files = {"p/__init__.py": "", "p-1.0.dist-info/METADATA": "Name: p\nVersion: 1.0\n"}
+    identity = identify(list(files), _reader(files))
+    assert identity.kind is ArtifactKind.WHEEL and identity.name == "p"
+
+
+def test_npm_identity() -> None:
+    files = {"package/package.json": '{"name": "left-pad", "version": "1.3.0"}', "package/index.js": ""}
+    identity = identify(list(files), _reader(files))
+    assert (identity.ecosystem, identity.name, identity.version) == (Ecosystem.NPM, "left-pad", "1.3.0")
+
+
+def test_roles_of_files_in_an_sdist() -> None:
+    roles = plan({
+        "d-1/PKG-INFO": "Name: d\nVersion: 1\n",
+        "d-1/setup.py": "",
+        "d-1/src/d/__init__.py": "",
+        "d-1/src/d/__main__.py": "",
+        "d-1/tests/test_d.py": "",
+        "d-1/docs/conf.py": "",
+        "d-1/d_hook.pth": "",
+        "d-1/sitecustomize.py": "",
+        "d-1/tools/__init__.py": "",
+    })
+    assert roles["d-1/setup.py"] == ("setup", Phase.INSTALL, "setup-script")
+    assert roles["d-1/src/d/__init__.py"] == ("d", Phase.IMPORT, "module")
+    assert roles["d-1/src/d/__main__.py"][1] is Phase.RUNTIME
+    assert roles["d-1/tests/test_d.py"][1] is Phase.RUNTIME
+    assert roles["d-1/docs/conf.py"][1] is Phase.RUNTIME
+    assert roles["d-1/d_hook.pth"][1:] == (Phase.STARTUP, "pth")
+    assert roles["d-1/sitecustomize.py"][1:] == (Phase.STARTUP, "startup-module")
+    # a top-level package that happens to be named like a tooling folder is still imported
+    assert roles["d-1/tools/__init__.py"][1] is Phase.IMPORT
+
+
+def test_wheel_pth_at_root_runs_at_startup_and_data_scripts_do_not() -> None:
+    roles = plan({
+        "w-1.dist-info/METADATA": "Name: w\nVersion: 1\n",
+        "w.pth": "import w",
+        "w/__init__.py": "",
+        "w-1.data/scripts/tool.py": "",
+    })
+    assert roles["w.pth"][1] is Phase.STARTUP
+    assert roles["w/__init__.py"][1] is Phase.IMPORT
+    assert roles["w-1.data/scripts/tool.py"][1] is Phase.RUNTIME

