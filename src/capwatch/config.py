@@ -30,7 +30,7 @@ class Limits:
     """Highest compression ratio accepted for a member or a whole archive (zip bombs)."""
     nesting: int = 2
     """How deep archives inside archives are opened."""
-    source_bytes: int = 8 * MiB
+    source_bytes: int = 32 * MiB
     """Largest source file parsed; larger ones are scanned for indicators only."""
     decode_depth: int = 8
     """How many decoders may be chained on one payload."""

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from capwatch.model import Confidence, Finding, Severity
+from capwatch.model import Confidence, Finding, Phase, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, describe, earliest, evidence_of
 
@@ -20,7 +20,8 @@ class FingerprintSent(Rule):
     ``import`` phase. This is how dependency-confusion probes and the first stage of targeted
     attacks report where they landed. Honest packages do not phone home when installed. The
     operating system and architecture alone are not counted: build scripts read them to choose
-    what to compile.
+    what to compile. Identity or the whole environment sent during install or interpreter start
+    is critical.
     """
 
     id = "CW104"
@@ -36,10 +37,12 @@ class FingerprintSent(Rule):
         send = [u for u in send if u.location.path in files]
         fingerprint = any(u.capability in _STRONG for u in collect)
         phase = earliest([*collect, *send])
+        strong_phase = min((u.phase for u in collect if u.capability in _STRONG), default=None)
+        critical = strong_phase in (Phase.INSTALL, Phase.STARTUP)
         yield self.finding(
             f"Collects {describe(collect)} and reaches the network ({describe(send)})"
             f" at {phase.label if phase else 'load'} time",
-            severity=Severity.HIGH if fingerprint else Severity.MEDIUM,
+            severity=Severity.CRITICAL if critical else Severity.HIGH if fingerprint else Severity.MEDIUM,
             confidence=Confidence.HIGH if fingerprint else Confidence.MEDIUM,
             phase=phase,
             evidence=evidence_of(profile, [*send, *collect]),

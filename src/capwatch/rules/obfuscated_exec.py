@@ -12,6 +12,8 @@ _FILE_READS = ("open", "io.open", "codecs.open", "?.read_text", "pathlib.Path", 
 _HIDING = frozenset({"chr", "ord", "?.join", "?.decode", "bytes", "bytearray", "?.replace",
                      "map", "getattr", "?.translate", "?.fromhex", "zip", "reversed"})
 _DECRYPT = ("crypto.decrypt", "code.decode", "code.load.bytecode")
+_ASSEMBLY = frozenset({"chr", "ord"})
+_ASSEMBLY_PHASES = frozenset({Phase.INSTALL, Phase.STARTUP})
 
 
 class ObfuscatedExecution(Rule):
@@ -20,7 +22,10 @@ class ObfuscatedExecution(Rule):
     ``exec``/``eval``/``compile`` in ``install``, ``startup`` or ``import`` phase whose argument
     is built by decrypting with a key in the code, decoding, character arithmetic (``chr``,
     ``ord``, ``join``, ``translate``) or looked-up builtins, where the scanner could not fold it
-    to a constant. Decrypting with a key held in the code and executing the result is critical:
+    to a constant. In install or start-up code, a string assembled character by character
+    (``chr(ord(a) ^ ord(k))`` in a loop) in the same scope as the ``exec`` counts too. Decoding,
+    unmarshalling or decrypting with a key held in the code (in the argument, or in the same
+    scope as the ``exec``) and executing the result is critical:
     there is no honest reason to ship encrypted code that runs on install or import. Reading a
     version file and executing it (``exec(open(...).read())``), the common honest idiom in
     ``setup.py``, does not count.
@@ -31,17 +36,27 @@ class ObfuscatedExecution(Rule):
 
     def check(self, profile: Profile) -> Iterator[Finding]:
         hits = []
-        decrypted = False
-        for fact, phase in profile.facts_of(FactKind.CALL, EARLY):
+        decrypted = looped_any = False
+        calls = profile.facts_of(FactKind.CALL, EARLY)
+        assembled: dict[str, set[str]] = {}
+        unwrapped: set[str] = set()
+        for fact, phase in calls:
+            if phase in _ASSEMBLY_PHASES and fact.name in _ASSEMBLY:
+                assembled.setdefault(fact.scope, set()).add(fact.name)
+            if _unwraps(fact.name):
+                unwrapped.add(fact.scope)
+        for fact, phase in calls:
             if fact.name not in _EXEC or fact.decode_chain:
                 continue
             inner = set(fact.inner)
             if any(n.startswith(_FILE_READS) or n in _FILE_READS for n in inner):
                 continue
-            hidden = any(_decrypt(n) for n in inner)
-            if inner & _HIDING or hidden:
+            hidden = any(_decrypt(n) for n in inner) or fact.scope in unwrapped
+            looped = assembled.get(fact.scope, set()) >= {"chr", "ord"}
+            if inner & _HIDING or hidden or looped:
                 hits.append((fact, phase))
                 decrypted = decrypted or hidden
+                looped_any = looped_any or looped
         if not hits:
             return
         phase = min(p for _, p in hits)
@@ -50,12 +65,19 @@ class ObfuscatedExecution(Rule):
         yield self.finding(
             f"{hits[0][0].name}() of code assembled with "
             f"{', '.join(sorted(set(hits[0][0].inner))[:5])} at {phase.label} time",
-            severity=Severity.CRITICAL if decrypted else Severity.HIGH,
+            severity=Severity.CRITICAL if decrypted or looped_any else Severity.HIGH,
             confidence=Confidence.HIGH if phase is Phase.INSTALL or decrypted else Confidence.MEDIUM,
             phase=phase,
             evidence=evidence_of(profile, uses),
             capabilities={"code.exec.dynamic"},
         )
+
+
+def _unwraps(name: str) -> bool:
+    """Decrypts with a key or loads serialized code: what only hidden code needs."""
+    from capwatch.capabilities.catalog import load_catalog
+
+    return bool({"crypto.decrypt", "code.load.bytecode"} & set(load_catalog().matcher("python").match(name)))
 
 
 def _decrypt(name: str) -> bool:
