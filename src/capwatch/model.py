@@ -150,6 +150,8 @@ class CapabilityUse:
     scope: str
     decode_chain: tuple[str, ...] = ()
     snippet: str = ""
+    args: tuple[str, ...] = ()
+    """Constant arguments of the call, folded (empty when none could be folded)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,7 +97,7 @@ def build_profile(
                     profile.uses.append(
                         CapabilityUse(
                             cap, phase, fact.location, fact.name, fact.scope,
-                            fact.decode_chain, fact.snippet,
+                            fact.decode_chain, fact.snippet, fact.args[:4],
                         )
                     )
                 if fact.kind is FactKind.CALL and fact.args and _RUNS_COMMANDS & set(caps):

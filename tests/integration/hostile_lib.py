@@ -112,8 +112,9 @@ def tar_gz(entries: Iterable[TarEntry], level: int = 6) -> bytes:
     return gzip.compress(raw_tar(entries), compresslevel=level, mtime=0)
 
 
-def sdist_entries(top: str, files: dict[str, bytes | str], name: str = "demo") -> list[TarEntry]:
-    entries = [TarEntry(f"{top}/PKG-INFO".encode(), pkg_info(name, top.rpartition("-")[2]))]
+def sdist_entries(top: str, files: dict[str, bytes | str]) -> list[TarEntry]:
+    name, _, version = top.rpartition("-")
+    entries = [TarEntry(f"{top}/PKG-INFO".encode(), pkg_info(name, version))]
     for path, content in files.items():
         data = content.encode() if isinstance(content, str) else content
         entries.append(TarEntry(f"{top}/{path}".encode(), data))

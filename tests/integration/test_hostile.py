@@ -16,19 +16,11 @@ import json
 import os
 import stat
 import time
-import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-import capwatch.batch
-from capwatch.batch import Job, scan_many
-from capwatch.cli import EXIT_FOUND, main
-from capwatch.config import Limits
-from capwatch.engine import ScanOptions
-from capwatch.model import ScanResult, Verdict
 from tests.helpers import sdist_bytes, wheel_bytes
 from tests.integration.hostile_lib import (
     BENIGN_INIT,
@@ -50,6 +42,13 @@ from tests.integration.hostile_lib import (
     wheel_files,
     zip_bytes,
 )
+
+import capwatch.batch
+from capwatch.batch import Job, scan_many
+from capwatch.cli import EXIT_FOUND, main
+from capwatch.config import Limits
+from capwatch.engine import ScanOptions
+from capwatch.model import ScanResult, Verdict
 
 SECONDS_LIMIT = 20
 MEMBERS_LIMIT = 10_000

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from capwatch.model import Confidence, Finding, Phase, Severity
+from capwatch.model import CapabilityUse, Confidence, Finding, Phase, Severity
+from capwatch.lang.python.analyzer import PLACEHOLDER
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, describe, earliest, evidence_of
 
 _FETCH = ("net.http.request", "net.download")
 _RUN = ("proc.spawn", "proc.shell", "fs.permissions", "code.load.native")
+_SAVE = ("fs.write", "fs.permissions")
+_HOSTILE_URLS = ("download.executable", "endpoint.ip-url", "endpoint.paste", "endpoint.webhook",
+                 "endpoint.dynamic-dns")
 
 
 class DownloadAndRun(Rule):
@@ -18,8 +22,9 @@ class DownloadAndRun(Rule):
     file. Critical when the URL is of an executable or script, or when it happens on import or
     interpreter start. Build scripts that download sources and compile them exist, so at install
     time without an executable URL it is a reviewer's question (high, medium confidence). In
-    code that runs only when called, one function that fetches an executable's URL and starts a
-    process is still a dropper (critical, medium confidence).
+    code that runs only when called, one function that fetches, saves (or makes executable) and
+    starts a process is a dropper: high, and critical when the file names an executable's URL,
+    a raw IP address or a payload-hosting service.
     """
 
     id = "CW103"
@@ -52,26 +57,47 @@ class DownloadAndRun(Rule):
         )
 
     def _in_one_function(self, profile: Profile) -> Iterator[Finding]:
-        """At run time: an executable URL fetched and started by one function."""
+        """At run time: one function that fetches something, saves it, and starts a process."""
         everywhere = tuple(Phase)
-        urls = profile.indicators_of(("download.executable",), everywhere)
-        if not urls:
-            return
-        url_files = {i.location.path for i in urls}
-        fetch = [u for u in profile.uses_of(_FETCH, everywhere) if u.location.path in url_files]
-        run = [u for u in profile.uses_of(_RUN, everywhere) if u.location.path in url_files]
-        scopes = {u.scope for u in fetch} & {u.scope for u in run}
+        fetch = profile.uses_of(_FETCH, everywhere)
+        run = profile.uses_of(_RUN, everywhere)
+        save = profile.uses_of(_SAVE, everywhere)
+        scopes = (
+            {u.scope for u in fetch} & {u.scope for u in run}
+            & ({u.scope for u in save} | {u.scope for u in fetch if u.capability == "net.download"})
+        )
         if not scopes:
             return
+        hostile = {
+            i.location.path for i in profile.indicators_of(_HOSTILE_URLS, everywhere)
+        }
+        # A build step runs a named tool on what it fetched (``make``); a dropper runs what it
+        # fetched: a computed command, or any command next to an executable's or hostile URL.
+        run = [
+            u for u in run
+            if u.scope in scopes and (u.location.path in hostile or not _constant_command(u))
+        ]
+        scopes = {u.scope for u in run}
         fetch = [u for u in fetch if u.scope in scopes]
-        run = [u for u in run if u.scope in scopes]
-        urls = [i for i in urls if i.location.path in {u.location.path for u in fetch}]
+        if not run or not fetch:
+            return
+        files = {u.location.path for u in fetch}
+        urls = [i for i in profile.indicators_of(_HOSTILE_URLS, everywhere) if i.location.path in files]
         yield self.finding(
-            f"One function downloads {urls[0].value} ({describe(fetch)}) and runs it ({describe(run)})",
-            severity=Severity.CRITICAL,
+            f"One function downloads ({describe(fetch)}), saves and runs ({describe(run)})"
+            + (f"; fetches {urls[0].value}" if urls else ""),
+            severity=Severity.CRITICAL if urls else Severity.HIGH,
             confidence=Confidence.MEDIUM,
             phase=earliest([*fetch, *run]),
             evidence=evidence_of(profile, [*urls, *fetch, *run]),
             capabilities={u.capability for u in [*fetch, *run]},
-            indicators={"download.executable"},
+            indicators={i.kind for i in urls},
         )
+
+
+def _constant_command(use: CapabilityUse) -> bool:
+    """Whether a process call names its program as a constant (``make``, ``git``)."""
+    if use.capability not in ("proc.spawn", "proc.shell") or not use.args:
+        return False
+    words = use.args[0].split()
+    return bool(words) and PLACEHOLDER not in words[0] and "=" not in words[0]

@@ -36,6 +36,8 @@ MAX_FACT_TEXT = 64 * 1024
 """Longest literal or argument text kept on a fact (indicators look at the first part)."""
 MAX_DECODED_SHOWN = 16 * 1024
 EXEC_SINKS = frozenset({"exec", "eval", "compile", "execfile"})
+PLACEHOLDER = "\u2026"
+"""Stands for the parts of a partly folded string that are not constant."""
 DROPPED_STEP = "write"
 """Decode-chain step for code text the package writes to a file."""
 _RUNNERS_OF_SELF = frozenset({"self", "cls"})
@@ -373,8 +375,13 @@ class _FileWalker:
         for sub in ast.iter_child_nodes(node):
             if isinstance(sub, _NOT_VISITED):
                 continue
-            if kind is ast.Call and sub is node.func and type(sub) is ast.Name:  # type: ignore[attr-defined]
-                continue  # the callee name was resolved by _call
+            if kind is ast.Call and sub is node.func:  # type: ignore[attr-defined]
+                # The callee was resolved by _call: walk only into what its chain is built on
+                # (``__import__("os").system`` has a call inside), never record it again.
+                while isinstance(sub, ast.Attribute):
+                    sub = sub.value
+                if isinstance(sub, ast.Name):
+                    continue
             children.append(
                 _Frame(sub, scope, cls, depth, frame.binding, consumed or id(sub) in self.consumed)
             )
@@ -520,6 +527,8 @@ class _FileWalker:
         args: list[str] = []
         for expr in [*node.args, *(k.value for k in node.keywords)]:
             text = self._const_str(expr)
+            if text is None:
+                text = self._template(expr, 0)
             if text is not None:
                 args.append(text[:MAX_FACT_TEXT])
         for kw in node.keywords:
@@ -550,6 +559,36 @@ class _FileWalker:
                     inner.append(f"?.{sub.func.attr}")
             todo.extend(c for c in ast.iter_child_nodes(sub) if isinstance(c, ast.expr))
         return tuple(args), tuple(dict.fromkeys(inner))
+
+    def _template(self, expr: ast.expr, depth: int) -> str | None:
+        """Partly constant text, with ``…`` for what cannot be folded: ``f"curl {u}"`` gives
+        ``curl …``; a list gives its first element (the program of an argv)."""
+        if depth > 8:
+            return None
+        if isinstance(expr, ast.JoinedStr):
+            parts = []
+            for value in expr.values:
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    parts.append(value.value)
+                else:
+                    inner = value.value if isinstance(value, ast.FormattedValue) else value
+                    folded = self._const_str(inner) if isinstance(inner, ast.expr) else None
+                    parts.append(folded if folded is not None else PLACEHOLDER)
+            text = "".join(parts)
+            return text if text.strip(PLACEHOLDER + " ") else None
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+            left = self._const_str(expr.left) or self._template(expr.left, depth + 1)
+            right = self._const_str(expr.right) or self._template(expr.right, depth + 1)
+            if left is None and right is None:
+                return None
+            return (left or PLACEHOLDER) + (right or PLACEHOLDER)
+        if isinstance(expr, ast.List | ast.Tuple) and expr.elts:
+            first = expr.elts[0]
+            if isinstance(first, ast.Starred):
+                return None
+            head = self._const_str(first)
+            return head if head is not None else PLACEHOLDER
+        return None
 
     def _runs_edges(self, node: ast.Call, scope: str) -> None:
         """Functions and classes passed as values to a call will be run by whoever gets them."""
