@@ -715,8 +715,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "targets": TARGETS,
     }
     if not quiet:
+        sm = args.sample_malicious if args.sample_malicious is not None else args.sample
+        sb = args.sample_benign if args.sample_benign is not None else args.sample
         print(f"capwatch scan benchmark  (python {report['python']}, {report['cores']} cores, --jobs {args.jobs}, "
-              f"sample {args.sample or 'all'})")
+              f"sample: malicious {sm or 'all'}, benign {sb or 'all'}; load average at start "
+              f"{os.getloadavg()[0]:.1f})")
 
     # Warm up (imports, rule and catalogue caches) on a tiny artifact, then fork the zygote that
     # forks the per-artifact children of the memory passes, before this process grows.
@@ -844,6 +847,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                            mem["max_mb"] <= TARGETS["peak_rss_mb"]))
         for label, got, want, ok in checks:
             print(f"  {label:<26} {got:>12}   target {want:<10} {verdict_mark(ok)}")
+        print(f"  (load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: "
+              "absolute times scale with it; the scan/floor ratios are measured side by side)")
     else:
         json.dump(report, sys.stdout, indent=2, default=str, allow_nan=True)
         sys.stdout.write("\n")

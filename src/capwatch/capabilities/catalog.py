@@ -23,6 +23,8 @@ class IndicatorDef:
     id: str
     description: str
     pattern: str
+    hints: tuple[str, ...]
+    """Lowercase substrings, one of which every match contains (a cheap prefilter)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +33,7 @@ class Catalog:
     indicators: dict[str, IndicatorDef]
 
     def matcher(self, language: str) -> ApiMatcher:
-        return ApiMatcher(self, language)
+        return _matcher(language)
 
 
 class ApiMatcher:
@@ -73,5 +75,13 @@ def load_catalog() -> Catalog:
     indicators: dict[str, IndicatorDef] = {}
     for ind_id, entry in data.get("indicator", {}).items():
         re.compile(entry["pattern"])  # fail loudly at load time on a bad pattern
-        indicators[ind_id] = IndicatorDef(ind_id, entry["description"], entry["pattern"])
+        hints = tuple(h.lower() for h in entry.get("hints", ()))
+        if not hints:
+            raise ValueError(f"indicator {ind_id} needs hints")
+        indicators[ind_id] = IndicatorDef(ind_id, entry["description"], entry["pattern"], hints)
     return Catalog(caps, indicators)
+
+
+@functools.cache
+def _matcher(language: str) -> ApiMatcher:
+    return ApiMatcher(load_catalog(), language)

@@ -19,26 +19,37 @@ MIN_LENGTH = 6
 
 
 @functools.cache
-def _patterns() -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...]]:
+def _patterns() -> tuple[re.Pattern[str], dict[str, list[tuple[str, re.Pattern[str]]]]]:
     catalog = load_catalog()
-    each = tuple(
-        (ind.id, re.compile(ind.pattern, re.IGNORECASE)) for ind in catalog.indicators.values()
-    )
-    combined = re.compile(
-        "|".join(f"(?:{ind.pattern})" for ind in catalog.indicators.values()), re.IGNORECASE
-    )
-    return combined, each
+    by_hint: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for ind in catalog.indicators.values():
+        compiled = re.compile(ind.pattern, re.IGNORECASE)
+        for hint in ind.hints:
+            by_hint.setdefault(hint, []).append((ind.id, compiled))
+    hints = re.compile("|".join(re.escape(h) for h in sorted(by_hint, key=len, reverse=True)))
+    return hints, by_hint
 
 
 def find_indicators(text: str) -> Iterator[tuple[str, str]]:
     """Yield ``(indicator id, matched text)`` for every indicator in ``text``."""
     if len(text) < MIN_LENGTH:
         return
-    combined, each = _patterns()
+    hint_pattern, by_hint = _patterns()
     end = min(len(text), MAX_SCAN)
-    if combined.search(text, 0, end) is None:
+    lowered = text[:end].lower()
+    present = set(hint_pattern.findall(lowered))
+    if not present:
         return
-    for kind, pattern in each:
+    candidates: dict[str, re.Pattern[str]] = {}
+    for hint in present:
+        for kind, pattern in by_hint[hint]:
+            candidates.setdefault(kind, pattern)
+    # hints overlap (``paste.`` inside ``pastebin``): check each candidate's other hints too
+    for hint, entries in by_hint.items():
+        if hint not in present and hint in lowered:
+            for kind, pattern in entries:
+                candidates.setdefault(kind, pattern)
+    for kind, pattern in candidates.items():
         seen: set[str] = set()
         for match in pattern.finditer(text, 0, end):
             value = match.group(0)[:300]

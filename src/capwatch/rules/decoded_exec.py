@@ -26,8 +26,8 @@ class DecodedPayloadExecuted(Rule):
 
     def check(self, profile: Profile) -> Iterator[Finding]:
         decoded = profile.facts_of(FactKind.DECODED)
-        executed = [(f, p) for f, p in decoded if f.name == "exec"]
-        inside = [u for u in profile.uses if u.decode_chain and u.capability in _SINKS | {
+        executed = [(f, p) for f, p in decoded if f.name == "exec" and _hidden(f.decode_chain)]
+        inside = [u for u in profile.uses if _hidden(u.decode_chain) and u.capability in _SINKS | {
             "net.http.request", "net.download", "net.socket"} and DROPPED_STEP not in u.decode_chain]
         if not executed and not inside:
             return
@@ -56,3 +56,8 @@ class DecodedPayloadExecuted(Rule):
         )
 
 
+
+
+def _hidden(chain: tuple[str, ...]) -> bool:
+    """A real decoding step, not just a readable constant handed to ``exec``."""
+    return any(step not in ("exec", DROPPED_STEP) for step in chain)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from capwatch.model import Confidence, FactKind, Finding, Phase, Severity
+from capwatch.lang.python.analyzer import PLACEHOLDER
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, evidence_of
 
@@ -41,12 +42,14 @@ class ObfuscatedExecution(Rule):
         assembled: dict[str, set[str]] = {}
         unwrapped: set[str] = set()
         for fact, phase in calls:
+            if fact.decode_chain:
+                continue  # what a payload does inside itself says nothing about its host scope
             if phase in _ASSEMBLY_PHASES and fact.name in _ASSEMBLY:
                 assembled.setdefault(fact.scope, set()).add(fact.name)
             if _unwraps(fact.name):
                 unwrapped.add(fact.scope)
         for fact, phase in calls:
-            if fact.name not in _EXEC or fact.decode_chain:
+            if fact.name not in _EXEC or fact.decode_chain or _constant_code(fact.args):
                 continue
             inner = set(fact.inner)
             if any(n.startswith(_FILE_READS) or n in _FILE_READS for n in inner):
@@ -84,3 +87,8 @@ def _decrypt(name: str) -> bool:
     from capwatch.capabilities.catalog import load_catalog
 
     return bool(set(load_catalog().matcher("python").match(name)) & set(_DECRYPT))
+
+
+def _constant_code(args: tuple[str, ...]) -> bool:
+    """The code argument folded to readable text: nothing is hidden (the text is analysed)."""
+    return bool(args) and PLACEHOLDER not in args[0] and len(args[0]) > 0

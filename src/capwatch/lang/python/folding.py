@@ -147,7 +147,15 @@ def evaluate(evaluator: Evaluator, node: ast.expr) -> tuple[str, tuple[str, ...]
     return None
 
 
+_CODE_HINTS = ("import", "exec", "eval", "system(", "popen", "subprocess", "urlopen", "requests.",
+               "socket", "__builtins__", "getattr(")
+MAX_CODE_PROBE = 4 * 1024 * 1024
+
+
 def looks_like_code(text: str) -> bool:
+    """Cheap gate first (code that matters calls or imports something), then a real parse."""
+    if len(text) > MAX_CODE_PROBE or not any(hint in text for hint in _CODE_HINTS):
+        return False
     return looks_like_python(text)
 
 

@@ -14,6 +14,7 @@ import ast
 import codecs
 import contextlib
 import re
+import warnings
 from dataclasses import dataclass, field
 
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
@@ -78,7 +79,10 @@ def _rewrite_py2(text: str) -> str:
 
 def _try_parse(text: str, path: str) -> tuple[ast.Module | None, SyntaxError | None, str | None]:
     try:
-        return ast.parse(text, filename=path, type_comments=False), None, None
+        with warnings.catch_warnings():
+            # Invalid escapes and the like in a package's code are not the scanner's to report.
+            warnings.simplefilter("ignore")
+            return ast.parse(text, filename=path, type_comments=False), None, None
     except SyntaxError as exc:  # IndentationError and TabError are SyntaxErrors
         return None, exc, f"{type(exc).__name__}: {exc.msg} (line {exc.lineno})"
     except (RecursionError, MemoryError) as exc:

