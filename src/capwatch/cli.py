@@ -203,7 +203,7 @@ def _scan(args: argparse.Namespace) -> int:
                     flagged += 1
                 progress.update(task, advance=1, flagged=flagged)
                 if fmt is OutputFormat.JSONL:
-                    out.write(stream_line(result))
+                    out.write(stream_line(result) + "\n")
                     out.flush()
                 elif fmt is OutputFormat.TEXT and len(jobs) > 1:
                     text = render([result], fmt, color=color, verbose=args.verbose)

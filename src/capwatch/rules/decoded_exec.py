@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from capwatch.model import Confidence, Evidence, FactKind, Finding, Severity
 from capwatch.lang.python.analyzer import DROPPED_STEP
+from capwatch.model import Confidence, Evidence, FactKind, Finding, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule
 

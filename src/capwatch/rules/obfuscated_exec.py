@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from capwatch.model import Confidence, FactKind, Finding, Phase, Severity
 from capwatch.lang.python.analyzer import PLACEHOLDER
+from capwatch.model import Confidence, FactKind, Finding, Phase, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, evidence_of
 

@@ -265,11 +265,6 @@ def test_json_document(artifacts: dict[str, Path], capsys: pytest.CaptureFixture
     assert out.isascii()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG in src/capwatch/cli.py (_scan.on_result): jsonl results are written with "
-    "stream_line() and no newline, so a batch prints every result on one line",
-)
 def test_jsonl_one_line_per_result(artifacts: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = scan(capsys, *artifacts.values(), args=("--format", "jsonl"))
     assert code == EXIT_FOUND

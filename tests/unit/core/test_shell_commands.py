@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from tests.helpers import sdist_bytes
 
 from capwatch.capabilities.shell import commands, shell_capabilities
 from capwatch.engine import scan_bytes
 from capwatch.model import Phase
-from tests.helpers import sdist_bytes
 
 
 @pytest.mark.parametrize(
