@@ -47,7 +47,10 @@ def _worker(conn: multiprocessing.connection.Connection, options: ScanOptions) -
         if job is None:
             return
         result = scan_path(job.path, options, display=job.display)
-        conn.send((job.index, result))
+        try:
+            conn.send((job.index, result))
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the parent is gone (interrupted or killed): nothing left to report to
 
 
 @dataclass(slots=True)
