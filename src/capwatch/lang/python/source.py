@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 MAX_REPAIRS = 64
 """How many rejected lines the fallback blanks before it gives up on a file."""
+LARGE_SOURCE = 256 * 1024
+MAX_REPAIRS_LARGE = 6
+"""Fewer repairs for large files: each attempt parses the whole file again."""
 
 
 @dataclass(slots=True)
@@ -107,7 +110,7 @@ def parse(data: bytes, path: str) -> Parsed:
 
     lines = candidate.split("\n")
     dropped: list[int] = []
-    for _ in range(MAX_REPAIRS):
+    for _ in range(MAX_REPAIRS if len(candidate) < LARGE_SOURCE else MAX_REPAIRS_LARGE):
         lineno = exc.lineno if exc is not None and exc.lineno else None
         if lineno is None:
             # A failure with no line (deep nesting, memory): blank the longest remaining line.
