@@ -6,9 +6,9 @@ from capwatch.model import Confidence, Evidence, Finding, Location, Severity
 from capwatch.profile import Profile
 from capwatch.rules.base import Rule, RuleKind
 
-_HOSTILE = frozenset({"path-absolute", "path-traversal", "symlink-outside", "hardlink",
-                      "special-file", "ratio-exceeded", "nesting-exceeded"})
-_LIMITS = frozenset({"member-too-large", "too-many-members", "total-too-large", "truncated",
+_HOSTILE = frozenset({"path-absolute", "path-traversal", "symlink-outside", "special-file",
+                      "ratio-exceeded", "nesting-exceeded"})
+_LIMITS = frozenset({"hardlink", "member-too-large", "too-many-members", "total-too-large", "truncated",
                      "bad-name-encoding", "duplicate-member", "nested-archive-error"})
 
 

@@ -16,28 +16,44 @@ class CredentialHarvest(Rule):
 
     Browser profile stores (saved logins, cookies, keys), wallet files and wallet extensions,
     chat-client token stores, or regular expressions that hunt for tokens, in a package that
-    also reaches the network: the shape of an info-stealer. SSH keys and cloud credential files
-    are read legitimately by many clients at run time, so they count only in code that runs on
-    install, startup or import.
+    also reaches the network: the shape of an info-stealer. Critical when it happens in code
+    that runs on install, startup or import. At run time many honest clients read one kind of
+    store (``.netrc``, cloud keys, a browser profile for cookies), so only a file that goes after
+    several kinds and reaches the network is flagged, for a reviewer. SSH keys and cloud
+    credential files count only in install, startup or import code.
     """
 
     id = "CW107"
     title = "Harvests credentials and can send them"
 
     def check(self, profile: Profile) -> Iterator[Finding]:
-        items = profile.indicators_of(_STEALER) + profile.indicators_of(_EARLY_ONLY, EARLY)
-        caps = profile.uses_of(("fs.read.credentials",), tuple(Phase))
-        net = profile.uses_of(_NET, tuple(Phase))
-        if not (items or caps) or not net:
-            return
+        early_items = profile.indicators_of((*_STEALER, *_EARLY_ONLY), EARLY)
+        early_caps = profile.uses_of(("fs.read.credentials",), EARLY)
+        early_net = profile.uses_of(_NET, EARLY)
+        if (early_items or early_caps) and early_net:
+            items, caps, early = early_items, early_caps, True
+        else:
+            # At run time many honest clients read credential stores; a stealer goes after
+            # several kinds of them (browsers and wallets and chat tokens) in one file.
+            items = profile.indicators_of(_STEALER)
+            caps = []
+            by_file: dict[str, set[str]] = {}
+            for item in items:
+                by_file.setdefault(item.location.path, set()).add(item.kind)
+            files = {f for f, kinds in by_file.items() if len(kinds) >= 2}
+            net_files = {u.location.path for u in profile.uses_of(_NET, tuple(Phase))}
+            items = [i for i in items if i.location.path in files & net_files]
+            early = False
+            if not items:
+                return
+        net = early_net if early else profile.uses_of(_NET, tuple(Phase))
         phase = earliest([*items, *caps])
-        early = phase in EARLY or any(u.phase in EARLY for u in net)
         kinds = {i.kind for i in items}
-        strong = len(kinds) >= 2 or bool(caps and items)
+        strong = early
         yield self.finding(
             f"Reads {', '.join(sorted(kinds | {u.capability for u in caps}))} and reaches the network",
-            severity=Severity.CRITICAL if early or strong else Severity.HIGH,
-            confidence=Confidence.HIGH if early or strong else Confidence.MEDIUM,
+            severity=Severity.CRITICAL if strong else Severity.HIGH,
+            confidence=Confidence.HIGH if strong else Confidence.MEDIUM,
             phase=phase,
             evidence=evidence_of(profile, [*items, *caps]),
             capabilities={u.capability for u in [*caps, *net]},

@@ -19,12 +19,12 @@ class DownloadAndRun(Rule):
 
     The dropper pattern: fetch a file (an executable, a script, an archive) and start it,
     or make it executable, in ``install``, ``startup`` or ``import`` phase, within the same
-    file. Critical when the URL is of an executable or script, or when it happens on import or
+    file at install time or the same function at import. Critical when the URL is of an executable or script, or when it happens on import or
     interpreter start. Build scripts that download sources and compile them exist, so at install
     time without an executable URL it is a reviewer's question (high, medium confidence). In
     code that runs only when called, one function that fetches, saves (or makes executable) and
-    starts a process is a dropper: high, and critical when the file names an executable's URL,
-    a raw IP address or a payload-hosting service.
+    starts a process looks like a dropper, for a reviewer: high, with medium confidence when the
+    file names an executable's URL, a raw IP address or a payload-hosting service.
     """
 
     id = "CW103"
@@ -36,12 +36,16 @@ class DownloadAndRun(Rule):
         if not fetch or not run:
             yield from self._in_one_function(profile)
             return
-        files = {u.location.path for u in fetch} & {u.location.path for u in run}
-        if not files:
+        def key(use: CapabilityUse) -> str:
+            return use.location.path if use.phase is Phase.INSTALL else use.scope
+
+        together = {key(u) for u in fetch} & {key(u) for u in run}
+        if not together:
             yield from self._in_one_function(profile)
             return
-        fetch = [u for u in fetch if u.location.path in files]
-        run = [u for u in run if u.location.path in files]
+        fetch = [u for u in fetch if key(u) in together]
+        run = [u for u in run if key(u) in together]
+        files = {u.location.path for u in fetch}
         urls = [i for i in profile.indicators_of(("download.executable",), EARLY)
                 if i.location.path in files]
         phase = earliest([*fetch, *run])
@@ -86,8 +90,8 @@ class DownloadAndRun(Rule):
         yield self.finding(
             f"One function downloads ({describe(fetch)}), saves and runs ({describe(run)})"
             + (f"; fetches {urls[0].value}" if urls else ""),
-            severity=Severity.CRITICAL if urls else Severity.HIGH,
-            confidence=Confidence.MEDIUM,
+            severity=Severity.HIGH,
+            confidence=Confidence.MEDIUM if urls else Confidence.LOW,
             phase=earliest([*fetch, *run]),
             evidence=evidence_of(profile, [*urls, *fetch, *run]),
             capabilities={u.capability for u in [*fetch, *run]},

@@ -18,7 +18,8 @@ class ExfiltrationEndpoint(Rule):
     Chat webhooks and bot APIs, out-of-band interaction and request-capture services, tunnels,
     paste sites and anonymous file drops (strong), or raw-IP and dynamic-DNS URLs (weak), in
     a package that also reaches the network. Strong endpoints in code that runs at install,
-    startup or import are critical; weak ones early are worth a reviewer's look. In code that
+    startup or import are critical; weak ones (raw IP addresses, dynamic DNS) early are a low
+    note that adds weight to other findings. In code that
     runs only when called they are a low note: chat SDKs and tunnelling tools name these
     services honestly.
     """
@@ -43,7 +44,7 @@ class ExfiltrationEndpoint(Rule):
         elif strong:
             severity, confidence, items = Severity.LOW, Confidence.MEDIUM, strong
         elif net_early:
-            severity, confidence, items = Severity.MEDIUM, Confidence.MEDIUM, weak
+            severity, confidence, items = Severity.LOW, Confidence.MEDIUM, weak
         else:
             return
         yield self.finding(

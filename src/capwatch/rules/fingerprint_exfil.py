@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from capwatch.model import Confidence, Finding, Phase, Severity
+from capwatch.model import CapabilityUse, Confidence, Finding, Phase, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, describe, earliest, evidence_of
 
-_COLLECT = ("host.fingerprint", "host.env.dump", "host.env.read")
+_COLLECT = ("host.fingerprint", "host.env.dump")
 _STRONG = frozenset({"host.fingerprint", "host.env.dump"})
 _SEND = ("net.http.request", "net.socket", "net.dns", "net.download", "msg.send")
 
@@ -14,10 +14,10 @@ _SEND = ("net.http.request", "net.socket", "net.dns", "net.download", "msg.send"
 class FingerprintSent(Rule):
     """Collects facts about the machine and sends them out while installing or loading.
 
-    Host name, user name, hardware address or the whole environment (or, weaker, single
-    environment variables) gathered in the
-    same file as a network request, DNS lookup or socket, all in ``install``, ``startup`` or
-    ``import`` phase. This is how dependency-confusion probes and the first stage of targeted
+    Host name, user name, hardware address or the whole environment gathered next to a network
+    request, DNS lookup or socket (in the same file at install or start-up, in the same function
+    at import), all in ``install``, ``startup`` or ``import`` phase. Reading single
+    configuration variables does not count. This is how dependency-confusion probes and the first stage of targeted
     attacks report where they landed. Honest packages do not phone home when installed. The
     operating system and architecture alone are not counted: build scripts read them to choose
     what to compile. Identity or the whole environment sent during install or interpreter start
@@ -30,11 +30,16 @@ class FingerprintSent(Rule):
     def check(self, profile: Profile) -> Iterator[Finding]:
         collect = profile.uses_of(_COLLECT, EARLY)
         send = profile.uses_of(_SEND, EARLY)
-        files = {u.location.path for u in collect} & {u.location.path for u in send}
-        if not files:
+        # Install and start-up code is small: one file is close enough. Import-time code of a
+        # large library is not, so there collecting and sending must share a function.
+        def key(use: CapabilityUse) -> str:
+            return use.location.path if use.phase is not Phase.IMPORT else use.scope
+
+        together = {key(u) for u in collect} & {key(u) for u in send}
+        if not together:
             return
-        collect = [u for u in collect if u.location.path in files]
-        send = [u for u in send if u.location.path in files]
+        collect = [u for u in collect if key(u) in together]
+        send = [u for u in send if key(u) in together]
         fingerprint = any(u.capability in _STRONG for u in collect)
         phase = earliest([*collect, *send])
         strong_phase = min((u.phase for u in collect if u.capability in _STRONG), default=None)

@@ -15,7 +15,8 @@ class ShellPayload(Rule):
 
     ``curl ... | sh``, ``iwr ... | iex``, ``certutil -urlcache``, ``mshta http...``, PowerShell
     with an encoded or hidden command, reverse shells and switching off antivirus, in a package
-    that starts processes. Critical in install, startup or import phase, high elsewhere.
+    that starts processes. Critical in install, startup or import phase; at run time (developer
+    scripts run such commands too) a medium note for a reviewer.
     """
 
     id = "CW106"
@@ -29,7 +30,7 @@ class ShellPayload(Rule):
         early = phase in EARLY
         yield self.finding(
             f"Shell command: {items[0].value[:160]}",
-            severity=Severity.CRITICAL if early else Severity.HIGH,
+            severity=Severity.CRITICAL if early else Severity.MEDIUM,
             confidence=Confidence.HIGH if early else Confidence.MEDIUM,
             phase=phase,
             evidence=evidence_of(profile, items),

@@ -57,7 +57,7 @@ def test_matcher_exact_and_prefix() -> None:
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
-        ("https://discord.com/api/webhooks/1/x", "endpoint.webhook"),
+        ("https://discord.com/api/webhooks/100000000000000001/made-up-token-for-tests", "endpoint.webhook"),
         ("https://abc.oast.fun/p", "endpoint.oob"),
         ("https://pastebin.com/raw/abc", "endpoint.paste"),
         ("http://198.51.100.7:8080/x", "endpoint.ip-url"),
