@@ -316,11 +316,6 @@ def test_every_target_has_exactly_one_result(batch: Batch) -> None:
         assert result["schema"] == "capwatch.scan/1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG in src/capwatch/cli.py (_scan.on_result): jsonl results are written with "
-    "stream_line() and no newline, so a batch prints every result on one line",
-)
 def test_every_target_has_exactly_one_result_line(batch: Batch) -> None:
     assert batch.stdout.endswith("\n")
     assert len(batch.lines) == len(ARTIFACTS)

@@ -27,9 +27,15 @@ class CredentialHarvest(Rule):
     title = "Harvests credentials and can send them"
 
     def check(self, profile: Profile) -> Iterator[Finding]:
-        early_items = profile.indicators_of((*_STEALER, *_EARLY_ONLY), EARLY)
         early_caps = profile.uses_of(("fs.read.credentials",), EARLY)
         early_net = profile.uses_of(_NET, EARLY)
+        net_scopes = {u.scope for u in early_net}
+        # Cloud and SSH credential paths are everyday client configuration: early, they count
+        # only where the same function also reaches the network.
+        early_items = profile.indicators_of(_STEALER, EARLY) + [
+            i for i in profile.indicators_of(_EARLY_ONLY, EARLY)
+            if any(u.location.path == i.location.path and u.scope in net_scopes for u in early_net)
+        ]
         if (early_items or early_caps) and early_net:
             items, caps, early = early_items, early_caps, True
         else:

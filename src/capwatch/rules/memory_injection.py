@@ -6,7 +6,6 @@ from capwatch.model import Confidence, Finding, Phase, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, describe, earliest, evidence_of
 
-
 _ALLOCATE = frozenset({"VirtualAlloc", "VirtualAllocEx", "RtlMoveMemory", "PROT_EXEC",
                        "PAGE_EXECUTE_READWRITE"})
 _EXECUTE = frozenset({"CreateThread", "CreateRemoteThread", "WriteProcessMemory"})
