@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-from capwatch.artifact import Archive, ArchiveIssue, Member, MemberKind, open_artifact
+from capwatch.artifact import Member, MemberKind, open_artifact
 from capwatch.capabilities.catalog import load_catalog
 from capwatch.config import Limits
 from capwatch.ecosystem.layout import FilePlan, Identity, identify, plan_files
@@ -178,7 +178,7 @@ def _scan(data: bytes, info: ArtifactInfo, limits: Limits, started: float) -> Sc
     phases = assign_phases({p.path: p for p in plans if p.path in analyses}, analyses)
     profile = build_profile(identity, plans, analyses, phases, load_catalog().matcher("python"))
     profile.problems.extend(problems)
-    profile.archive_issues.extend(_issues(archive))
+    profile.archive_issues.extend(archive.issues)
     profile.files_scanned = len(analyses)
     findings = run_rules(profile)
     verdict, score = decide(findings)
@@ -192,10 +192,6 @@ def _scan(data: bytes, info: ArtifactInfo, limits: Limits, started: float) -> Sc
         duration_ms=round((time.perf_counter() - started) * 1000, 3),
         files_scanned=len(analyses),
     )
-
-
-def _issues(archive: Archive) -> list[ArchiveIssue]:
-    return list(archive.issues)
 
 
 def _analyze(analyzer: PythonAnalyzer, plan: FilePlan, content: bytes) -> FileAnalysis:

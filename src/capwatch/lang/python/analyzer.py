@@ -119,12 +119,10 @@ class PythonAnalyzer:
                     f"{parsed.error}; analysed after Python 2 rewrites (lines blanked: {dropped})",
                 )
             )
-            lines = parsed.text.split("\n")
+            original = data.decode("utf-8", "replace").split("\n")
             for lineno in parsed.dropped_lines:
-                original = data.decode("utf-8", "replace").split("\n")
                 if lineno - 1 < len(original):
                     self._scan_strings(original[lineno - 1], path, module_scope, result, ())
-            del lines
         _FileWalker(self, result, parsed.text, is_package, chain=(), origin=None).run(
             parsed.tree, module_scope
         )
@@ -214,6 +212,8 @@ class _FileWalker:
         self.seen_payloads: set[str] = set()
         self.cut = False
         self.module_consts: dict[str, str] = {}
+        self._class_bases: dict[str, tuple[str, ...]] = {}
+        """Qualified class name to its resolved base classes."""
         self.method_class: dict[str, str] = {}
         """Scope id of each method to the qualified name of its class, for ``self.x``."""
         self.binding: str | None = None
@@ -434,13 +434,6 @@ class _FileWalker:
                 yield _Frame(default, body_scope, None, depth)
         for stmt in node.body:
             yield _Frame(stmt, body_scope, None, depth)
-
-    @property
-    def _class_bases(self) -> dict[str, tuple[str, ...]]:
-        bases: dict[str, tuple[str, ...]] = getattr(self, "_bases_cache", {})
-        if not hasattr(self, "_bases_cache"):
-            self._bases_cache = bases
-        return bases
 
     def _class(
         self, node: ast.ClassDef, scope: str, cls: str | None, depth: int
