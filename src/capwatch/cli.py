@@ -26,6 +26,7 @@ from capwatch.engine import ScanOptions
 from capwatch.errors import CapwatchError, UsageError
 from capwatch.model import ScanResult, Verdict
 from capwatch.report import OutputFormat, render, stream_line, summary
+from capwatch.service.command import register_admin, register_serve, run_admin, run_serve
 
 EXIT_OK = 0
 EXIT_FOUND = 1
@@ -113,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     caps = sub.add_parser("capabilities", help="print the capability catalogue (Markdown)")
     caps.add_argument("-o", "--output", type=Path, help="write to this file")
     register_eval(sub)
+    register_serve(sub)
+    register_admin(sub)
     return parser
 
 
@@ -125,6 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _scan(args)
             case "eval":
                 return run_eval(args)
+            case "serve":
+                return run_serve(args)
+            case "admin":
+                return run_admin(args)
             case "rules":
                 from capwatch.docs import rules_markdown
 

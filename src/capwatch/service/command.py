@@ -1,0 +1,172 @@
+"""The ``capwatch serve`` and ``capwatch admin`` subcommands.
+
+Heavy imports (FastAPI, SQLAlchemy, uvicorn) happen only when these commands run, so ``capwatch
+scan`` starts as fast as before.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from capwatch.errors import UsageError
+
+EXIT_OK = 0
+
+
+def _limit(value: str) -> tuple[str, str]:
+    name, sep, number = value.partition("=")
+    if not sep or not name.strip() or not number.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {value!r}")
+    return name.strip(), number.strip()
+
+
+def _db_and_data(parser: argparse.ArgumentParser) -> None:
+    from capwatch.service.settings import DEFAULT_DATA_DIR
+
+    parser.add_argument(
+        "--data-dir", type=Path, default=DEFAULT_DATA_DIR,
+        help=f"artifact store, embedded database and session key (default: {DEFAULT_DATA_DIR})",
+    )
+    parser.add_argument(
+        "--db", metavar="URL",
+        help="SQLAlchemy database URL, e.g. postgresql://user@host/db (default: SQLite in "
+        "--data-dir)",
+    )
+
+
+def register_serve(sub: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "serve",
+        help="run the review service (API and reviewer web UI)",
+        description=(
+            "Run the review service: a JSON API for uploads and reviews (OpenAPI at "
+            "/openapi.json), a reviewer web UI at /, and scan workers on every core. The "
+            "database schema is migrated at start; scans interrupted by a stop are resumed."
+        ),
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    _db_and_data(parser)
+    parser.add_argument("-j", "--workers", type=int, default=0,
+                        help="scan worker processes (default: one per core)")
+    parser.add_argument("--max-upload-mb", type=float, default=100.0,
+                        help="largest upload accepted, in MiB (default: 100)")
+    parser.add_argument("--hold-suspicious", action="store_true",
+                        help="gate 'hold' for suspicious verdicts too (default: only malicious)")
+    parser.add_argument(
+        "--on-timeout", choices=["open", "closed"], default="closed",
+        help="gate when an upload waited and no verdict came, or the scan failed: open = "
+        "allow, closed = hold (default: closed)",
+    )
+    parser.add_argument("--max-attempts", type=int, default=3,
+                        help="scan attempts per artifact before 'error' (default: 3)")
+    parser.add_argument("--inspector-url", default="https://inspector.pypi.io/project",
+                        help="base of inspector links in observation bodies")
+    parser.add_argument("--public-url", default=None,
+                        help="URL the service is reached at (default: http://HOST:PORT)")
+    parser.add_argument("--secure-cookies", action="store_true",
+                        help="mark the session cookie Secure (serve behind HTTPS)")
+    parser.add_argument("--limit", action="append", type=_limit, default=[], metavar="NAME=VALUE",
+                        help="override an analysis limit, as for 'capwatch scan' (repeatable)")
+    return parser
+
+
+def register_admin(sub: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "admin", help="administer the review service (tokens)",
+        description="Administer the review service's database.",
+    )
+    actions = parser.add_subparsers(dest="admin_command", metavar="ACTION")
+    create = actions.add_parser(
+        "create-token", help="create an API token and print it once",
+        description="Create a token with a role and print it; only its hash is stored, so it "
+        "cannot be shown again.",
+    )
+    create.add_argument("--role", required=True, choices=["uploader", "reviewer", "admin"])
+    create.add_argument("--name", required=True, help="who or what the token is for")
+    _db_and_data(create)
+    revoke = actions.add_parser("revoke-token", help="revoke every token with this name")
+    revoke.add_argument("--name", required=True)
+    _db_and_data(revoke)
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Any:
+    from capwatch.config import Limits
+    from capwatch.service.settings import MiB, ServiceSettings, TimeoutPolicy
+
+    if args.workers < 0:
+        raise UsageError("--workers takes a positive number (0 means one per core)")
+    if args.max_attempts < 1:
+        raise UsageError("--max-attempts must be at least 1")
+    if args.max_upload_mb <= 0:
+        raise UsageError("--max-upload-mb must be positive")
+    return ServiceSettings(
+        data_dir=args.data_dir.expanduser(),
+        db_url=args.db,
+        workers=args.workers,
+        max_upload_bytes=int(args.max_upload_mb * MiB),
+        hold_suspicious=args.hold_suspicious,
+        on_timeout=TimeoutPolicy(args.on_timeout),
+        max_attempts=args.max_attempts,
+        limits=Limits().with_overrides(dict(args.limit)),
+        inspector_base_url=args.inspector_url,
+        public_url=args.public_url or f"http://{args.host}:{args.port}",
+        secure_cookies=args.secure_cookies,
+    )
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from capwatch.service.app import create_app
+    from capwatch.service.runtime import Service
+
+    settings = settings_from(args)
+    service = Service(settings)
+    print(
+        f"capwatch review service: open {settings.public_url}/ (API {settings.public_url}"
+        f"/api/v1, OpenAPI {settings.public_url}/openapi.json); data in {settings.data_dir}",
+        file=sys.stderr,
+    )
+    uvicorn.run(create_app(service), host=args.host, port=args.port, log_level="info")
+    return EXIT_OK
+
+
+def run_admin(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from capwatch.service.auth import create_token
+    from capwatch.service.database import make_engine, migrate, session_factory
+    from capwatch.service.schema import Role, Token
+    from capwatch.service.settings import sqlite_url
+
+    if args.admin_command is None:
+        raise UsageError("capwatch admin needs an action: create-token or revoke-token")
+    engine = make_engine(args.db or sqlite_url(args.data_dir.expanduser()))
+    try:
+        migrate(engine)
+        with session_factory(engine)() as session:
+            if args.admin_command == "create-token":
+                token = create_token(session, args.name, Role(args.role))
+                print(token)
+                print(f"created {args.role} token '{args.name}'; it is shown only this once",
+                      file=sys.stderr)
+                return EXIT_OK
+            changed = session.execute(
+                update(Token).where(Token.name == args.name, Token.revoked_at.is_(None))
+                .values(revoked_at=datetime.now(UTC))
+            )
+            session.commit()
+            count = int(changed.rowcount)  # type: ignore[attr-defined]
+            if not count:
+                raise UsageError(f"no active token named '{args.name}'")
+            print(f"revoked {count} token(s) named '{args.name}'", file=sys.stderr)
+            return EXIT_OK
+    finally:
+        engine.dispose()

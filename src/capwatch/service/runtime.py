@@ -1,0 +1,73 @@
+"""The running service's parts, built once at start: settings, database, store, workers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from capwatch.service.auth import SessionSigner, load_secret
+from capwatch.service.database import make_engine, migrate, session_factory
+from capwatch.service.notify import Notifier
+from capwatch.service.schema import Decision
+from capwatch.service.settings import ServiceSettings
+from capwatch.service.store import ArtifactStore
+from capwatch.service.workers import ScanFunction, ScanPool, scan_item
+
+log = logging.getLogger("capwatch.service")
+
+
+class Service:
+    """Everything a request handler or an in-process caller needs.
+
+    ``start`` migrates the database and starts the workers; ``stop`` ends them. Scans that were
+    running at a stop are picked up again at the next ``start``.
+    """
+
+    def __init__(
+        self, settings: ServiceSettings, *, scan: ScanFunction = scan_item,
+        engine: Engine | None = None,
+    ) -> None:
+        self.settings = settings
+        self.engine = engine or make_engine(settings.database_url)
+        self.sessions: sessionmaker[Session] = session_factory(self.engine)
+        self.store = ArtifactStore(settings.artifacts_dir)
+        self.notifier = Notifier()
+        self.signer = SessionSigner(load_secret(settings.data_dir), settings.session_hours * 3600)
+        self.pool = ScanPool(
+            settings, self.sessions, self.store.path_for, self._finished, scan=scan
+        )
+        self.finished_hooks: list[Callable[[int], None]] = []
+        """Called (on the dispatcher thread) with a scan id when its verdict is recorded."""
+        self.review_hooks: list[Callable[[int, Decision], None]] = []
+        """Called (on a request thread) after a reviewer decision is recorded."""
+        self._started = False
+
+    def start(self) -> None:
+        migrate(self.engine)
+        self.pool.start()
+        self._started = True
+
+    def stop(self) -> None:
+        if self._started:
+            self.pool.stop()
+            self._started = False
+        self.engine.dispose()
+
+    def wake(self) -> None:
+        self.pool.wake()
+
+    def _finished(self, scan_id: int) -> None:
+        self.notifier.finished(scan_id)
+        for hook in self.finished_hooks:
+            try:
+                hook(scan_id)
+            except Exception:
+                log.exception("after-verdict hook failed for scan %d", scan_id)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.settings.data_dir

@@ -1,0 +1,1 @@
+"""Tests of the review service (``capwatch serve``)."""
