@@ -74,6 +74,9 @@ class Harness:
     def auth(self, role: Role) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
 
+    def auth_reader(self) -> dict[str, str]:
+        return self.auth(Role.REVIEWER)
+
     def upload(self, data: bytes, filename: str = "pkg-1.0.tar.gz", *, wait: float = 10,
                role: Role = Role.UPLOADER, **fields: str) -> Any:
         return self.client.post(
