@@ -178,3 +178,37 @@ def test_openapi_document(start_service, sqlite_url):
                  "/api/v1/scans/{scan_id}/review", "/api/v1/scans/{scan_id}/osv",
                  "/api/v1/scans/{scan_id}/observation"):
         assert path in doc["paths"]
+
+
+def test_streamed_upload_over_the_limit_gets_413_without_content_length(start_service, sqlite_url):
+    h: Harness = start_service(sqlite_url, max_upload_bytes=4096)
+    boundary = "capwatchboundary"
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            "filename=\"big.tar.gz\"\r\nContent-Type: application/octet-stream\r\n\r\n").encode()
+
+    def body():
+        yield head
+        for _ in range(200):
+            yield b"\x1f\x8b" + b"y" * 1022
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    response = h.client.post(
+        "/api/v1/uploads", content=body(), headers={
+            **h.auth(Role.UPLOADER), "Content-Type": f"multipart/form-data; boundary={boundary}",
+        },
+    )
+    assert response.status_code == 413
+    assert "4,096 bytes" in response.json()["detail"]
+
+
+def test_a_few_megabytes_upload_is_accepted(start_service, sqlite_url):
+    import os
+
+    from tests.helpers import wheel_bytes
+
+    h: Harness = start_service(sqlite_url)
+    data = wheel_bytes({"bigwheel/__init__.py": "X = 1\n", "bigwheel/blob.bin": os.urandom(3_000_000)},
+                       name="bigwheel")
+    response = h.upload(data, "bigwheel-0.1-py3-none-any.whl")
+    assert response.status_code == 201, response.text
+    assert response.json()["verdict"] in ("clean", "suspicious")

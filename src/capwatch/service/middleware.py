@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CONTENT_SECURITY_POLICY = (
@@ -45,8 +46,9 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-class _BodyTooLarge(Exception):
-    pass
+class _BodyTooLarge(HTTPException):
+    """Raised from ``receive`` while the body streams in; an ``HTTPException`` so that FastAPI's
+    body parsing passes it on as a 413 instead of a generic 400."""
 
 
 class BodyLimit:
@@ -99,7 +101,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise _BodyTooLarge
+                    raise _BodyTooLarge(413, self._message(path))
             return message
 
         async def tracked(message: Message) -> None:
