@@ -109,3 +109,24 @@ def test_audit_page_lists_decisions(start_service, sqlite_url):
     page = h.client.get("/ui/audit")
     assert "needs-info" in page.text
     assert "&lt;i&gt;who&lt;/i&gt;" in page.text
+
+
+def test_revoking_a_token_ends_its_sessions(start_service, sqlite_url):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from capwatch.service.schema import Token
+
+    h: Harness = start_service(sqlite_url)
+    csrf = sign_in(h)
+    assert h.client.get("/ui/queue", follow_redirects=False).status_code == 200
+    with h.service.sessions() as session:
+        session.execute(update(Token).where(Token.name == "test-reviewer")
+                        .values(revoked_at=datetime.now(UTC)))
+        session.commit()
+    assert h.client.get("/ui/queue", follow_redirects=False).status_code == 303
+    assert h.client.get("/api/v1/scans").status_code == 401
+    assert h.client.post("/logout", data={"csrf": csrf}, follow_redirects=False).status_code == 303
+    tampered = h.client.cookies.get("cw_session")
+    assert tampered is None

@@ -14,6 +14,7 @@ import contextlib
 import logging
 import multiprocessing
 import multiprocessing.connection
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -45,6 +46,9 @@ def scan_item(item: WorkItem, options: ScanOptions) -> ScanResult:
 def _worker_main(
     conn: multiprocessing.connection.Connection, options: ScanOptions, scan: ScanFunction
 ) -> None:
+    # The service ends its workers itself; a Ctrl-C meant for the server must not kill a scan
+    # half-way (it would count as a failed attempt).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
             item = conn.recv()
