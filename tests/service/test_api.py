@@ -212,3 +212,21 @@ def test_a_few_megabytes_upload_is_accepted(start_service, sqlite_url):
     response = h.upload(data, "bigwheel-0.1-py3-none-any.whl")
     assert response.status_code == 201, response.text
     assert response.json()["verdict"] in ("clean", "suspicious")
+
+
+def test_the_same_new_file_uploaded_concurrently_gets_one_scan(start_service, db_url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from capwatch.service.uploads import submit_upload
+
+    h: Harness = start_service(db_url)
+    data = malicious_sdist(name="racepkg")
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        submissions = list(pool.map(
+            lambda i: submit_upload(h.service, data, f"racepkg-{i}.tar.gz"), range(6)
+        ))
+    assert len({s.scan_id for s in submissions}) == 1
+    assert sum(s.created for s in submissions) == 1
+    with h.service.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Scan)) == 1
+        assert session.scalar(select(func.count()).select_from(Upload)) == 6
