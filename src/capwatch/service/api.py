@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import time
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -27,6 +28,8 @@ from capwatch.service.schema import Decision, JobStatus, Review, Scan
 from capwatch.service.store import TooLarge
 from capwatch.service.uploads import NotAnArtifact, submit_upload
 from capwatch.service.views import review_view, scan_detail, scan_summary
+
+log = logging.getLogger("capwatch.service")
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -167,7 +170,10 @@ def record_review(
         session.commit()
         view = review_view(review)
     for hook in service.review_hooks:
-        hook(scan_id, decision)
+        try:
+            hook(scan_id, decision)
+        except Exception:  # a failing reporter must not undo or hide a recorded decision
+            log.exception("after-review hook failed for scan %d", scan_id)
     return view
 
 
