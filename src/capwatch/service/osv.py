@@ -48,7 +48,7 @@ _RECORD_ID = re.compile(r"[A-Z][A-Z0-9]*-[A-Za-z0-9][A-Za-z0-9._:-]*")
 _PYPI_FILE_PATH = re.compile(
     r"/packages/(?P<first>[0-9a-f]{2})/(?P<second>[0-9a-f]{2})/(?P<rest>[0-9a-f]{60})/(?P<dist>[^/]+)"
 )
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
 
 class RecordError(CapwatchError):
