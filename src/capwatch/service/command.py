@@ -10,6 +10,7 @@ import argparse
 import logging
 import os
 import sys
+from pathlib import Path
 
 import httpx
 
@@ -36,7 +37,6 @@ def run_watch(args: argparse.Namespace) -> int:
         raise UsageError("--interval and --timeout take a positive number of seconds")
     if args.max_files < 1 or args.max_file_bytes < 1 or args.delay < 0:
         raise UsageError("--max-files and --max-file-bytes take a positive number, --delay >= 0")
-    logging.basicConfig(level=logging.INFO, format="capwatch watch: %(message)s", stream=sys.stderr)
     index = args.index
     state = args.state or default_state_path(index, default_cache_dir())
     limits = WatchLimits(
@@ -44,6 +44,21 @@ def run_watch(args: argparse.Namespace) -> int:
         max_files_per_poll=args.max_files,
         request_delay=args.delay,
     )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("capwatch watch: %(message)s"))
+    logger = logging.getLogger("capwatch")
+    previous = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        return _watch(args, state, limits)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+
+
+def _watch(args: argparse.Namespace, state: Path, limits: WatchLimits) -> int:
+    index = args.index
     with httpx.Client(timeout=args.timeout, follow_redirects=True) as client:
         submit: Submit
         if args.print:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import jsonschema
 import pytest
+from tests.helpers import sdist_bytes
 
 from capwatch.engine import scan_bytes
 from capwatch.model import (
@@ -30,7 +31,6 @@ from capwatch.service.osv import (
     observation_body,
     osv_record,
 )
-from tests.helpers import sdist_bytes
 
 # The OSV 1.6 constraints a MAL record must meet, written from the specification
 # (https://ossf.github.io/osv-schema/): required fields, RFC 3339 UTC times, affected packages with

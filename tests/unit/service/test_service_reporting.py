@@ -6,11 +6,11 @@ import json
 import socket
 
 import pytest
+from tests.unit.service.service_testlib import Receiver, serve
 
 from capwatch.errors import UsageError
 from capwatch.service.osv import OBSERVATION_CONTENT_TYPE
 from capwatch.service.reporting import ObservationSender, SendOutcome
-from tests.unit.service.service_testlib import Receiver, serve
 
 BODY = {"kind": "is_malware", "summary": "bad", "inspector_url": "https://inspector.pypi.io/project/x/1/"}
 
