@@ -32,8 +32,9 @@ CREATE TABLE IF NOT EXISTS seen_files (
 CREATE TABLE IF NOT EXISTS pending_projects (
     index_url TEXT NOT NULL,
     project TEXT NOT NULL,
+    version TEXT NOT NULL,
     added_at REAL NOT NULL,
-    PRIMARY KEY (index_url, project)
+    PRIMARY KEY (index_url, project, version)
 );
 CREATE TABLE IF NOT EXISTS positions (
     index_url TEXT NOT NULL,
@@ -42,6 +43,10 @@ CREATE TABLE IF NOT EXISTS positions (
     PRIMARY KEY (index_url, name)
 );
 """
+
+
+_ALL = ""
+"""The ``version`` of a queued project whose every version is to be looked at."""
 
 
 class CursorStore(Protocol):
@@ -55,16 +60,17 @@ class CursorStore(Protocol):
         """Remember ``filename`` as handled; ``outcome`` says how (``submitted``, ``skipped: ...``)."""
         ...
 
-    def pending(self) -> list[str]:
-        """Projects known to have changed and not yet handled, oldest first."""
+    def pending(self) -> dict[str, frozenset[str] | None]:
+        """Projects known to have changed and not yet handled, oldest first, each with the
+        versions that changed (None: look at every version)."""
         ...
 
-    def add_pending(self, projects: Iterable[str]) -> None:
-        """Queue projects to look at (a project queued twice is queued once)."""
+    def add_pending(self, changes: Iterable[tuple[str, str | None]]) -> None:
+        """Queue ``(project, version)`` pairs to look at; version None means every version."""
         ...
 
     def done(self, project: str) -> None:
-        """Take ``project`` off the queue."""
+        """Take ``project`` (every queued version of it) off the queue."""
         ...
 
     def position(self, name: str) -> str | None:
@@ -120,20 +126,31 @@ class SqliteCursorStore:
             ).fetchone()
         return int(row[0])
 
-    def pending(self) -> list[str]:
+    def pending(self) -> dict[str, frozenset[str] | None]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT project FROM pending_projects WHERE index_url = ? ORDER BY added_at, project",
+                "SELECT project, version FROM pending_projects WHERE index_url = ? "
+                "ORDER BY added_at, project",
                 (self.index_url,),
             ).fetchall()
-        return [str(row[0]) for row in rows]
+        versions: dict[str, set[str] | None] = {}
+        for project, version in rows:
+            known = versions.setdefault(str(project), set())
+            if version == _ALL or known is None:
+                versions[str(project)] = None
+            else:
+                known.add(str(version))
+        return {p: (None if v is None else frozenset(v)) for p, v in versions.items()}
 
-    def add_pending(self, projects: Iterable[str]) -> None:
+    def add_pending(self, changes: Iterable[tuple[str, str | None]]) -> None:
         now = time.time()
-        rows = [(self.index_url, project, now) for project in projects]
+        rows = [(self.index_url, project, _ALL if version is None else version, now)
+                for project, version in changes]
         if rows:
             with self._lock:
-                self._db.executemany("INSERT OR IGNORE INTO pending_projects VALUES (?, ?, ?)", rows)
+                self._db.executemany(
+                    "INSERT OR IGNORE INTO pending_projects VALUES (?, ?, ?, ?)", rows
+                )
                 self._db.commit()
 
     def done(self, project: str) -> None:

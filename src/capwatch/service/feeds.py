@@ -52,8 +52,8 @@ MAX_FEED_BYTES = 64 * 1024 * 1024
 class FeedBatch:
     """What a feed said since a position."""
 
-    projects: tuple[str, ...]
-    """Canonical names of the projects that changed."""
+    changes: tuple[tuple[str, str | None], ...]
+    """``(canonical project name, version)`` pairs that changed (version None: unknown)."""
     position: str | None
     """The position to ask from next time (None: keep the old one)."""
 
@@ -92,17 +92,17 @@ class XmlRpcFeed:
         entries = self._call("changelog_since_serial", since)
         if not isinstance(entries, list):
             raise SourceError(f"{redact_url(self.url)}: changelog_since_serial gave no list")
-        projects: dict[str, None] = {}
+        changes: dict[tuple[str, str | None], None] = {}
         last = since
         for entry in entries:
             if not isinstance(entry, list | tuple) or len(entry) < 5:
                 continue
-            name, serial = entry[0], entry[4]
+            name, version, serial = entry[0], entry[1], entry[4]
             if isinstance(name, str) and name:
-                projects[canonicalize_name(name)] = None
+                changes[(canonicalize_name(name), version if isinstance(version, str) and version else None)] = None
             if isinstance(serial, int):
                 last = max(last, serial)
-        return FeedBatch(tuple(projects), str(last))
+        return FeedBatch(tuple(changes), str(last))
 
     def _call(self, method: str, *params: int) -> object:
         body = xmlrpc.client.dumps(tuple(params), method).encode("utf-8")
@@ -137,17 +137,17 @@ class RssFeed:
         except ElementTree.ParseError as exc:
             raise SourceError(f"{redact_url(self.url)}: invalid RSS ({exc})") from None
         newest = position
-        projects: dict[str, None] = {}
+        changes: dict[tuple[str, str | None], None] = {}
         for item in root.iter("item"):
             stamp = _rss_time(item.findtext("pubDate"))
-            name = _rss_project(item.findtext("link"), item.findtext("title"))
-            if stamp is None or name is None:
+            release = _rss_release(item.findtext("link"), item.findtext("title"))
+            if stamp is None or release is None:
                 continue
             if newest is None or stamp > newest:
                 newest = stamp
             if position is not None and stamp > position:
-                projects[name] = None
-        return FeedBatch(tuple(projects), newest)
+                changes[release] = None
+        return FeedBatch(tuple(changes), newest)
 
 
 def list_projects(client: httpx.Client, index_url: str) -> dict[str, int | None]:
@@ -312,12 +312,14 @@ def _rss_time(text: str | None) -> str | None:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _rss_project(link: str | None, title: str | None) -> str | None:
+def _rss_release(link: str | None, title: str | None) -> tuple[str, str | None] | None:
+    """``(project, version)`` from an item's link ``/project/<name>/<version>/`` or its title."""
     if link:
         segments = [s for s in urlsplit(link.strip()).path.split("/") if s]
         if len(segments) >= 2 and segments[0] == "project":
-            return canonicalize_name(segments[1])
-    if title and title.strip():
-        return canonicalize_name(title.split()[0])
+            return canonicalize_name(segments[1]), (segments[2] if len(segments) >= 3 else None)
+    words = (title or "").split()
+    if words:
+        return canonicalize_name(words[0]), (words[1] if len(words) > 1 else None)
     return None
 

@@ -2,11 +2,13 @@
 
 Each :meth:`IndexWatcher.poll_once`:
 
-1. asks the change feed, when the index has one (:mod:`capwatch.service.feeds`), which projects
-   changed since the stored position; without a feed, reads the root listing and takes every
-   project (or, when the listing is PEP 691 JSON with ``_last-serial``, the projects whose serial
-   moved). Changed projects go into a persistent queue before the feed position is advanced, so
-   a crash between the two loses nothing;
+1. asks the change feed, when the index has one (:mod:`capwatch.service.feeds`), which releases
+   changed since the stored position, and queues those ``(project, version)`` pairs: only files
+   of the versions named are taken, so a new release of a project with a long history does not
+   pull in its old files. Without a feed, it reads the root listing and queues every project with
+   all its versions (or, when the listing is PEP 691 JSON with ``_last-serial``, only the projects
+   whose serial moved). The queue is persistent and is written before the feed position is
+   advanced, so a crash between the two loses nothing;
 2. for queued projects, oldest first, reads the project page (PEP 691 JSON, falling back to
    PEP 503 HTML, parsed by :mod:`capwatch.sources.simple`), and for each distribution file
    (sdist, wheel, egg; named for the project) not seen yet: downloads it in memory, bounded by
@@ -37,6 +39,7 @@ from urllib.parse import quote
 
 import httpx
 from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 from capwatch.config import MiB
 from capwatch.errors import CapwatchError, SourceError, UsageError
@@ -139,13 +142,13 @@ class IndexWatcher:
         """
         self._discover()
         submitted: list[Submitted] = []
-        for count, project in enumerate(self.cursor.pending()):
+        for count, (project, versions) in enumerate(self.cursor.pending().items()):
             if count >= self.limits.max_projects_per_poll:
                 break
             if len(submitted) >= self.limits.max_files_per_poll:
                 break
             try:
-                finished = self._project(project, submitted)
+                finished = self._project(project, versions, submitted)
             except SourceError as exc:
                 log.warning("%s: %s; trying again next poll", project, exc.diagnostic)
                 continue
@@ -171,26 +174,28 @@ class IndexWatcher:
         if self.feed is not None:
             key = f"feed:{self.feed.name}"
             batch = self.feed.changes(self.cursor.position(key))
-            self.cursor.add_pending(batch.projects)
+            self.cursor.add_pending(batch.changes)
             if batch.position is not None:
                 self.cursor.set_position(key, batch.position)
             return
         self._pause()
         listing = list_projects(self.client, self.index_url)
-        changed: list[str] = []
+        changed: list[tuple[str, str | None]] = []
         for project, serial in listing.items():
             if serial is None:
-                changed.append(project)
+                changed.append((project, None))
                 continue
             key = f"serial:{project}"
             if self.cursor.position(key) != str(serial):
-                changed.append(project)
-                self.cursor.add_pending([project])
+                self.cursor.add_pending([(project, None)])
                 self.cursor.set_position(key, str(serial))
         self.cursor.add_pending(changed)
 
-    def _project(self, project: str, submitted: list[Submitted]) -> bool:
-        """Handle one project; True when every file of it was handled."""
+    def _project(
+        self, project: str, versions: frozenset[str] | None, submitted: list[Submitted]
+    ) -> bool:
+        """Handle the files of ``versions`` of one project (None: all); True when all were handled."""
+        wanted = None if versions is None else {_normal_version(v) for v in versions}
         name = canonicalize_name(project)
         url = f"{self.index_url}{quote(name)}/"
         self._pause()
@@ -201,6 +206,8 @@ class IndexWatcher:
         for file in parse_page(page, index_url=redact_url(self.index_url)):
             candidate = parse_filename(name, file)
             if candidate is None or self.cursor.is_seen(file.filename):
+                continue
+            if wanted is not None and str(candidate.version) not in wanted:
                 continue
             if len(submitted) >= self.limits.max_files_per_poll:
                 return False
@@ -269,6 +276,14 @@ class IndexWatcher:
 
 class _TooLarge(Exception):
     pass
+
+
+def _normal_version(text: str) -> str:
+    """``text`` in PEP 440 normal form when it is a valid version, else as given."""
+    try:
+        return str(Version(text))
+    except InvalidVersion:
+        return text
 
 
 def _verify(file: IndexFile, data: bytes, digests: dict[str, str]) -> None:

@@ -36,7 +36,8 @@ class FakeIndex:
         self.projects.setdefault(project, {})[filename] = data
         serial = max([0, *self.serials.values()]) + 1
         self.serials[project] = serial
-        self.changelog.append([project, "x", 0, f"add file {filename}", serial])
+        version = filename.removesuffix(".tar.gz").rpartition("-")[2]
+        self.changelog.append([project, version, 0, f"add source file {filename}", serial])
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
@@ -123,6 +124,10 @@ def test_xmlrpc_feed_starts_now_and_follows_the_changelog(tmp_path: Path) -> Non
     assert [(s.project, s.version) for s in watcher.poll_once()] == [("fresh", "0.1")]
     assert "GET /simple/" not in fake.requests  # the full listing is never read
     assert watcher.cursor.position("feed:xmlrpc-serial") == str(fake.serials["fresh"])
+    # A new release of a project with history brings only its own files, not the old ones.
+    fake.add("old", *_sdist("old", "2.0"))
+    assert [s.filename for s in watcher.poll_once()] == ["old-2.0.tar.gz"]
+    assert not watcher.cursor.is_seen("old-1.0.tar.gz") and watcher.cursor.pending() == {}
 
 
 def test_hash_mismatch_and_oversized_files_are_skipped_for_good(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -147,7 +152,7 @@ def test_per_poll_limit_leaves_the_rest_queued_across_a_restart(tmp_path: Path) 
     calls = Calls()
     watcher, client = _watcher(fake, tmp_path, calls, limits=WatchLimits(max_files_per_poll=2))
     assert len(watcher.poll_once()) == 2
-    assert watcher.cursor.pending() == ["many"]
+    assert watcher.cursor.pending() == {"many": None}
     restarted = IndexWatcher(INDEX, calls, SqliteCursorStore(tmp_path / "state.sqlite", INDEX), client,
                              limits=WatchLimits(max_files_per_poll=2))
     assert len(restarted.poll_once()) == 2
@@ -162,7 +167,7 @@ def test_failed_submission_keeps_the_file_for_the_next_poll(tmp_path: Path) -> N
     calls = Calls(fail=True)
     watcher, _ = _watcher(fake, tmp_path, calls)
     assert watcher.poll_once() == []
-    assert not watcher.cursor.is_seen("one-1.0.tar.gz") and watcher.cursor.pending() == ["one"]
+    assert not watcher.cursor.is_seen("one-1.0.tar.gz") and watcher.cursor.pending() == {"one": None}
     calls.fail = False
     assert len(watcher.poll_once()) == 1
 
@@ -186,9 +191,9 @@ def test_rss_feed_reports_projects_newer_than_the_position() -> None:
     client = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, text=rss)))
     feed = RssFeed("https://index.test/rss/updates.xml", client)
     first = feed.changes(None)
-    assert first.projects == () and first.position == "2026-11-21T18:10:00Z"
+    assert first.changes == () and first.position == "2026-11-21T18:10:00Z"
     later = feed.changes("2026-11-21T18:05:00Z")
-    assert later.projects == ("newer-pkg",)
+    assert later.changes == (("newer-pkg", "2.0"),)
 
 
 def test_feed_choice_and_html_listing() -> None:
