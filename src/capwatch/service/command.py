@@ -12,11 +12,9 @@ import os
 import sys
 from pathlib import Path
 
-import httpx
-
 from capwatch.errors import UsageError
 from capwatch.service.cursor import SqliteCursorStore
-from capwatch.service.feeds import feed_for
+from capwatch.service.feeds import feed_for, make_client
 from capwatch.service.watcher import (
     HttpSubmitter,
     IndexWatcher,
@@ -59,7 +57,7 @@ def run_watch(args: argparse.Namespace) -> int:
 
 def _watch(args: argparse.Namespace, state: Path, limits: WatchLimits) -> int:
     index = args.index
-    with httpx.Client(timeout=args.timeout, follow_redirects=True) as client:
+    with make_client(args.timeout) as client:
         submit: Submit
         if args.print:
             submit = PrintSubmitter(sys.stdout)

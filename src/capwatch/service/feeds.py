@@ -266,6 +266,24 @@ def _raise_for_status(url: str, response: httpx.Response) -> None:
         )
 
 
+def make_client(timeout: float) -> httpx.Client:
+    """An HTTP client for watching: follows redirects, but never from https down to http."""
+    return httpx.Client(
+        timeout=timeout, follow_redirects=True, event_hooks={"response": [refuse_downgrade]}
+    )
+
+
+def refuse_downgrade(response: httpx.Response) -> None:
+    """An httpx response hook: raise for a redirect from https to http (hooks see every hop)."""
+    if response.url.scheme != "https" or not response.has_redirect_location:
+        return
+    target = response.url.join(response.headers["Location"])
+    if target.scheme != "https":
+        raise NetworkError(
+            f"refusing a redirect from https to {target.scheme}: {redact_url(str(target))}"
+        )
+
+
 def network_error(url: str, exc: httpx.HTTPError) -> NetworkError:
     """A :class:`NetworkError` with a diagnostic for an httpx failure."""
     reason = "timed out" if isinstance(exc, httpx.TimeoutException) else (str(exc) or type(exc).__name__)

@@ -157,7 +157,11 @@ class IndexWatcher:
         return submitted
 
     def run(self, *, interval: float, stop: threading.Event | None = None) -> None:
-        """Poll every ``interval`` seconds until ``stop`` is set; failures are logged, not raised."""
+        """Poll every ``interval`` seconds until ``stop`` is set; failures are logged, not raised.
+
+        Run it in a thread (``stop`` ends it within one request timeout) or, from the command
+        line, in the foreground.
+        """
         stop = stop or threading.Event()
         while not stop.is_set():
             started = time.monotonic()
@@ -166,6 +170,8 @@ class IndexWatcher:
                 log.info("poll of %s: %d file(s) submitted", redact_url(self.index_url), len(done))
             except CapwatchError as exc:
                 log.warning("poll of %s failed: %s", redact_url(self.index_url), exc.diagnostic)
+            except Exception:  # a long-running watcher outlives one bad poll; the trace is logged
+                log.exception("poll of %s failed unexpectedly", redact_url(self.index_url))
             stop.wait(max(interval - (time.monotonic() - started), 0.0))
 
     # -- steps ---------------------------------------------------------------------------------

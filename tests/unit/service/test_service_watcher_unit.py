@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import threading
+import time
 import xmlrpc.client
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +17,7 @@ from tests.helpers import sdist_bytes
 
 from capwatch.errors import SourceError, UsageError
 from capwatch.service.cursor import SqliteCursorStore
-from capwatch.service.feeds import RssFeed, XmlRpcFeed, feed_for, list_projects
+from capwatch.service.feeds import RssFeed, XmlRpcFeed, feed_for, list_projects, make_client
 from capwatch.service.watcher import IndexWatcher, SubmitError, WatchLimits, default_state_path
 
 INDEX = "https://index.test/simple/"
@@ -216,3 +218,31 @@ def test_missing_listing_and_bad_urls_have_diagnostics(tmp_path: Path) -> None:
         IndexWatcher("file:///tmp/x", Calls(), SqliteCursorStore(tmp_path / "s", INDEX), client)
     assert default_state_path(INDEX, tmp_path).parent == tmp_path / "watch"
     assert json.dumps(default_state_path(INDEX, tmp_path).name).endswith('.sqlite"')
+
+
+def test_redirect_from_https_to_http_is_refused() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.scheme == "https":
+            return httpx.Response(302, headers={"Location": "http://index.test/simple/"})
+        return httpx.Response(200, text="<a href='x/'>x</a>", headers={"Content-Type": "text/html"})
+
+    client = make_client(5.0)
+    client._transport = httpx.MockTransport(handler)  # the hook is what is under test
+    with pytest.raises(SourceError, match="https to http"):
+        list_projects(client, INDEX)
+
+
+def test_run_polls_until_stopped(tmp_path: Path) -> None:
+    fake = FakeIndex()
+    fake.add("one", *_sdist("one", "1.0"))
+    calls = Calls()
+    watcher, _ = _watcher(fake, tmp_path, calls)
+    stop = threading.Event()
+    thread = threading.Thread(target=watcher.run, kwargs={"interval": 0.05, "stop": stop})
+    thread.start()
+    deadline = time.monotonic() + 5
+    while not calls.made and time.monotonic() < deadline:
+        time.sleep(0.01)
+    stop.set()
+    thread.join(5)
+    assert not thread.is_alive() and len(calls.made) == 1
