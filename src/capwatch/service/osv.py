@@ -133,9 +133,18 @@ def observation_body(
     distribution's file list when there is no finding; otherwise it opens the release
     (``<base>/project/<name>/<version>/``), which lists its distributions. ``summary`` defaults to
     the verdict and the most severe findings. Raises :class:`RecordError` for an artifact that
-    names no package, or an inspector base URL that is not http(s).
+    is not a named PyPI package, or an inspector base URL that is not http(s). Whether the
+    artifact deserves the report (a reviewer's decision) is the caller's to know.
     """
-    _, name, version = _identity(result)
+    ecosystem, name, version = _identity(result)
+    if ecosystem is not Ecosystem.PYPI:
+        raise RecordError(
+            f"{name} is an {_ECOSYSTEMS[ecosystem]} package; observations are PyPI's API",
+            diagnostic=(
+                f"{name} is an {_ECOSYSTEMS[ecosystem]} package: the observations API and the "
+                "inspector are PyPI's; report it to its own registry (the OSV record works for it)"
+            ),
+        )
     base = inspector_base_url.rstrip("/")
     if urlsplit(base).scheme not in ("http", "https") or not urlsplit(base).netloc:
         raise RecordError(f"the inspector base URL must be an http(s) URL, got {base!r}")

@@ -165,6 +165,8 @@ def test_npm_record_names_the_npm_ecosystem() -> None:
                         record_id="MAL-2026-7", published=NOW, modified=NOW)
     assert record["affected"][0]["package"] == {"ecosystem": "npm", "name": "@evil/pkg", "purl": "pkg:npm/%40evil/pkg"}
     assert record["summary"] == "Malicious code in @evil/pkg (npm)"
+    with pytest.raises(RecordError, match="PyPI"):
+        observation_body(_hand_made(ecosystem=Ecosystem.NPM, name="@evil/pkg"), inspector_base_url=DEFAULT_INSPECTOR_BASE_URL)
 
 
 def test_package_text_is_escaped_in_details() -> None:
