@@ -48,7 +48,9 @@ _RECORD_ID = re.compile(r"[A-Z][A-Z0-9]*-[A-Za-z0-9][A-Za-z0-9._:-]*")
 _PYPI_FILE_PATH = re.compile(
     r"/packages/(?P<first>[0-9a-f]{2})/(?P<second>[0-9a-f]{2})/(?P<rest>[0-9a-f]{60})/(?P<dist>[^/]+)"
 )
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+"""Inline markup: with whitespace collapsed, package text never starts a line, so block markup
+(``#``, ``-``, ``1.``) cannot take effect; links need ``[``, emphasis ``*``/``_``, tables ``|``."""
 
 
 class RecordError(CapwatchError):
@@ -196,6 +198,7 @@ def findings_markdown(result: ScanResult, *, note: str | None = None) -> str:
     ]
     if not result.findings:
         lines.append("No findings.")
+    shown_before: set[str] = set()
     for finding in _ordered(result.findings):
         phase = finding.phase.label if finding.phase is not None else "any"
         lines.append(
@@ -211,7 +214,8 @@ def findings_markdown(result: ScanResult, *, note: str | None = None) -> str:
             if evidence.decode_chain:
                 chain = " → ".join(code_span(d) for d in evidence.decode_chain)
                 lines.append(f"  decoded with: `{chain}`")
-            if shown:
+            if shown and shown not in shown_before:
+                shown_before.add(shown)
                 lines += ["", *_fenced(shown[:SNIPPET_MAX_CHARS], indent="  "), ""]
     return "\n".join(lines).rstrip() + "\n"
 

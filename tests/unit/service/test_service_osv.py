@@ -172,11 +172,11 @@ def test_npm_record_names_the_npm_ecosystem() -> None:
 def test_package_text_is_escaped_in_details() -> None:
     details = osv_record(_hand_made(), record_id="MAL-2026-3", published=NOW, modified=NOW)["details"]
     assert "<script>" not in details and "&lt;script&gt;" in details
-    assert "](https" not in details and "\\[click\\]" in details
+    assert not re.search(r"(?<!\\)\]\(", details) and "\\[click\\]" in details
     assert "<b>y</b>" in details  # inside a fenced block, whose fence is longer than the ``` inside
     fence_lines = [line.strip() for line in details.splitlines() if line.strip().startswith("````")]
     assert fence_lines == ["````", "````"]
-    assert md_escape("a*b_c <i>") == "a\\*b\\_c &lt;i&gt;"
+    assert md_escape("a*b_c <i> [x](y) 1.0") == "a\\*b\\_c &lt;i&gt; \\[x\\](y) 1.0"
 
 
 def test_observation_links_the_release_in_the_inspector(malicious: ScanResult) -> None:
