@@ -15,6 +15,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -45,6 +46,16 @@ CREATE TABLE IF NOT EXISTS positions (
 """
 
 
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A queued project."""
+
+    versions: frozenset[str] | None
+    """The versions that changed, as the feed named them (None: look at every version)."""
+    queued_at: float
+    """When the oldest of its queue entries was written (seconds since the epoch)."""
+
+
 _ALL = ""
 """The ``version`` of a queued project whose every version is to be looked at."""
 
@@ -60,17 +71,16 @@ class CursorStore(Protocol):
         """Remember ``filename`` as handled; ``outcome`` says how (``submitted``, ``skipped: ...``)."""
         ...
 
-    def pending(self) -> dict[str, frozenset[str] | None]:
-        """Projects known to have changed and not yet handled, oldest first, each with the
-        versions that changed (None: look at every version)."""
+    def pending(self) -> dict[str, Pending]:
+        """Projects known to have changed and not yet handled, oldest first."""
         ...
 
     def add_pending(self, changes: Iterable[tuple[str, str | None]]) -> None:
         """Queue ``(project, version)`` pairs to look at; version None means every version."""
         ...
 
-    def done(self, project: str) -> None:
-        """Take ``project`` (every queued version of it) off the queue."""
+    def done(self, project: str, versions: Iterable[str] | None = None) -> None:
+        """Take ``versions`` of ``project`` off the queue (None: the whole project)."""
         ...
 
     def position(self, name: str) -> str | None:
@@ -126,21 +136,27 @@ class SqliteCursorStore:
             ).fetchone()
         return int(row[0])
 
-    def pending(self) -> dict[str, frozenset[str] | None]:
+    def pending(self) -> dict[str, Pending]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT project, version FROM pending_projects WHERE index_url = ? "
+                "SELECT project, version, added_at FROM pending_projects WHERE index_url = ? "
                 "ORDER BY added_at, project",
                 (self.index_url,),
             ).fetchall()
         versions: dict[str, set[str] | None] = {}
-        for project, version in rows:
-            known = versions.setdefault(str(project), set())
-            if version == _ALL or known is None:
-                versions[str(project)] = None
-            else:
+        since: dict[str, float] = {}
+        for project, version, added_at in rows:
+            name = str(project)
+            since.setdefault(name, float(added_at))
+            known = versions.setdefault(name, set())
+            if version == _ALL:
+                versions[name] = None
+            elif known is not None:
                 known.add(str(version))
-        return {p: (None if v is None else frozenset(v)) for p, v in versions.items()}
+        return {
+            name: Pending(None if found is None else frozenset(found), since[name])
+            for name, found in versions.items()
+        }
 
     def add_pending(self, changes: Iterable[tuple[str, str | None]]) -> None:
         now = time.time()
@@ -153,11 +169,19 @@ class SqliteCursorStore:
                 )
                 self._db.commit()
 
-    def done(self, project: str) -> None:
-        self._write(
-            "DELETE FROM pending_projects WHERE index_url = ? AND project = ?",
-            (self.index_url, project),
-        )
+    def done(self, project: str, versions: Iterable[str] | None = None) -> None:
+        if versions is None:
+            self._write(
+                "DELETE FROM pending_projects WHERE index_url = ? AND project = ?",
+                (self.index_url, project),
+            )
+            return
+        with self._lock:
+            self._db.executemany(
+                "DELETE FROM pending_projects WHERE index_url = ? AND project = ? AND version = ?",
+                [(self.index_url, project, version) for version in versions],
+            )
+            self._db.commit()
 
     def position(self, name: str) -> str | None:
         with self._lock:

@@ -43,7 +43,7 @@ from packaging.version import InvalidVersion, Version
 
 from capwatch.config import MiB
 from capwatch.errors import CapwatchError, SourceError, UsageError
-from capwatch.service.cursor import CursorStore, SqliteCursorStore
+from capwatch.service.cursor import CursorStore, Pending, SqliteCursorStore
 from capwatch.service.feeds import (
     MAX_FEED_BYTES,
     ChangeFeed,
@@ -60,6 +60,7 @@ __all__ = [
     "CursorStore",
     "HttpSubmitter",
     "IndexWatcher",
+    "Pending",
     "PrintSubmitter",
     "SqliteCursorStore",
     "Submit",
@@ -105,6 +106,9 @@ class WatchLimits:
     max_projects_per_poll: int = 500
     request_delay: float = 0.0
     """Seconds to wait between two requests to the index."""
+    settle_seconds: float = 600.0
+    """How long a release named by the feed may take to appear on its project page (PyPI's
+    pages sit behind a CDN): until then it stays queued and is looked for again on each poll."""
 
 
 class IndexWatcher:
@@ -142,17 +146,27 @@ class IndexWatcher:
         """
         self._discover()
         submitted: list[Submitted] = []
-        for count, (project, versions) in enumerate(self.cursor.pending().items()):
+        for count, (project, pending) in enumerate(self.cursor.pending().items()):
             if count >= self.limits.max_projects_per_poll:
                 break
             if len(submitted) >= self.limits.max_files_per_poll:
                 break
             try:
-                finished = self._project(project, versions, submitted)
+                finished, missing = self._project(project, pending.versions, submitted)
             except SourceError as exc:
                 log.warning("%s: %s; trying again next poll", project, exc.diagnostic)
                 continue
-            if finished:
+            if not finished:
+                continue
+            settling = time.time() - pending.queued_at < self.limits.settle_seconds
+            if missing and settling and pending.versions is not None:
+                # The feed named a release its project page does not list yet (a cache not yet
+                # refreshed): keep waiting for it, take the rest off the queue.
+                self.cursor.done(project, pending.versions - missing)
+            else:
+                if missing:
+                    log.info("%s: no files listed for %s; giving up on them",
+                             project, ", ".join(sorted(missing)))
                 self.cursor.done(project)
         return submitted
 
@@ -199,35 +213,45 @@ class IndexWatcher:
 
     def _project(
         self, project: str, versions: frozenset[str] | None, submitted: list[Submitted]
-    ) -> bool:
-        """Handle the files of ``versions`` of one project (None: all); True when all were handled."""
-        wanted = None if versions is None else {_normal_version(v) for v in versions}
+    ) -> tuple[bool, frozenset[str]]:
+        """Handle the files of ``versions`` of one project (None: all).
+
+        Returns whether every file was handled (False when a limit or a failure stopped it), and
+        the queued versions the project page lists no file of.
+        """
+        wanted = None if versions is None else {_normal_version(v): v for v in versions}
         name = canonicalize_name(project)
         url = f"{self.index_url}{quote(name)}/"
         self._pause()
         page = get_bounded(self.client, url, accept=ACCEPT_SIMPLE, max_bytes=MAX_FEED_BYTES)
         if page is None:
-            log.info("%s is gone from %s", name, redact_url(self.index_url))
-            return True
+            log.info("%s is not on %s (any more)", name, redact_url(self.index_url))
+            return True, frozenset()
+        listed: set[str] = set()
         for file in parse_page(page, index_url=redact_url(self.index_url)):
             candidate = parse_filename(name, file)
-            if candidate is None or self.cursor.is_seen(file.filename):
+            if candidate is None:
                 continue
+            listed.add(str(candidate.version))
             if wanted is not None and str(candidate.version) not in wanted:
                 continue
+            if self.cursor.is_seen(file.filename):
+                continue
             if len(submitted) >= self.limits.max_files_per_poll:
-                return False
+                return False, frozenset()
             try:
                 done = self._file(name, str(candidate.version), file)
             except NetworkError as exc:
                 log.warning("%s: %s; trying again next poll", file.filename, exc.diagnostic)
-                return False
+                return False, frozenset()
             except CapwatchError as exc:  # SubmitError, or a failure of an in-process submitter
                 log.warning("%s: submission failed: %s; trying again next poll", file.filename, exc.diagnostic)
-                return False
+                return False, frozenset()
             if done is not None:
                 submitted.append(done)
-        return True
+        if wanted is None:
+            return True, frozenset()
+        return True, frozenset(raw for normal, raw in wanted.items() if normal not in listed)
 
     def _file(self, project: str, version: str, file: IndexFile) -> Submitted | None:
         limit = self.limits.max_file_bytes

@@ -132,6 +132,26 @@ def test_xmlrpc_feed_starts_now_and_follows_the_changelog(tmp_path: Path) -> Non
     assert not watcher.cursor.is_seen("old-1.0.tar.gz") and watcher.cursor.pending() == {}
 
 
+@pytest.mark.parametrize("settle", [600.0, 0.0])
+def test_a_release_the_page_does_not_list_yet_is_waited_for(tmp_path: Path, settle: float) -> None:
+    fake = FakeIndex()
+    fake.add("lagging", *_sdist("lagging", "1.0"))
+    client = httpx.Client(transport=httpx.MockTransport(fake.handle))
+    calls = Calls()
+    watcher, _ = _watcher(fake, tmp_path, calls, feed=XmlRpcFeed("https://index.test/pypi", client),
+                          limits=WatchLimits(settle_seconds=settle))
+    watcher.poll_once()
+    name, data = _sdist("lagging", "2.0")
+    fake.add("lagging", name, data)
+    del fake.projects["lagging"][name]  # the feed knows, the (cached) page does not yet
+    assert watcher.poll_once() == []
+    if settle:
+        assert watcher.cursor.pending()["lagging"].versions == frozenset({"2.0"})
+        fake.projects["lagging"][name] = data
+        assert [s.filename for s in watcher.poll_once()] == [name]
+    assert watcher.cursor.pending() == {}
+
+
 def test_hash_mismatch_and_oversized_files_are_skipped_for_good(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     fake = FakeIndex()
     bad_name, bad_data = _sdist("bad", "1.0")
@@ -154,7 +174,7 @@ def test_per_poll_limit_leaves_the_rest_queued_across_a_restart(tmp_path: Path) 
     calls = Calls()
     watcher, client = _watcher(fake, tmp_path, calls, limits=WatchLimits(max_files_per_poll=2))
     assert len(watcher.poll_once()) == 2
-    assert watcher.cursor.pending() == {"many": None}
+    assert list(watcher.cursor.pending()) == ["many"] and watcher.cursor.pending()["many"].versions is None
     restarted = IndexWatcher(INDEX, calls, SqliteCursorStore(tmp_path / "state.sqlite", INDEX), client,
                              limits=WatchLimits(max_files_per_poll=2))
     assert len(restarted.poll_once()) == 2
@@ -169,7 +189,7 @@ def test_failed_submission_keeps_the_file_for_the_next_poll(tmp_path: Path) -> N
     calls = Calls(fail=True)
     watcher, _ = _watcher(fake, tmp_path, calls)
     assert watcher.poll_once() == []
-    assert not watcher.cursor.is_seen("one-1.0.tar.gz") and watcher.cursor.pending() == {"one": None}
+    assert not watcher.cursor.is_seen("one-1.0.tar.gz") and list(watcher.cursor.pending()) == ["one"]
     calls.fail = False
     assert len(watcher.poll_once()) == 1
 
