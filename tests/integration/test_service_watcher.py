@@ -183,3 +183,12 @@ def test_watch_command_prints_new_files(index: Index, tmp_path: Path, capsys: py
     assert (digest, int(size), project, version, filename) == (
         hashlib.sha256(data).hexdigest(), len(data), "watched-evil", "0.1", name)
     assert source.endswith(f"/packages/{name}")
+
+
+def test_watch_once_fails_when_the_server_is_down(index: Index, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    index.upload(_evil("0.1"))
+    args = ["watch", "--index", index.url, "--server", f"http://127.0.0.1:{_free_port()}", "--token", "t",
+            "--state", str(tmp_path / "down.sqlite"), "--once"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "submission failed" in err and "Connection refused" in err and "1 project(s) still queued" in err

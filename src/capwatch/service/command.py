@@ -1,7 +1,8 @@
 """``capwatch watch``: the index watcher from the command line (see :mod:`capwatch.service.watcher`).
 
-Exit status: 0 when the poll (``--once``) or the watch ended normally, 2 for usage errors and,
-with ``--once``, when the index could not be read.
+Exit status: 0 when the poll (``--once``) or the watch ended normally; 2 for usage errors and,
+with ``--once``, when the index could not be read or a file could not be downloaded or submitted
+(it stays queued for the next run).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from capwatch.sources import default_cache_dir
 from capwatch.sources.transport import redact_url
 
 EXIT_OK = 0
+EXIT_ERROR = 2
 
 
 def run_watch(args: argparse.Namespace) -> int:
@@ -80,6 +82,8 @@ def _watch(args: argparse.Namespace, state: Path, limits: WatchLimits) -> int:
                     f"{len(cursor.pending())} project(s) still queued; state in {state}",
                     file=sys.stderr,
                 )
+                if watcher.last_errors:
+                    return EXIT_ERROR
             else:
                 watcher.run(interval=args.interval)
         finally:

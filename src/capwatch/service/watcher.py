@@ -135,6 +135,8 @@ class IndexWatcher:
         self.limits = limits
         self._sleep = sleep
         self._requests = 0
+        self.last_errors: list[str] = []
+        """What failed during the last poll (left for the next one), one diagnostic each."""
 
     # -- one poll ------------------------------------------------------------------------------
 
@@ -144,6 +146,7 @@ class IndexWatcher:
         Raises :class:`~capwatch.errors.SourceError` when the feed or the listing cannot be read;
         a failing project page or file is logged and retried on the next poll.
         """
+        self.last_errors = []
         self._discover()
         submitted: list[Submitted] = []
         for count, (project, pending) in enumerate(self.cursor.pending().items()):
@@ -155,6 +158,7 @@ class IndexWatcher:
                 finished, missing = self._project(project, pending.versions, submitted)
             except SourceError as exc:
                 log.warning("%s: %s; trying again next poll", project, exc.diagnostic)
+                self.last_errors.append(exc.diagnostic)
                 continue
             if not finished:
                 continue
@@ -243,9 +247,11 @@ class IndexWatcher:
                 done = self._file(name, str(candidate.version), file)
             except NetworkError as exc:
                 log.warning("%s: %s; trying again next poll", file.filename, exc.diagnostic)
+                self.last_errors.append(exc.diagnostic)
                 return False, frozenset()
             except CapwatchError as exc:  # SubmitError, or a failure of an in-process submitter
                 log.warning("%s: submission failed: %s; trying again next poll", file.filename, exc.diagnostic)
+                self.last_errors.append(f"{file.filename}: submission failed: {exc.diagnostic}")
                 return False, frozenset()
             if done is not None:
                 submitted.append(done)
@@ -371,7 +377,7 @@ class HttpSubmitter:
                 timeout=self._timeout,
             )
         except httpx.HTTPError as exc:
-            raise SubmitError(f"cannot reach {redact_url(self.url)}: {network_error(self.url, exc).message}") from None
+            raise SubmitError(network_error(self.url, exc).message) from None
         if not 200 <= response.status_code < 300:
             hint = " (check --token: it must be an uploader token)" if response.status_code in (401, 403) else ""
             raise SubmitError(
