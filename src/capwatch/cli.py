@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TextIO, assert_never
+from typing import Any, TextIO, assert_never
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -116,7 +116,48 @@ def build_parser() -> argparse.ArgumentParser:
     register_eval(sub)
     register_serve(sub)
     register_admin(sub)
+    _register_watch(sub)
     return parser
+
+
+def _register_watch(sub: Any) -> None:
+    from capwatch.service.feeds import FEED_KINDS
+
+    watch = sub.add_parser(
+        "watch",
+        help="poll a package index for new files and submit them to a capwatch server",
+        description=(
+            "Poll a package index's simple API (PEP 691 JSON or PEP 503 HTML) and, where offered, "
+            "its change feed; download every distribution file not seen before (bounded, "
+            "hash-checked, never unpacked or run) and submit it to a capwatch server, or print "
+            "it. Seen files and the feed position are kept in --state, so a restart resumes."
+        ),
+    )
+    watch.add_argument("--index", required=True, metavar="URL",
+                       help="the index's simple API root, e.g. https://pypi.org/simple/")
+    target = watch.add_mutually_exclusive_group(required=True)
+    target.add_argument("--server", metavar="URL", help="capwatch server to submit to")
+    target.add_argument("--print", action="store_true",
+                        help="print one line per new file instead of submitting")
+    watch.add_argument("--token", metavar="TOKEN",
+                       help="uploader token for --server (default: $CAPWATCH_TOKEN)")
+    watch.add_argument("--state", type=Path, metavar="FILE",
+                       help="state file (default: a file per index under the capwatch cache)")
+    watch.add_argument("--interval", type=float, default=60.0, metavar="S",
+                       help="seconds between polls (default: 60)")
+    watch.add_argument("--once", action="store_true", help="poll once and exit")
+    watch.add_argument("--feed", choices=FEED_KINDS, default="auto",
+                       help="change feed: auto (XML-RPC on pypi.org, else none), xmlrpc, rss, "
+                            "or none to read the full listing (default: auto)")
+    watch.add_argument("--feed-url", metavar="URL", help="where the feed is, when not the default")
+    watch.add_argument("--max-files", type=int, default=200, metavar="N",
+                       help="files submitted per poll at most (default: 200)")
+    watch.add_argument("--max-file-bytes", type=int, default=256 * 1024 * 1024, metavar="N",
+                       help="larger files are skipped (default: 256 MiB)")
+    watch.add_argument("--delay", type=float, default=0.0, metavar="S",
+                       help="pause between requests to the index (default: 0)")
+    watch.add_argument("--timeout", type=float, default=30.0, metavar="S",
+                       help="network timeout (default: 30)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -132,6 +173,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return run_serve(args)
             case "admin":
                 return run_admin(args)
+            case "watch":
+                from capwatch.service.watch_command import run_watch
+
+                return run_watch(args)
             case "rules":
                 from capwatch.docs import rules_markdown
 
