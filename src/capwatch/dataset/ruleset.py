@@ -2,7 +2,9 @@
 
 Cached evaluation results are keyed by it. It covers the bytes of every ``*.py`` and ``*.toml``
 file of the installed ``capwatch`` package (rules, analyser, engine, catalogues, limits...), each
-with its relative path, in sorted order. Compute it once per run: it reads the whole package.
+with its relative path, in sorted order, except the parts that only consume scan results
+(:data:`CONSUMERS`: the review service, the evaluation harness, report formats, the command line).
+Compute it once per run: it reads the whole package.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from pathlib import Path
 import capwatch
 
 SUFFIXES = (".py", ".toml")
+CONSUMERS = ("service/", "dataset/", "report/", "cli.py", "docs.py", "__main__.py")
+"""Paths below the package that never change what a scan finds."""
 LENGTH = 16
 """Hex digits kept: 64 bits, plenty to tell versions of one package apart."""
 
@@ -28,6 +32,7 @@ def ruleset_version(root: Path | None = None) -> str:
         (p.relative_to(base).as_posix(), p)
         for p in base.rglob("*")
         if p.suffix in SUFFIXES and p.is_file() and "__pycache__" not in p.parts
+        and not p.relative_to(base).as_posix().startswith(CONSUMERS)
     )
     digest = hashlib.sha256()
     for relative, path in files:

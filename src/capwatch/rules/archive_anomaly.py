@@ -6,6 +6,8 @@ from capwatch.model import Confidence, Evidence, Finding, Location, Severity
 from capwatch.profile import Profile
 from capwatch.rules.base import Rule, RuleKind
 
+NESTED_SEPARATOR = "!"
+"""Member paths of nested archives read ``outer.tar!inner/member``."""
 _HOSTILE = frozenset({"path-absolute", "path-traversal", "symlink-outside", "special-file",
                       "ratio-exceeded", "nesting-exceeded"})
 _LIMITS = frozenset({"hardlink", "member-too-large", "too-many-members", "total-too-large", "truncated",
@@ -20,7 +22,8 @@ class ArchiveAnomaly(Rule):
     should look; installers reject most of them). Members over the size limits, too many
     members, truncated streams and undecodable names are reported so that a reviewer knows
     which part was not analysed. Symbolic links inside the package are common in honest sdists
-    and are not reported.
+    and are not reported. Inside an archive that the package carries as data (test fixtures of
+    an archive library), which no installer unpacks, hostile entries are only informational.
     """
 
     id = "CW901"
@@ -28,8 +31,16 @@ class ArchiveAnomaly(Rule):
     kind = RuleKind.HYGIENE
 
     def check(self, profile: Profile) -> Iterator[Finding]:
-        hostile = [i for i in profile.archive_issues if i.kind.value in _HOSTILE]
-        limits = [i for i in profile.archive_issues if i.kind.value in _LIMITS]
+        # Inside an archive the package ships as data (``tests/data.tar!member``) nothing is
+        # unpacked by an installer: what would be hostile there only limits the analysis.
+        hostile = [
+            i for i in profile.archive_issues
+            if i.kind.value in _HOSTILE and NESTED_SEPARATOR not in i.path
+        ]
+        limits = [
+            i for i in profile.archive_issues
+            if i.kind.value in _LIMITS or (i.kind.value in _HOSTILE and NESTED_SEPARATOR in i.path)
+        ]
         if hostile:
             yield self.finding(
                 "; ".join(sorted({f"{i.kind.value}: {i.detail}" for i in hostile}))[:400],

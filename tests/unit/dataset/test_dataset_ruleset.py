@@ -45,3 +45,14 @@ def test_ignores_other_files_and_bytecode(tmp_path: Path) -> None:
 
 def test_installed_package_has_a_version() -> None:
     assert len(ruleset_version()) == LENGTH
+
+
+def test_ignores_code_that_only_consumes_results(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    before = ruleset_version(tmp_path)
+    (tmp_path / "service").mkdir()
+    (tmp_path / "service" / "app.py").write_text("APP = 1\n")
+    (tmp_path / "cli.py").write_text("MAIN = 1\n")
+    assert ruleset_version(tmp_path) == before
+    (tmp_path / "engine.py").write_text("SCAN = 1\n")
+    assert ruleset_version(tmp_path) != before

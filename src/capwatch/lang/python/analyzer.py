@@ -197,6 +197,9 @@ class _FileWalker:
         self.limits = analyzer.limits
         self.result = result
         self.lines = text.split("\n")
+        self.docs_read = "__doc__" in text or "__file__" in text
+        """Bare strings (docstrings) are documentation unless the code reads ``__doc__`` or its own
+        file."""
         self.is_package = is_package
         self.chain = chain
         self.origin = origin
@@ -329,7 +332,16 @@ class _FileWalker:
             return None
         scope, cls, depth = frame.scope, frame.cls, frame.depth + 1
         self.binding = frame.binding
-        if kind is ast.Assign or kind is ast.AnnAssign:
+        if kind is ast.Expr:
+            assert isinstance(node, ast.Expr)
+            value = node.value
+            if (
+                isinstance(value, ast.Constant)
+                and isinstance(value.value, str)
+                and not self.docs_read
+            ):
+                return None  # a docstring or bare string: never data the code can use
+        elif kind is ast.Assign or kind is ast.AnnAssign:
             assert isinstance(node, ast.Assign | ast.AnnAssign)
             if (
                 scope.endswith(":<module>")
@@ -341,6 +353,15 @@ class _FileWalker:
                 names = [t.id for t in targets if isinstance(t, ast.Name)]
                 if len(names) == len(targets) and names[-1] in self.module_consts:
                     return [_Frame(node.value, scope, cls, depth, self.module_consts[names[-1]])]
+            if isinstance(node, ast.AnnAssign) and not any(
+                isinstance(sub, ast.Call) for sub in ast.walk(node.annotation)
+            ):
+                # A type annotation names types; it uses nothing (unless it calls something).
+                return [
+                    _Frame(sub, scope, cls, depth, frame.binding, frame.consumed)
+                    for sub in (node.target, node.value)
+                    if sub is not None
+                ]
         elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
             assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
             return list(self._function(node, scope, cls, depth))
