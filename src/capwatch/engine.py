@@ -8,6 +8,7 @@ into memory, parsed, and reasoned about.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import signal
 import threading
@@ -75,6 +76,26 @@ def _deadline(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for one scan, then sweep what the scan left.
+
+    A scan allocates millions of objects that reference counting frees (syntax trees, facts);
+    left on, the collector walks them again and again and costs a third of the scan. What few
+    reference cycles a scan makes (exceptions that hold their frames) are young, and one
+    collection of the youngest generation after the scan frees them.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(0)
+
+
 def scan_path(path: Path | str, options: ScanOptions = ScanOptions(), display: str | None = None) -> ScanResult:
     """Scan one artifact file."""
     path = Path(path)
@@ -111,7 +132,7 @@ def scan_bytes(data: bytes, display: str, options: ScanOptions = ScanOptions()) 
     info = ArtifactInfo(display, hashlib.sha256(data).hexdigest(), len(data))
     limits = options.limits
     try:
-        with _deadline(limits.seconds):
+        with _cyclic_gc_paused(), _deadline(limits.seconds):
             return _scan(data, info, limits, started)
     except _Deadline:
         return error_result(
