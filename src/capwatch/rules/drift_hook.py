@@ -19,8 +19,9 @@ class HookAddedOrChanged(DriftRule):
     an in-tree build backend replacing a published one, a new npm ``preinstall``/``postinstall``
     script. Any of those appearing in an established project is medium severity (a reviewer
     should look). Additions that are common in honest releases (a ``build_ext`` command, a
-    ``setup.py`` in a project that had none) are low; a changed ``setup.py`` or ``.pth`` is
-    informational: what it now does is judged by the capability rules and CW201.
+    ``setup.py`` in a project that had none) are low. A changed ``setup.py`` or ``.pth`` is
+    listed in the drift but is no finding: what it now does is judged by the capability rules
+    and CW201.
     """
 
     id = "CW202"
@@ -32,6 +33,8 @@ class HookAddedOrChanged(DriftRule):
             if rated is None:
                 continue
             severity, phase = rated
+            if severity is Severity.INFO:
+                continue  # listed in the drift, not worth a finding
             if not drift.established and severity > Severity.LOW:
                 severity = Severity.LOW
             hook = change.hook
