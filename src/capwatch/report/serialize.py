@@ -45,7 +45,7 @@ from capwatch.model import (
 SCHEMA = "capwatch.scan/1"
 """Identifier of the document schema; bumped only when a change would break a reader."""
 
-__all__ = ["SCHEMA", "result_from_dict", "result_to_dict"]
+__all__ = ["SCHEMA", "artifact_to_dict", "finding_to_dict", "result_from_dict", "result_to_dict"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -111,6 +111,16 @@ def _inventory_to_dict(inv: Inventory) -> dict[str, Any]:
             for s in inv.sites
         ],
     }
+
+
+def artifact_to_dict(a: ArtifactInfo) -> dict[str, Any]:
+    """The ``artifact`` object of the schema (shared with ``capwatch.diff/1``)."""
+    return _artifact_to_dict(a)
+
+
+def finding_to_dict(f: Finding) -> dict[str, Any]:
+    """One element of ``findings`` (shared with ``capwatch.diff/1``)."""
+    return _finding_to_dict(f)
 
 
 def _artifact_to_dict(a: ArtifactInfo) -> dict[str, Any]:
