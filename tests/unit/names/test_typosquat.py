@@ -85,7 +85,10 @@ def test_helpers() -> None:
     assert damerau_levenshtein("a", "abcdef", limit=2) == 3
 
 
-def _scan(name: str, files: dict[str, str], options: ScanOptions = ScanOptions()) -> tuple[Verdict, dict[str, Severity]]:
+def _scan(
+    name: str, files: dict[str, str], options: ScanOptions | None = None
+) -> tuple[Verdict, dict[str, Severity]]:
+    options = options or ScanOptions()
     info = f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\nSummary: A package\n"
     result = scan_bytes(sdist_bytes({"PKG-INFO": info, **files}, top=f"{name}-1.0"), f"{name}-1.0.tar.gz", options)
     return result.verdict, {f.rule: f.severity for f in result.findings}
