@@ -103,9 +103,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--all-files", action="store_true",
         help="for NAME==VERSION, scan every file of the release, not just sdist + one wheel",
     )
-    scan.add_argument(
+    previous = scan.add_mutually_exclusive_group()
+    previous.add_argument(
         "--previous", metavar="ARTIFACT",
         help="the previous release (file or NAME==VERSION): add drift findings to the verdict",
+    )
+    previous.add_argument(
+        "--previous-from-index", action="store_true",
+        help="find each artifact's previous release on the index and add drift findings",
     )
     add_scan_options(scan)
     scan.add_argument("-v", "--verbose", action="store_true", help="show clean artifacts in full")
@@ -324,6 +329,9 @@ def _scan(args: argparse.Namespace) -> int:
         previous = scan_spec(args.previous, options)
         if previous.verdict is Verdict.ERROR:
             raise UsageError(f"--previous {args.previous}: {previous.error}")
+    from capwatch.drift.previous import PreviousFromIndex, noted
+
+    from_index = PreviousFromIndex(options) if args.previous_from_index else None
     out: TextIO = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     color = args.color == "always" or (args.color == "auto" and out.isatty())
     stderr = Console(stderr=True)
@@ -346,11 +354,18 @@ def _scan(args: argparse.Namespace) -> int:
 
             def on_result(index: int, result: ScanResult) -> None:
                 nonlocal flagged
-                if previous is not None:
+                before = previous
+                if from_index is not None:
+                    found = from_index.previous(result)
+                    if isinstance(found, str):
+                        result = noted(result, found)
+                    else:
+                        before = found
+                if before is not None:
                     from capwatch.drift import drift_between
                     from capwatch.drift.fold import with_drift
 
-                    result = with_drift(result, drift_between(previous, result))
+                    result = with_drift(result, drift_between(before, result))
                 results[index] = result
                 if result.verdict in (Verdict.MALICIOUS, Verdict.SUSPICIOUS):
                     flagged += 1
