@@ -33,6 +33,9 @@ from capwatch.model import (
 from capwatch.profile import EARLY
 from capwatch.verdict import decide
 
+SITES_KEPT = 50
+"""Sites kept per capability change (one per file)."""
+
 
 def compare(old: ScanResult, new: ScanResult) -> Drift:
     notes: list[str] = []
@@ -110,7 +113,7 @@ def _capabilities(
         inventory = new_inv if now else old_inv
         sites = tuple(s for s in inventory.sites if s.capability == cap and s.phase is phase)
         changes.append(
-            CapabilityChange(cap, phase, change, was, now, earliest_old.get(cap), sites[:5])
+            CapabilityChange(cap, phase, change, was, now, earliest_old.get(cap), sites[:SITES_KEPT])
         )
     return tuple(changes)
 
@@ -144,15 +147,22 @@ def _hooks(old: Iterable[Hook], new: Iterable[Hook]) -> tuple[HookChange, ...]:
     return tuple(changes)
 
 
+def _layout_key(path: str) -> str:
+    """A path with a leading ``src/`` or ``lib/`` dropped: moving to a src layout is no change."""
+    first, sep, rest = path.partition("/")
+    return rest if sep and first in ("src", "lib") else path
+
+
 def _files(old: Inventory, new: Inventory) -> tuple[FileChange, ...]:
-    before = {f.path: f for f in old.files}
-    after = {f.path: f for f in new.files}
+    before = {_layout_key(f.path): f for f in old.files}
+    after = {_layout_key(f.path): f for f in new.files}
     changes: list[FileChange] = []
-    for path in sorted(set(after) - set(before)):
-        caps = sorted({s.capability for s in new.sites if s.path == path and s.phase in EARLY})
-        changes.append(FileChange(Change.ADDED, after[path], tuple(caps)))
-    for path in sorted(set(before) - set(after)):
-        changes.append(FileChange(Change.REMOVED, before[path]))
+    for key in sorted(set(after) - set(before)):
+        file = after[key]
+        caps = sorted({s.capability for s in new.sites if s.path == file.path and s.phase in EARLY})
+        changes.append(FileChange(Change.ADDED, file, tuple(caps)))
+    for key in sorted(set(before) - set(after)):
+        changes.append(FileChange(Change.REMOVED, before[key]))
     return tuple(changes)
 
 

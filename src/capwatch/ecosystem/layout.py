@@ -32,6 +32,9 @@ _NON_LIBRARY_DIRS = frozenset(
 """Directories whose modules are not imported when the package is used; their top-level code
 runs only when a developer runs them, so it is ``runtime``."""
 
+NON_LIBRARY_DIRS = _NON_LIBRARY_DIRS
+"""Public name for other modules (drift) that ask whether a path is tests, docs or tooling."""
+
 _STARTUP_MODULES = frozenset({"sitecustomize", "usercustomize"})
 
 

@@ -2,23 +2,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from capwatch.drift.model import Change, Drift
+from capwatch.drift.compare import SITES_KEPT
+from capwatch.drift.model import CapabilityChange, Change, Drift
+from capwatch.ecosystem.layout import NON_LIBRARY_DIRS
 from capwatch.model import Confidence, Evidence, Finding, Location, Phase, Severity
 from capwatch.profile import EARLY
 from capwatch.rules.base import DriftRule
 
 RISKY = frozenset(
     {
-        "proc.spawn", "proc.shell", "code.exec.dynamic", "code.load.bytecode",
+        "proc.spawn", "proc.shell", "code.exec.dynamic",
         "code.inject.memory", "net.http.request", "net.download", "net.socket", "net.server",
         "host.fingerprint", "host.env.dump", "host.process.list", "host.screen.capture",
-        "host.clipboard", "host.keylog", "host.camera", "fs.read.credentials", "fs.delete",
+        "host.clipboard", "host.keylog", "host.camera", "fs.read.credentials",
         "persist.registry", "persist.schedule", "evasion.hide", "evasion.antidebug",
         "install.pip", "msg.send",
     }
 )
-"""Capabilities whose arrival in an early phase is worth a finding; ``fs.write``,
-``host.env.read``, ``host.platform``, ``code.decode`` and the like come and go in honest releases."""
+"""Capabilities whose arrival in an early phase is worth a finding; ``fs.write``, ``fs.delete``,
+``host.env.read``, ``host.platform``, ``code.decode``, ``code.load.bytecode`` and the like come and
+go in honest releases (checked on real release pairs, e.g. requests 2.31 -> 2.32 preloads its CA
+bundle at import, setuptools 69 -> 70)."""
 
 STRONG = frozenset(
     {
@@ -43,7 +47,8 @@ class CapabilityGainedEarly(DriftRule):
     start-up code and for network, shell, dynamic code and credential access, medium otherwise
     (honest releases occasionally add, say, an import-time ``subprocess`` call). Medium severity
     when the previous release was itself malicious. Capabilities such as file writes or reading
-    one environment variable are left out.
+    one environment variable are left out, and so are capabilities whose every new use sits in
+    tests, docs, examples or other tooling folders (``tests/testserver/server.py``).
     """
 
     id = "CW201"
@@ -58,6 +63,8 @@ class CapabilityGainedEarly(DriftRule):
             if change.capability not in RISKY:
                 continue
             if change.earliest_before is not None and change.earliest_before <= change.phase:
+                continue
+            if _only_in_tooling(change):
                 continue
             by_phase.setdefault(change.phase, []).append(change.capability)
             for site in change.sites:
@@ -75,3 +82,30 @@ class CapabilityGainedEarly(DriftRule):
                 evidence=sites.get(phase, []),
                 capabilities=caps,
             )
+
+
+def _only_in_tooling(change: CapabilityChange) -> bool:
+    """Every site of the change lies in a tests/docs/tooling folder (sites are one per file, so
+    the list is complete when shorter than the cap)."""
+    if not change.sites or len(change.sites) >= SITES_KEPT:
+        return False
+    return all(_tooling(site.path) for site in change.sites)
+
+
+_TOOLING_TOP = frozenset(
+    {"test", "tests", "testing", "doc", "docs", "example", "examples", "benchmark", "benchmarks"}
+)
+"""Top-level folders that are tests or docs even when they hold an ``__init__.py`` (the layout
+then calls them importable; no project imports its own test suite). Other tooling names
+(``demo``, ``tools``, ``scripts``...) are real package names often enough to count only below
+the top."""
+
+
+def _tooling(path: str) -> bool:
+    parts = path.split("/")
+    if parts[0] in ("src", "lib"):
+        parts = parts[1:]
+    folders = [part.lower() for part in parts[:-1]]
+    if not folders:
+        return False
+    return folders[0] in _TOOLING_TOP or any(f in NON_LIBRARY_DIRS for f in folders[1:])

@@ -294,3 +294,17 @@ def test_two_real_releases_from_the_index_show_no_risky_drift(
     drift = drift_between(old, new)
     assert drift.verdict is not Verdict.ERROR, drift.notes
     assert not risky(drift.findings), [(f.rule, f.message) for f in drift.findings]
+
+
+def test_tooling_folders_and_src_layout_moves_are_not_risky_drift() -> None:
+    old = scan(slugify_release("8.0.3"), "8.0.3")
+    moved = {
+        (f"src/{k}" if k.startswith("slugify/") else k): v
+        for k, v in slugify_release("8.0.4").items()
+    }
+    moved["tests/__init__.py"] = "# tests\n"
+    moved["tests/server.py"] = "import socket\nSERVER = socket.socket()\n"
+    new = scan(moved, "8.0.4")
+    drift = drift_between(old, new)
+    assert [f.file.path for f in drift.files] == ["tests/__init__.py", "tests/server.py"]
+    assert not risky(drift.findings), [(f.rule, f.message) for f in drift.findings]
