@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from email.utils import getaddresses
 from urllib.parse import urlsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -200,6 +201,10 @@ def _metadata(old: Metadata | None, new: Metadata | None) -> tuple[MetadataChang
     for field, was, now in (
         (MetadataField.AUTHOR_EMAIL, old.author_email, new.author_email),
         (MetadataField.MAINTAINER_EMAIL, old.maintainer_email, new.maintainer_email),
+    ):
+        if addresses(was) != addresses(now):
+            changes.append(MetadataChange(field, was, now))
+    for field, was, now in (
         (MetadataField.HOME_PAGE, old.home_page, new.home_page),
         (MetadataField.SUMMARY, old.summary, new.summary),
     ):
@@ -220,6 +225,11 @@ def _metadata(old: Metadata | None, new: Metadata | None) -> tuple[MetadataChang
             )
         )
     return tuple(changes)
+
+
+def addresses(text: str) -> frozenset[str]:
+    """The e-mail addresses in a header (``Ada <ada@x.example>, bob@y.example``), lower case."""
+    return frozenset(addr.lower() for _, addr in getaddresses([text]) if "@" in addr)
 
 
 def host_of(url: str) -> str:

@@ -16,10 +16,10 @@ class HookAddedOrChanged(DriftRule):
     Install and start-up hooks are where hijacked releases put their payload, because they run
     without anyone importing the package: a new ``.pth`` file with ``import`` lines, a new
     ``sitecustomize``, a new setuptools command class that overrides ``install`` or ``develop``,
-    an in-tree build backend replacing a published one, a new npm ``preinstall``/``postinstall``
-    script. Any of those appearing in an established project is medium severity (a reviewer
-    should look). Additions that are common in honest releases (a ``build_ext`` command, a
-    ``setup.py`` in a project that had none) are low. A changed ``setup.py`` or ``.pth`` is
+    a new npm ``preinstall``/``postinstall`` script. Any of those appearing in an established
+    project is medium severity (a reviewer should look). Changes that honest releases make too
+    (an in-tree build backend replacing a published one, a ``build_ext`` command, a ``setup.py``
+    in a project that had none) are low; what the new install-time code does is judged by CW201. A changed ``setup.py`` or ``.pth`` is
     listed in the drift but is no finding: what it now does is judged by the capability rules
     and CW201.
     """
@@ -69,7 +69,8 @@ def _rate(change: HookChange) -> tuple[Severity, Phase] | None:
             return (Severity.MEDIUM if risky else Severity.LOW), Phase.INSTALL
         case HookKind.BUILD_BACKEND:
             if "(in-tree)" in hook.detail:
-                return Severity.MEDIUM, Phase.INSTALL
+                # Honest projects do this (PyYAML 6.0.2); what the backend runs is for CW201.
+                return Severity.LOW, Phase.INSTALL
             return Severity.INFO, Phase.INSTALL
         case HookKind.NPM_SCRIPT:
             name = hook.detail.split(":", 1)[0]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from capwatch.drift.compare import host_of
+from capwatch.drift.compare import addresses, host_of
 from capwatch.drift.model import Drift, MetadataField
 from capwatch.model import Confidence, Evidence, Finding, Location, Severity
 from capwatch.rules.base import DriftRule
@@ -16,9 +16,9 @@ class ContactOrHomeChanged(DriftRule):
     When a project changes hands, or an attacker publishes with a stolen account, the contact
     addresses and the links to the source often change with the release. Low severity with
     medium confidence: honest projects move too, so this only adds weight to capability drift
-    (CW201, CW202). Counted: an author or maintainer e-mail replaced by a different one (not
-    merely added or removed), and a home page or project URL host that no URL of the previous
-    release had.
+    (CW201, CW202). Counted: an author or maintainer e-mail address replaced by different ones
+    (none of the old addresses kept; not merely added, removed or reformatted), and a home page
+    or project URL host that no URL of the previous release had.
     """
 
     id = "CW204"
@@ -27,8 +27,9 @@ class ContactOrHomeChanged(DriftRule):
     def check_drift(self, drift: Drift) -> Iterator[Finding]:
         parts: list[str] = []
         for change in drift.metadata:
-            if change.field in _CONTACT and change.old.strip() and change.new.strip():
-                parts.append(f"{change.field.value} {change.old} -> {change.new}")
+            if change.field in _CONTACT and addresses(change.old) and addresses(change.new):
+                if not addresses(change.old) & addresses(change.new):
+                    parts.append(f"{change.field.value} {change.old} -> {change.new}")
             elif change.field in (MetadataField.HOME_PAGE, MetadataField.PROJECT_URLS):
                 old_hosts = _hosts(change.old)
                 new_hosts = _hosts(change.new) - old_hosts

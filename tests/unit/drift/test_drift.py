@@ -308,3 +308,11 @@ def test_tooling_folders_and_src_layout_moves_are_not_risky_drift() -> None:
     drift = drift_between(old, new)
     assert [f.file.path for f in drift.files] == ["tests/__init__.py", "tests/server.py"]
     assert not risky(drift.findings), [(f.rule, f.message) for f in drift.findings]
+
+
+def test_contact_addresses_compare_by_address() -> None:
+    from capwatch.drift.compare import addresses
+
+    assert addresses("contact@palletsprojects.com") == addresses("Pallets <Contact@PalletsProjects.com>")
+    assert addresses("Ada <ada@x.example>, bob@y.example") == {"ada@x.example", "bob@y.example"}
+    assert addresses("") == frozenset()
