@@ -52,3 +52,15 @@ def artifact_from_tree(root: Path) -> bytes:
     if any(".dist-info/" in p for p in files):
         return wheel_bytes(files)
     return sdist_bytes(files, top=f"{root.name}-0.1")
+
+
+def release_from_tree(root: Path, name: str, version: str) -> bytes:
+    """An sdist of ``name`` ``version`` from a source tree: ``name-version/`` at the top and a
+    ``PKG-INFO`` (the tree's own, else a minimal one with a summary)."""
+    files: dict[str, bytes | str] = dict(tree_files(root))
+    files.setdefault(
+        "PKG-INFO",
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+        f"Summary: The {name} project\n",
+    )
+    return sdist_bytes(files, top=f"{name}-{version}")

@@ -22,6 +22,7 @@ from capwatch import __version__
 from capwatch.batch import Job, default_jobs, scan_many
 from capwatch.config import Limits
 from capwatch.dataset.command import register_eval, run_eval
+from capwatch.drift.command import register_diff, run_diff
 from capwatch.engine import ScanOptions
 from capwatch.errors import CapwatchError, UsageError
 from capwatch.model import ScanResult, Verdict
@@ -102,6 +103,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--all-files", action="store_true",
         help="for NAME==VERSION, scan every file of the release, not just sdist + one wheel",
     )
+    previous = scan.add_mutually_exclusive_group()
+    previous.add_argument(
+        "--previous", metavar="ARTIFACT",
+        help="the previous release (file or NAME==VERSION): add drift findings to the verdict",
+    )
+    previous.add_argument(
+        "--previous-from-index", action="store_true",
+        help="find each artifact's previous release on the index and add drift findings",
+    )
+    add_scan_options(scan)
     scan.add_argument("-v", "--verbose", action="store_true", help="show clean artifacts in full")
     scan.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     scan.add_argument(
@@ -113,11 +124,90 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("-o", "--output", type=Path, help="write to this file")
     caps = sub.add_parser("capabilities", help="print the capability catalogue (Markdown)")
     caps.add_argument("-o", "--output", type=Path, help="write to this file")
+    register_diff(sub, add_scan_options)
+    _register_intel(sub)
     register_eval(sub)
     register_serve(sub)
     register_admin(sub)
     _register_watch(sub)
     return parser
+
+
+def add_scan_options(parser: argparse.ArgumentParser) -> None:
+    """Options that change what a scan finds, shared by scan and diff."""
+    parser.add_argument(
+        "--no-metadata-signals", action="store_true",
+        help="leave out the name and metadata rules (typosquats, dependency-confusion versions, "
+             "metadata contradictions, empty descriptions)",
+    )
+    intel = parser.add_mutually_exclusive_group()
+    intel.add_argument(
+        "--intel-db", type=Path, metavar="FILE",
+        help="known-malware index from 'capwatch intel import' (default: the one in the cache "
+             "directory, when it exists)",
+    )
+    intel.add_argument("--no-intel", action="store_true", help="do not consult a known-malware index")
+    if not any(a.dest == "limit" for a in parser._actions):
+        parser.add_argument(
+            "--limit", action="append", type=_limit, default=[], metavar="NAME=VALUE",
+            help="override an analysis limit, e.g. --limit seconds=30 (repeatable)",
+        )
+
+
+def scan_options(args: argparse.Namespace) -> ScanOptions:
+    """The :class:`ScanOptions` that parsed scan options ask for."""
+    from capwatch.intel import default_intel_db
+
+    limits = Limits().with_overrides(dict(args.limit))
+    intel_db: Path | None = None
+    if args.intel_db is not None:
+        if not args.intel_db.is_file():
+            raise UsageError(
+                f"--intel-db {args.intel_db}: no such index (create it with 'capwatch intel import')"
+            )
+        intel_db = args.intel_db
+    elif not args.no_intel and default_intel_db().is_file():
+        intel_db = default_intel_db()
+    return ScanOptions(
+        limits=limits, metadata_signals=not args.no_metadata_signals, intel_db=intel_db
+    )
+
+
+def _register_intel(sub: Any) -> None:
+    intel = sub.add_parser(
+        "intel",
+        help="manage the local index of known-malware records (OSV)",
+        description="Known-malware intelligence: OSV records in a local index that scans consult.",
+    )
+    actions = intel.add_subparsers(dest="intel_command", metavar="ACTION", required=True)
+    load = actions.add_parser(
+        "import",
+        help="load OSV records (a directory of .json files or a zip of them) into the index",
+        description=(
+            "Load OSV records, e.g. a checkout or zip of ossf/malicious-packages, into the local "
+            "index. Records already there are replaced; withdrawn records are dropped."
+        ),
+    )
+    load.add_argument("path", type=Path, metavar="PATH")
+    load.add_argument("--intel-db", type=Path, metavar="FILE",
+                      help="the index to write (default: intel.sqlite in the capwatch cache)")
+
+
+def _run_intel(args: argparse.Namespace) -> int:
+    from capwatch.intel import default_intel_db, import_records
+
+    db = args.intel_db or default_intel_db()
+    summary = import_records(args.path, db)
+    for problem in summary.skipped[:20]:
+        print(f"capwatch: skipped {problem}", file=sys.stderr)
+    if len(summary.skipped) > 20:
+        print(f"capwatch: ... {len(summary.skipped) - 20} more skipped", file=sys.stderr)
+    print(
+        f"{summary.records:,} records ({summary.packages:,} package entries, {summary.hashes:,} "
+        f"sha256) imported into {db}; {summary.withdrawn:,} withdrawn, "
+        f"{len(summary.skipped):,} skipped"
+    )
+    return EXIT_OK
 
 
 def _register_watch(sub: Any) -> None:
@@ -169,6 +259,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _scan(args)
             case "eval":
                 return run_eval(args)
+            case "diff":
+                return run_diff(args, scan_options(args))
+            case "intel":
+                return _run_intel(args)
             case "serve":
                 return run_serve(args)
             case "admin":
@@ -224,10 +318,20 @@ def _jobs_from(
 def _scan(args: argparse.Namespace) -> int:
     fmt = OutputFormat(args.format)
     fail_on = FailOn(args.fail_on)
-    limits = Limits().with_overrides(dict(args.limit))
     if args.jobs < 0:
         raise UsageError("--jobs takes a positive number (0 means one per core)")
-    options = ScanOptions(limits=limits)
+    options = scan_options(args)
+    limits = options.limits
+    previous: ScanResult | None = None
+    if args.previous:
+        from capwatch.drift.command import scan_spec
+
+        previous = scan_spec(args.previous, options)
+        if previous.verdict is Verdict.ERROR:
+            raise UsageError(f"--previous {args.previous}: {previous.error}")
+    from capwatch.drift.previous import PreviousFromIndex, noted
+
+    from_index = PreviousFromIndex(options) if args.previous_from_index else None
     out: TextIO = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     color = args.color == "always" or (args.color == "auto" and out.isatty())
     stderr = Console(stderr=True)
@@ -250,6 +354,18 @@ def _scan(args: argparse.Namespace) -> int:
 
             def on_result(index: int, result: ScanResult) -> None:
                 nonlocal flagged
+                before = previous
+                if from_index is not None:
+                    found = from_index.previous(result)
+                    if isinstance(found, str):
+                        result = noted(result, found)
+                    else:
+                        before = found
+                if before is not None:
+                    from capwatch.drift import drift_between
+                    from capwatch.drift.fold import with_drift
+
+                    result = with_drift(result, drift_between(before, result))
                 results[index] = result
                 if result.verdict in (Verdict.MALICIOUS, Verdict.SUSPICIOUS):
                     flagged += 1

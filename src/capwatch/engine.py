@@ -24,6 +24,7 @@ from capwatch.config import Limits
 from capwatch.ecosystem.layout import FilePlan, Identity, identify, plan_files
 from capwatch.errors import ArtifactError, CapwatchError, LimitExceeded
 from capwatch.flow import assign_phases
+from capwatch.inventory import build_inventory
 from capwatch.lang.base import FileAnalysis, Problem, ProblemKind
 from capwatch.lang.python.analyzer import PythonAnalyzer
 from capwatch.model import (
@@ -38,7 +39,7 @@ from capwatch.model import (
     Verdict,
 )
 from capwatch.profile import Profile, build_profile
-from capwatch.rules import all_rules
+from capwatch.rules import RuleKind, all_rules
 from capwatch.verdict import decide
 
 _METADATA_NAMES = ("PKG-INFO", "METADATA", "package.json", "pyproject.toml")
@@ -47,6 +48,11 @@ _METADATA_NAMES = ("PKG-INFO", "METADATA", "package.json", "pyproject.toml")
 @dataclass(frozen=True, slots=True)
 class ScanOptions:
     limits: Limits = field(default_factory=Limits)
+    metadata_signals: bool = True
+    """Run the name and metadata rules (typosquats, dependency-confusion versions, metadata that
+    contradicts the contents). ``False`` leaves them out, e.g. to measure their effect in eval."""
+    intel_db: Path | None = None
+    """Known-malware index (``capwatch intel import``) to look the artifact up in; ``None``: none."""
 
 
 class _Deadline(Exception):
@@ -133,7 +139,7 @@ def scan_bytes(data: bytes, display: str, options: ScanOptions = ScanOptions()) 
     limits = options.limits
     try:
         with _cyclic_gc_paused(), _deadline(limits.seconds):
-            return _scan(data, info, limits, started)
+            return _scan(data, info, options, started)
     except _Deadline:
         return error_result(
             info, f"scan took longer than the seconds limit ({limits.seconds:g} s)", started
@@ -146,7 +152,8 @@ def scan_bytes(data: bytes, display: str, options: ScanOptions = ScanOptions()) 
         return error_result(info, f"analysis aborted: {type(exc).__name__}", started)
 
 
-def _scan(data: bytes, info: ArtifactInfo, limits: Limits, started: float) -> ScanResult:
+def _scan(data: bytes, info: ArtifactInfo, options: ScanOptions, started: float) -> ScanResult:
+    limits = options.limits
     if not data:
         raise ArtifactError("empty file: zero bytes, nothing to scan")
     archive = open_artifact(data, info.path, limits)
@@ -183,10 +190,12 @@ def _scan(data: bytes, info: ArtifactInfo, limits: Limits, started: float) -> Sc
     plans = plan_files(identity, paths, read)
     analyzer = PythonAnalyzer(limits)
     analyses: dict[str, FileAnalysis] = {}
+    digests: dict[str, str] = {}
     for plan in plans[: limits.files]:
         content = read(plan.path)
         if content is None:
             continue
+        digests[plan.path] = hashlib.sha256(content).hexdigest()
         analyses[plan.path] = _analyze(analyzer, plan, content)
     if len(plans) > limits.files:
         problems.append(
@@ -201,8 +210,14 @@ def _scan(data: bytes, info: ArtifactInfo, limits: Limits, started: float) -> Sc
     profile.problems.extend(problems)
     profile.archive_issues.extend(archive.issues)
     profile.files_scanned = len(analyses)
-    findings = run_rules(profile)
+    profile.artifact = info
+    if options.intel_db is not None:
+        from capwatch.intel import lookup
+
+        profile.intel = lookup(options.intel_db, info)
+    findings = run_rules(profile, options)
     verdict, score = decide(findings)
+    inventory = build_inventory(identity, plans, analyses, digests, profile.uses, read)
     return ScanResult(
         artifact=info,
         verdict=verdict,
@@ -212,6 +227,8 @@ def _scan(data: bytes, info: ArtifactInfo, limits: Limits, started: float) -> Sc
         error=None,
         duration_ms=round((time.perf_counter() - started) * 1000, 3),
         files_scanned=len(analyses),
+        metadata=identity.metadata,
+        inventory=inventory,
     )
 
 
@@ -228,9 +245,11 @@ def _analyze(analyzer: PythonAnalyzer, plan: FilePlan, content: bytes) -> FileAn
     return analyzer.analyze(content, plan.path, module, is_package=plan.is_package)
 
 
-def run_rules(profile: Profile) -> tuple[Finding, ...]:
+def run_rules(profile: Profile, options: ScanOptions = ScanOptions()) -> tuple[Finding, ...]:
     findings: list[Finding] = []
     for rule in all_rules():
+        if rule.kind is RuleKind.METADATA and not options.metadata_signals:
+            continue
         findings.extend(rule.check(profile))
     findings.sort(key=lambda f: (-f.severity, f.phase if f.phase is not None else 9, f.rule))
     return tuple(findings)

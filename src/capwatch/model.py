@@ -202,6 +202,114 @@ class CapabilitySummary:
 
 
 @dataclass(frozen=True, slots=True)
+class Metadata:
+    """What an artifact says about itself in its own metadata file (``PKG-INFO``, ``METADATA``,
+    ``package.json``), never taken from its file name. Text fields are empty when absent."""
+
+    name: str | None = None
+    version: str | None = None
+    summary: str = ""
+    description_length: int = 0
+    """Characters of the long description (``Description`` header or the message body)."""
+    description_sha256: str = ""
+    """sha256 of the long description's UTF-8 bytes; empty when there is none."""
+    author: str = ""
+    author_email: str = ""
+    maintainer: str = ""
+    maintainer_email: str = ""
+    home_page: str = ""
+    project_urls: tuple[str, ...] = ()
+    """``Project-URL`` values as written (``Label, https://...``), in order."""
+    requires_dist: tuple[str, ...] = ()
+    """``Requires-Dist`` requirements as written (npm: ``name version-range``), in order."""
+    source: str = ""
+    """The member the metadata was read from, relative to the package root."""
+
+
+class HookKind(enum.Enum):
+    """Code the installer or the interpreter runs without the user calling the package."""
+
+    SETUP_SCRIPT = "setup-script"
+    """``setup.py``: runs when an sdist is built or installed."""
+    SETUP_COMMAND = "setup-command"
+    """A setuptools command class (``cmdclass``) defined in install-time code."""
+    BUILD_BACKEND = "build-backend"
+    """The PEP 517 build backend named in ``pyproject.toml`` (``in-tree`` when shipped inside)."""
+    PTH = "pth"
+    """A ``.pth`` file installed into site-packages: its ``import`` lines run at every start."""
+    STARTUP_MODULE = "startup-module"
+    """``sitecustomize`` / ``usercustomize``: imported at every interpreter start."""
+    NPM_SCRIPT = "npm-script"
+    """An npm lifecycle script (``preinstall``, ``install``, ``postinstall``...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hook:
+    kind: HookKind
+    path: str
+    """Member path relative to the package root."""
+    detail: str = ""
+    """What the hook is: a command class name, a backend module, a script command."""
+    sha256: str = ""
+    """Digest of the file (or of the detail, for hooks that are not a file of their own)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CodeFile:
+    """One analysed source file, relative to the package root."""
+
+    path: str
+    phase: Phase
+    """When its module-level code runs."""
+    role: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class CapabilitySite:
+    """The first place in one file where a capability is used in one phase."""
+
+    capability: str
+    phase: Phase
+    path: str
+    line: int
+    via: str
+
+
+@dataclass(frozen=True, slots=True)
+class Inventory:
+    """What a release is made of, kept so two releases can be compared without the artifacts:
+    its code files, its install and start-up hooks, and where each capability is used."""
+
+    files: tuple[CodeFile, ...] = ()
+    hooks: tuple[Hook, ...] = ()
+    sites: tuple[CapabilitySite, ...] = ()
+
+
+class IntelMatchKind(enum.Enum):
+    SHA256 = "sha256"
+    """The artifact's sha256 is listed in the record."""
+    VERSION = "version"
+    """The record lists the artifact's exact version."""
+    RANGE = "range"
+    """The artifact's version falls in a range of the record (or the record covers every version)."""
+
+
+@dataclass(frozen=True, slots=True)
+class IntelMatch:
+    """A known-malware record (OSV) that matches the artifact scanned."""
+
+    record: str
+    """The record's id, e.g. ``MAL-2024-1234``."""
+    match: IntelMatchKind
+    summary: str = ""
+    ecosystem: str = ""
+    name: str = ""
+    version: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ScanResult:
     artifact: ArtifactInfo
     verdict: Verdict
@@ -212,3 +320,7 @@ class ScanResult:
     duration_ms: float = 0.0
     files_scanned: int = 0
     stats: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    metadata: Metadata | None = None
+    """The artifact's own metadata; ``None`` when it has none or could not be read."""
+    inventory: Inventory | None = None
+    """Code files, hooks and capability sites, for drift between releases."""

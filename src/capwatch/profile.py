@@ -17,7 +17,16 @@ from capwatch.capabilities.shell import shell_capabilities
 from capwatch.ecosystem.layout import FilePlan, Identity
 from capwatch.flow import PhaseMap
 from capwatch.lang.base import FileAnalysis, Problem
-from capwatch.model import CapabilityUse, Fact, FactKind, Indicator, Location, Phase
+from capwatch.model import (
+    ArtifactInfo,
+    CapabilityUse,
+    Fact,
+    FactKind,
+    Indicator,
+    IntelMatch,
+    Location,
+    Phase,
+)
 
 EARLY = frozenset({Phase.INSTALL, Phase.STARTUP, Phase.IMPORT})
 """Phases in which code runs without the user calling anything: where malware lives."""
@@ -39,6 +48,10 @@ class Profile:
     files_scanned: int = 0
     decoded_at: dict[Location, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     """Decoded payload text by the location of the code that decodes it, for evidence."""
+    artifact: ArtifactInfo | None = None
+    """The artifact scanned: its path (file name), sha256 and the identity read from it."""
+    intel: tuple[IntelMatch, ...] = ()
+    """Known-malware records that match the artifact (see :mod:`capwatch.intel`)."""
 
     # -- questions rules ask ---------------------------------------------------------------
 

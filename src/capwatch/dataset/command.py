@@ -81,6 +81,10 @@ def register_eval(sub: Any) -> argparse.ArgumentParser:
         "--limit", action="append", type=_limit, default=[], metavar="NAME=VALUE",
         help="override an analysis limit as for 'capwatch scan' (repeatable)",
     )
+    parser.add_argument(
+        "--no-metadata-signals", action="store_true",
+        help="leave out the name and metadata rules, to measure their effect (cached apart)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     return parser
 
@@ -134,6 +138,7 @@ def run_eval(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         cache_dir=None if args.no_cache else args.cache_dir,
         retry_errors=args.retry_errors,
+        metadata_signals=not args.no_metadata_signals,
     )
     show = not args.no_progress and sys.stderr.isatty()
     with _Bar(show) as bar:

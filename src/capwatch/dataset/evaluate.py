@@ -54,6 +54,9 @@ class NoProgress:
         pass
 
 
+NO_METADATA_SUFFIX = "+no-metadata-signals"
+
+
 @dataclass(frozen=True, slots=True)
 class EvalConfig:
     malicious: Path | None = None
@@ -65,6 +68,9 @@ class EvalConfig:
     """``None`` disables the cache."""
     retry_errors: bool = False
     """Scan again artifacts whose cached result is an ``error`` (a time-out on a busy machine)."""
+    metadata_signals: bool = True
+    """Run the name and metadata rules (``ScanOptions.metadata_signals``). When off, the ruleset
+    reported (and the cache namespace) carries ``+no-metadata-signals``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +138,7 @@ def evaluate(
         if path is not None
     )
     samples = [s for source in sources for s in source.samples]
-    ruleset = ruleset_version()
+    ruleset = ruleset_version() + ("" if config.metadata_signals else NO_METADATA_SUFFIX)
     cache = ResultCache(
         config.cache_dir, namespace(ruleset, config.limits), retry_errors=config.retry_errors
     )
@@ -185,7 +191,8 @@ def evaluate(
 
     workers = min(config.jobs or default_jobs(), len(jobs))
     if jobs:
-        scan_many(jobs, ScanOptions(limits=config.limits), workers=workers, on_result=on_result)
+        options = ScanOptions(limits=config.limits, metadata_signals=config.metadata_signals)
+        scan_many(jobs, options, workers=workers, on_result=on_result)
 
     outcomes: list[Outcome] = []
     for i, (sample, sha, group) in enumerate(zip(samples, hashes, groups, strict=True)):

@@ -1,7 +1,8 @@
 """The ruleset version: one short hash that changes whenever the scanner's behaviour can change.
 
-Cached evaluation results are keyed by it. It covers the bytes of every ``*.py`` and ``*.toml``
-file of the installed ``capwatch`` package (rules, analyser, engine, catalogues, limits...), each
+Cached evaluation results are keyed by it. It covers the bytes of every ``*.py``, ``*.toml`` and
+``*.txt`` file of the installed ``capwatch`` package (rules, analyser, engine, catalogues, the
+popular project names, limits...), each
 with its relative path, in sorted order, except the parts that only consume scan results
 (:data:`CONSUMERS`: the review service, the evaluation harness, report formats, the command line).
 Compute it once per run: it reads the whole package.
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import capwatch
 
-SUFFIXES = (".py", ".toml")
+SUFFIXES = (".py", ".toml", ".txt")
 CONSUMERS = ("service/", "dataset/", "report/", "cli.py", "docs.py", "__main__.py")
 """Paths below the package that never change what a scan finds."""
 LENGTH = 16
@@ -26,7 +27,8 @@ def package_root() -> Path:
 
 
 def ruleset_version(root: Path | None = None) -> str:
-    """Hash of every ``*.py`` and ``*.toml`` file below ``root`` (default: the capwatch package)."""
+    """Hash of every ``*.py``, ``*.toml`` and ``*.txt`` file below ``root`` (default: the
+    capwatch package)."""
     base = root if root is not None else package_root()
     files = sorted(
         (p.relative_to(base).as_posix(), p)

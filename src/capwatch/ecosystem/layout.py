@@ -9,13 +9,17 @@ module-level code runs. Phases of functions are decided later from the call grap
 from __future__ import annotations
 
 import email.parser
+import hashlib
 import json
 import re
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from capwatch.model import ArtifactKind, Ecosystem, Phase
+from capwatch.model import ArtifactKind, Ecosystem, Metadata, Phase
+
+DESCRIPTION_CHARS = 64 * 1024
+"""Long descriptions are kept for rules up to this many characters."""
 
 _NON_LIBRARY_DIRS = frozenset(
     {
@@ -28,6 +32,9 @@ _NON_LIBRARY_DIRS = frozenset(
 """Directories whose modules are not imported when the package is used; their top-level code
 runs only when a developer runs them, so it is ``runtime``."""
 
+NON_LIBRARY_DIRS = _NON_LIBRARY_DIRS
+"""Public name for other modules (drift) that ask whether a path is tests, docs or tooling."""
+
 _STARTUP_MODULES = frozenset({"sitecustomize", "usercustomize"})
 
 
@@ -39,6 +46,12 @@ class Identity:
     version: str | None
     root: str
     """Prefix of member paths that is the package's root (``pkg-1.0/`` for an sdist)."""
+    metadata: Metadata | None = None
+    """The metadata file's content, when the artifact has one."""
+    description: str = ""
+    """The long description's text (first :data:`DESCRIPTION_CHARS`), for metadata rules."""
+    npm_scripts: tuple[tuple[str, str], ...] = ()
+    """npm ``scripts`` entries (name, command)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +75,94 @@ def _common_root(paths: Sequence[str]) -> str:
     return ""
 
 
-def _parse_metadata(text: str) -> tuple[str | None, str | None]:
-    msg = email.parser.HeaderParser().parsestr(text[:64 * 1024])
-    return msg.get("Name"), msg.get("Version")
+def _parse_metadata(text: str, source: str) -> tuple[Metadata, str]:
+    """Core metadata (``PKG-INFO``/``METADATA``) as a :class:`Metadata` and the description."""
+    msg = email.parser.HeaderParser().parsestr(text[: 256 * 1024])
+    description = msg.get("Description") or ""
+    if not description.strip():
+        payload = msg.get_payload()
+        description = payload if isinstance(payload, str) else ""
+    description = description.strip()
+
+    def header(key: str) -> str:
+        value = msg.get(key)
+        return str(value).strip() if value is not None and str(value).strip() != "UNKNOWN" else ""
+
+    metadata = Metadata(
+        name=str(msg.get("Name") or "").strip() or None,
+        version=str(msg.get("Version") or "").strip() or None,
+        summary=header("Summary"),
+        description_length=len(description),
+        description_sha256=_digest(description),
+        author=header("Author"),
+        author_email=header("Author-email"),
+        maintainer=header("Maintainer"),
+        maintainer_email=header("Maintainer-email"),
+        home_page=header("Home-page"),
+        project_urls=tuple(str(v).strip() for v in msg.get_all("Project-URL") or ()),
+        requires_dist=tuple(str(v).strip() for v in msg.get_all("Requires-Dist") or ()),
+        source=source,
+    )
+    return metadata, description[:DESCRIPTION_CHARS]
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest() if text else ""
+
+
+def _npm_metadata(
+    meta: dict[str, object], source: str
+) -> tuple[Metadata, str, tuple[tuple[str, str], ...]]:
+    def text(key: str) -> str:
+        value = meta.get(key)
+        return value.strip() if isinstance(value, str) else ""
+
+    def person(value: object) -> tuple[str, str]:
+        if isinstance(value, dict):
+            name, email = value.get("name"), value.get("email")
+            return (name if isinstance(name, str) else "", email if isinstance(email, str) else "")
+        if isinstance(value, str):
+            found = re.search(r"<([^>]+)>", value)
+            return value.split("<")[0].strip(), found.group(1) if found else ""
+        return "", ""
+
+    author, author_email = person(meta.get("author"))
+    maintainers = meta.get("maintainers")
+    first = maintainers[0] if isinstance(maintainers, list) and maintainers else None
+    maintainer, maintainer_email = person(first)
+    deps = meta.get("dependencies")
+    requires = tuple(
+        f"{k} {v}" for k, v in sorted(deps.items()) if isinstance(v, str)
+    ) if isinstance(deps, dict) else ()
+    scripts = meta.get("scripts")
+    hooks = tuple(
+        (k, v) for k, v in sorted(scripts.items())
+        if isinstance(v, str) and k in _NPM_LIFECYCLE
+    ) if isinstance(scripts, dict) else ()
+    repository = meta.get("repository")
+    repo_url = repository.get("url") if isinstance(repository, dict) else repository
+    description = text("readme") or text("description")
+    metadata = Metadata(
+        name=text("name") or None,
+        version=text("version") or None,
+        summary=text("description"),
+        description_length=len(description),
+        description_sha256=_digest(description),
+        author=author,
+        author_email=author_email,
+        maintainer=maintainer,
+        maintainer_email=maintainer_email,
+        home_page=text("homepage"),
+        project_urls=(f"repository, {repo_url}",) if isinstance(repo_url, str) else (),
+        requires_dist=requires,
+        source=source,
+    )
+    return metadata, description[:DESCRIPTION_CHARS], hooks
+
+
+_NPM_LIFECYCLE = frozenset(
+    {"preinstall", "install", "postinstall", "prepare", "preprepare", "postprepare", "prepublish"}
+)
 
 
 def identify(paths: Sequence[str], read: Callable[[str], bytes | None]) -> Identity:
@@ -72,27 +170,38 @@ def identify(paths: Sequence[str], read: Callable[[str], bytes | None]) -> Ident
     path_set = set(paths)
     wheel_meta = [p for p in paths if re.fullmatch(r"[^/]+\.dist-info/METADATA", p)]
     if wheel_meta:
-        name, version = _parse_metadata(_text(read(wheel_meta[0])))
-        return Identity(Ecosystem.PYPI, ArtifactKind.WHEEL, name, version, "")
+        meta, description = _parse_metadata(_text(read(wheel_meta[0])), wheel_meta[0])
+        return Identity(
+            Ecosystem.PYPI, ArtifactKind.WHEEL, meta.name, meta.version, "", meta, description
+        )
     if "EGG-INFO/PKG-INFO" in path_set:
-        name, version = _parse_metadata(_text(read("EGG-INFO/PKG-INFO")))
-        return Identity(Ecosystem.PYPI, ArtifactKind.EGG, name, version, "")
+        meta, description = _parse_metadata(_text(read("EGG-INFO/PKG-INFO")), "EGG-INFO/PKG-INFO")
+        return Identity(
+            Ecosystem.PYPI, ArtifactKind.EGG, meta.name, meta.version, "", meta, description
+        )
     root = _common_root(paths)
     if f"{root}package.json" in path_set and root in ("package/", ""):
         try:
-            meta = json.loads(_text(read(f"{root}package.json")))
+            package: object = json.loads(_text(read(f"{root}package.json")))
         except ValueError:
-            meta = {}
-        if isinstance(meta, dict):
-            name = meta.get("name") if isinstance(meta.get("name"), str) else None
-            version = meta.get("version") if isinstance(meta.get("version"), str) else None
-            return Identity(Ecosystem.NPM, ArtifactKind.NPM_TARBALL, name, version, root)
+            package = {}
+        if isinstance(package, dict):
+            name = package.get("name") if isinstance(package.get("name"), str) else None
+            version = package.get("version") if isinstance(package.get("version"), str) else None
+            npm_meta, description, scripts = _npm_metadata(package, "package.json")
+            return Identity(
+                Ecosystem.NPM, ArtifactKind.NPM_TARBALL, name, version, root, npm_meta,
+                description, scripts,
+            )
     for marker in ("PKG-INFO", "setup.py", "pyproject.toml", "setup.cfg"):
         if f"{root}{marker}" in path_set:
-            name = version = None
             if f"{root}PKG-INFO" in path_set:
-                name, version = _parse_metadata(_text(read(f"{root}PKG-INFO")))
-            return Identity(Ecosystem.PYPI, ArtifactKind.SDIST, name, version, root)
+                meta, description = _parse_metadata(_text(read(f"{root}PKG-INFO")), "PKG-INFO")
+                return Identity(
+                    Ecosystem.PYPI, ArtifactKind.SDIST, meta.name, meta.version, root, meta,
+                    description,
+                )
+            return Identity(Ecosystem.PYPI, ArtifactKind.SDIST, None, None, root)
     return Identity(Ecosystem.UNKNOWN, ArtifactKind.SOURCE, None, None, root)
 
 

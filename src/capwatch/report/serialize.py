@@ -24,12 +24,18 @@ from typing import Any, TypeVar
 from capwatch.model import (
     ArtifactInfo,
     ArtifactKind,
+    CapabilitySite,
     CapabilitySummary,
+    CodeFile,
     Confidence,
     Ecosystem,
     Evidence,
     Finding,
+    Hook,
+    HookKind,
+    Inventory,
     Location,
+    Metadata,
     Phase,
     ScanResult,
     Severity,
@@ -39,7 +45,7 @@ from capwatch.model import (
 SCHEMA = "capwatch.scan/1"
 """Identifier of the document schema; bumped only when a change would break a reader."""
 
-__all__ = ["SCHEMA", "result_from_dict", "result_to_dict"]
+__all__ = ["SCHEMA", "artifact_to_dict", "finding_to_dict", "result_from_dict", "result_to_dict"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -62,7 +68,59 @@ def result_to_dict(result: ScanResult) -> dict[str, Any]:
         "duration_ms": _number(result.duration_ms),
         "files_scanned": result.files_scanned,
         "stats": _jsonable(result.stats),
+        "metadata": _metadata_to_dict(result.metadata) if result.metadata is not None else None,
+        "inventory": (
+            _inventory_to_dict(result.inventory) if result.inventory is not None else None
+        ),
     }
+
+
+def _metadata_to_dict(m: Metadata) -> dict[str, Any]:
+    return {
+        "name": m.name,
+        "version": m.version,
+        "summary": m.summary,
+        "description_length": m.description_length,
+        "description_sha256": m.description_sha256,
+        "author": m.author,
+        "author_email": m.author_email,
+        "maintainer": m.maintainer,
+        "maintainer_email": m.maintainer_email,
+        "home_page": m.home_page,
+        "project_urls": list(m.project_urls),
+        "requires_dist": list(m.requires_dist),
+        "source": m.source,
+    }
+
+
+def _inventory_to_dict(inv: Inventory) -> dict[str, Any]:
+    return {
+        "files": [
+            {"path": f.path, "phase": f.phase.label, "role": f.role, "sha256": f.sha256}
+            for f in inv.files
+        ],
+        "hooks": [
+            {"kind": h.kind.value, "path": h.path, "detail": h.detail, "sha256": h.sha256}
+            for h in inv.hooks
+        ],
+        "sites": [
+            {
+                "capability": s.capability, "phase": s.phase.label, "path": s.path,
+                "line": s.line, "via": s.via,
+            }
+            for s in inv.sites
+        ],
+    }
+
+
+def artifact_to_dict(a: ArtifactInfo) -> dict[str, Any]:
+    """The ``artifact`` object of the schema (shared with ``capwatch.diff/1``)."""
+    return _artifact_to_dict(a)
+
+
+def finding_to_dict(f: Finding) -> dict[str, Any]:
+    """One element of ``findings`` (shared with ``capwatch.diff/1``)."""
+    return _finding_to_dict(f)
 
 
 def _artifact_to_dict(a: ArtifactInfo) -> dict[str, Any]:
@@ -180,7 +238,74 @@ def result_from_dict(d: Mapping[str, Any]) -> ScanResult:
         duration_ms=math.nan if duration is None else float(duration),
         files_scanned=_get(d, "files_scanned", int, "result", 0),
         stats=dict(stats),
+        metadata=_optional(d, "metadata", _metadata_from_dict),
+        inventory=_optional(d, "inventory", _inventory_from_dict),
     )
+
+
+def _optional(d: Mapping[str, Any], key: str, build: Any) -> Any:
+    value = _get(d, key, (dict, type(None)), "result", None)
+    return None if value is None else build(value)
+
+
+def _metadata_from_dict(d: Any) -> Metadata:
+    where = "metadata"
+    text = (str,)
+    return Metadata(
+        name=_get(d, "name", (str, type(None)), where, None),
+        version=_get(d, "version", (str, type(None)), where, None),
+        summary=_get(d, "summary", text, where, ""),
+        description_length=_get(d, "description_length", int, where, 0),
+        description_sha256=_get(d, "description_sha256", text, where, ""),
+        author=_get(d, "author", text, where, ""),
+        author_email=_get(d, "author_email", text, where, ""),
+        maintainer=_get(d, "maintainer", text, where, ""),
+        maintainer_email=_get(d, "maintainer_email", text, where, ""),
+        home_page=_get(d, "home_page", text, where, ""),
+        project_urls=_str_tuple(_get(d, "project_urls", list, where, []), f"{where}.project_urls"),
+        requires_dist=_str_tuple(
+            _get(d, "requires_dist", list, where, []), f"{where}.requires_dist"
+        ),
+        source=_get(d, "source", text, where, ""),
+    )
+
+
+def _inventory_from_dict(d: Any) -> Inventory:
+    files = []
+    for i, f in enumerate(_get(d, "files", list, "inventory", [])):
+        where = f"inventory.files[{i}]"
+        files.append(
+            CodeFile(
+                path=_get(f, "path", str, where),
+                phase=_enum_by_label(Phase, _get(f, "phase", str, where), f"{where}.phase"),
+                role=_get(f, "role", str, where, ""),
+                sha256=_get(f, "sha256", str, where, ""),
+            )
+        )
+    hooks = []
+    for i, h in enumerate(_get(d, "hooks", list, "inventory", [])):
+        where = f"inventory.hooks[{i}]"
+        hooks.append(
+            Hook(
+                kind=_enum_by_value(HookKind, _get(h, "kind", str, where), f"{where}.kind"),
+                path=_get(h, "path", str, where),
+                detail=_get(h, "detail", str, where, ""),
+                sha256=_get(h, "sha256", str, where, ""),
+            )
+        )
+    sites = []
+    for i, s in enumerate(_get(d, "sites", list, "inventory", [])):
+        where = f"inventory.sites[{i}]"
+        sites.append(
+            CapabilitySite(
+                capability=_get(s, "capability", str, where),
+                phase=_enum_by_label(Phase, _get(s, "phase", str, where), f"{where}.phase"),
+                path=_get(s, "path", str, where),
+                line=_get(s, "line", int, where, 0),
+                via=_get(s, "via", str, where, ""),
+            )
+        )
+    return Inventory(tuple(files), tuple(hooks), tuple(sites))
 
 
 def _artifact_from_dict(d: Any) -> ArtifactInfo:

@@ -14,6 +14,7 @@ import inspect
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
+from capwatch.drift.model import Drift
 from capwatch.model import (
     CapabilityUse,
     Confidence,
@@ -33,6 +34,14 @@ class RuleKind(enum.Enum):
     """Behaviour that points to malware; contributes to the verdict."""
     HYGIENE = "hygiene"
     """Something about the artifact itself (archive anomalies, analysis limits)."""
+    METADATA = "metadata"
+    """Name and metadata signals (typosquats, dependency-confusion versions, metadata that
+    contradicts the contents); contributes to the verdict unless ``--no-metadata-signals``."""
+    INTEL = "intel"
+    """A match in a known-malware index (``capwatch intel import``); contributes to the verdict."""
+    DRIFT = "drift"
+    """Change between two releases of one project (``capwatch diff``, ``scan --previous``);
+    contributes to the verdict when a previous release is given."""
 
 
 class Rule(abc.ABC):
@@ -70,6 +79,21 @@ class Rule(abc.ABC):
             indicators=tuple(sorted(set(indicators))),
             evidence=tuple(evidence[:MAX_EVIDENCE]),
         )
+
+
+class DriftRule(Rule):
+    """A rule over the changes between two releases (:class:`~capwatch.drift.model.Drift`)
+    instead of one artifact's profile. Examples are pairs: ``tests/rules/<ID>/<label>/<case>/``
+    holds ``old/`` and ``new/`` source trees."""
+
+    kind: ClassVar[RuleKind] = RuleKind.DRIFT
+
+    def check(self, profile: Profile) -> Iterable[Finding]:
+        return ()
+
+    @abc.abstractmethod
+    def check_drift(self, drift: Drift) -> Iterable[Finding]:
+        """Yield the findings this rule draws from the drift between two releases."""
 
 
 def earliest(items: Iterable[CapabilityUse | Indicator]) -> Phase | None:

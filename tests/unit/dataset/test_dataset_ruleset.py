@@ -1,4 +1,4 @@
-"""The ruleset version changes with any .py or .toml file of the package, and only with those."""
+"""The ruleset version changes with any .py, .toml or .txt file of the package, and only with those."""
 
 from __future__ import annotations
 
@@ -55,4 +55,11 @@ def test_ignores_code_that_only_consumes_results(tmp_path: Path) -> None:
     (tmp_path / "cli.py").write_text("MAIN = 1\n")
     assert ruleset_version(tmp_path) == before
     (tmp_path / "engine.py").write_text("SCAN = 1\n")
+    assert ruleset_version(tmp_path) != before
+
+
+def test_changes_with_data_lists(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    before = ruleset_version(tmp_path)
+    (tmp_path / "popular.txt").write_text("requests\n")
     assert ruleset_version(tmp_path) != before

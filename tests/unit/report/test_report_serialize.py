@@ -24,6 +24,8 @@ RESULT_KEYS = [
     "duration_ms",
     "files_scanned",
     "stats",
+    "metadata",
+    "inventory",
 ]
 ARTIFACT_KEYS = ["path", "sha256", "ecosystem", "name", "version", "kind", "size", "container"]
 FINDING_KEYS = [

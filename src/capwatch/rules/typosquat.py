@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from capwatch.model import Confidence, Ecosystem, Evidence, Finding, Location, Severity
+from capwatch.names import typosquat_of
+from capwatch.profile import EARLY, Profile
+from capwatch.rules.base import Rule, RuleKind, earliest, evidence_of
+from capwatch.rules.drift_capability import RISKY
+
+
+class Typosquat(Rule):
+    """The project's name imitates a popular project's name.
+
+    Typosquats catch people who mistype ``pip install``: ``reqeusts``, ``python-dateutil`` spelt
+    ``pythondateutil``, ``nurnpy`` (``rn`` for ``m``), ``requests-python``. The name from the
+    artifact's metadata is compared with a bundled list of popular PyPI names
+    (``capwatch/names/popular.txt``): same letters with other separators, look-alike characters,
+    a decoy prefix or suffix (``py-``, ``python-``, ``-dev``, ``-lib``...), swapped, dropped,
+    doubled or replaced characters (edit distance 1 for names of 5 to 8 characters, 2 from 9;
+    never for 4 characters or fewer). A name that is itself on the list is never a typosquat, so
+    legitimately close popular projects (``boto3`` and ``botocore``) are not flagged.
+
+    On its own the name is a signal, not proof: medium severity with medium confidence
+    (suspicious at most). When the package also uses risky capabilities at install, start-up or
+    import time (process execution, network, dynamic code, credential files...), high severity
+    with high confidence, which together with the finding for that behaviour makes the package
+    malicious. A name rule: off with ``--no-metadata-signals``.
+    """
+
+    id = "CW210"
+    title = "Name imitates a popular project"
+    kind = RuleKind.METADATA
+
+    def check(self, profile: Profile) -> Iterator[Finding]:
+        identity = profile.identity
+        if identity.ecosystem is not Ecosystem.PYPI or not identity.name:
+            return
+        squat = typosquat_of(identity.name)
+        if squat is None:
+            return
+        risky = profile.uses_of(RISKY, EARLY)
+        how = squat.technique.value + (f", distance {squat.distance}" if squat.distance else "")
+        message = f"{identity.name!r} looks like the popular project {squat.target!r} ({how})"
+        source = identity.metadata.source if identity.metadata else "metadata"
+        evidence = [Evidence(Location(source), f"Name: {identity.name}")]
+        if risky:
+            message += "; and it runs " + ", ".join(sorted({u.capability for u in risky})) + " early"
+            yield self.finding(
+                message,
+                severity=Severity.HIGH,
+                confidence=Confidence.HIGH,
+                phase=earliest(risky),
+                evidence=evidence + evidence_of(profile, risky),
+                capabilities={u.capability for u in risky},
+            )
+            return
+        yield self.finding(
+            message, severity=Severity.MEDIUM, confidence=Confidence.MEDIUM, phase=None,
+            evidence=evidence,
+        )

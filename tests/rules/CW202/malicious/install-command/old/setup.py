@@ -1,0 +1,3 @@
+from setuptools import setup
+
+setup(name="install-command", version="1.0", packages=["sizefmt"])

