@@ -25,6 +25,7 @@ import logging
 import threading
 
 import httpx
+from packaging.utils import canonicalize_name
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -191,4 +192,4 @@ class Reporter:
             result, inspector_base_url=self.settings.inspector_base_url, download_url=source
         )
         assert result.artifact.name is not None  # observation_body refuses a nameless artifact
-        return result.artifact.name, body
+        return canonicalize_name(result.artifact.name), body  # PyPI projects: normalized names
