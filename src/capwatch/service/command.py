@@ -198,6 +198,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
     from capwatch.service.app import create_app
     from capwatch.service.runtime import Service
+    from capwatch.sources.transport import redact_url
 
     settings = settings_from(args)
     service = Service(settings)
@@ -206,6 +207,12 @@ def run_serve(args: argparse.Namespace) -> int:
         f"/api/v1, OpenAPI {settings.public_url}/openapi.json); data in {settings.data_dir}",
         file=sys.stderr,
     )
+    for index in settings.watch_indexes:
+        print(f"watching {redact_url(index)} every {settings.watch_interval:g} s", file=sys.stderr)
+    if settings.observations_url is not None:
+        what = "decisions and verdicts" if settings.report_auto_malicious else "decisions"
+        print(f"reporting malicious {what} to {redact_url(settings.observations_url)}",
+              file=sys.stderr)
     uvicorn.run(create_app(service), host=args.host, port=args.port, log_level="info")
     return EXIT_OK
 
