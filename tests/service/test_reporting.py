@@ -126,10 +126,10 @@ def test_an_endpoint_that_always_fails_is_recorded_failed(
 
 
 def test_automatic_malicious_verdicts_are_reported_when_enabled(
-    start_service: Callable[..., Harness], sqlite_url: str
+    start_service: Callable[..., Harness], db_url: str
 ) -> None:
     with serve(Receiver()) as receiver:
-        h = start_service(sqlite_url, **_reporting(receiver, report_auto_malicious=True))
+        h = start_service(db_url, **_reporting(receiver, report_auto_malicious=True))
         bad = h.upload(malicious_sdist(), "evilpkg-1.0.tar.gz").json()
         good = h.upload(clean_sdist(), "nicepkg-1.0.tar.gz").json()
         assert (bad["verdict"], good["verdict"]) == ("malicious", "clean")
@@ -158,3 +158,20 @@ def test_a_pending_report_survives_a_restart(
         [report] = _wait_for(lambda: _reports(second, scan["id"]))
         assert (report["ok"], report["attempts"], report["trigger"]) == (True, 1, "review")
         assert len(up.requests) == 1 and _pending(second) == 0
+
+
+def test_a_decision_recorded_before_the_verdict_is_sent_once_the_scan_ends(
+    start_service: Callable[..., Harness], sqlite_url: str
+) -> None:
+    from tests.service.hooks import slow
+
+    with serve(Receiver()) as receiver:
+        h = start_service(sqlite_url, scan=slow, **_reporting(receiver))
+        scan = h.upload(malicious_sdist(), "evilpkg-1.0.tar.gz", wait=0).json()
+        assert scan["status"] in ("queued", "scanning")
+        _review(h, scan["id"])
+        detail = h.client.get(f"/api/v1/scans/{scan['id']}", headers=h.auth_reader()).json()
+        assert detail["reports"] == [] and len(detail["reports_pending"]) == 1
+        assert receiver.requests == []
+        [report] = _wait_for(lambda: _reports(h, scan["id"]))
+        assert report["ok"] and report["attempts"] == 1 and len(receiver.requests) == 1
