@@ -7,6 +7,7 @@ scan`` starts as fast as before.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
@@ -207,6 +208,14 @@ def run_serve(args: argparse.Namespace) -> int:
         f"/api/v1, OpenAPI {settings.public_url}/openapi.json); data in {settings.data_dir}",
         file=sys.stderr,
     )
+    if settings.watch_indexes or settings.observations_url is not None:
+        # What the watcher and the reporter do (files submitted, reports sent) goes to stderr
+        # next to uvicorn's own lines.
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s:     capwatch: %(message)s"))
+        logger = logging.getLogger("capwatch")
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
     for index in settings.watch_indexes:
         print(f"watching {redact_url(index)} every {settings.watch_interval:g} s", file=sys.stderr)
     if settings.observations_url is not None:
