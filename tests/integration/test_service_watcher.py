@@ -7,17 +7,13 @@ script from a reserved ``.invalid`` host if anyone ran it, which nobody does.
 from __future__ import annotations
 
 import hashlib
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 from tests.helpers import sdist_bytes, wheel_bytes
+from tests.integration.pypi_index import Index, free_port
 from tests.unit.service.service_testlib import Receiver, serve
 
 from capwatch.cli import main
@@ -35,67 +31,11 @@ HARMFUL_IF_RUN = (
 
 
 @dataclass
-class Index:
-    url: str
-    """The simple API root."""
-    upload_url: str
-    work: Path
-
-    def upload(self, *files: tuple[str, bytes]) -> None:
-        paths = []
-        for name, data in files:
-            path = self.work / name
-            path.write_bytes(data)
-            paths.append(str(path))
-        subprocess.run(
-            [sys.executable, "-m", "twine", "upload", "--non-interactive", "--disable-progress-bar",
-             "--repository-url", self.upload_url, "-u", "watcher", "-p", "unused", *paths],
-            check=True, capture_output=True, timeout=60,
-        )
-
-
-@dataclass
 class Recorder:
     calls: list[tuple[str, str, str | None, str, str]]
 
     def __call__(self, filename: str, data: bytes, project: str, version: str | None, source: str) -> None:
         self.calls.append((filename, project, version, hashlib.sha256(data).hexdigest(), source))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def index(tmp_path: Path) -> Iterator[Index]:
-    packages = tmp_path / "packages"
-    work = tmp_path / "work"
-    packages.mkdir()
-    work.mkdir()
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pypiserver", "run", "-i", "127.0.0.1", "-p", str(port),
-         "-a", ".", "-P", ".", str(packages)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(f"{base}/simple/", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail("pypiserver did not start")
-            time.sleep(0.1)
-        yield Index(url=f"{base}/simple/", upload_url=f"{base}/", work=work)
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 def _evil(version: str) -> tuple[str, bytes]:
@@ -187,7 +127,7 @@ def test_watch_command_prints_new_files(index: Index, tmp_path: Path, capsys: py
 
 def test_watch_once_fails_when_the_server_is_down(index: Index, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     index.upload(_evil("0.1"))
-    args = ["watch", "--index", index.url, "--server", f"http://127.0.0.1:{_free_port()}", "--token", "t",
+    args = ["watch", "--index", index.url, "--server", f"http://127.0.0.1:{free_port()}", "--token", "t",
             "--state", str(tmp_path / "down.sqlite"), "--once"]
     assert main(args) == 2
     err = capsys.readouterr().err

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 
 from capwatch.cli import main
+from capwatch.errors import UsageError
 from capwatch.service.auth import principal_for_token
 from capwatch.service.cursors import DbCursorStore
 from capwatch.service.database import make_engine, migrate, session_factory
@@ -99,3 +103,44 @@ def test_serve_runs_on_the_embedded_default(tmp_path: Path, capsys) -> None:
     output = process.stdout.read().decode() if process.stdout else ""
     assert f"open http://127.0.0.1:{port}/" in output
     assert (tmp_path / "artifacts").is_dir()
+
+
+def _serve_settings(*argv: str) -> Any:
+    from capwatch.cli import build_parser
+    from capwatch.service.command import settings_from
+
+    return settings_from(build_parser().parse_args(["serve", *argv]))
+
+
+def test_serve_options_for_reporting_and_watching(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CAPWATCH_OBSERVATIONS_TOKEN", raising=False)
+    plain = _serve_settings()
+    assert plain.observations_url is None and plain.watch_indexes == ()
+    assert plain.inspector_base_url == "https://inspector.pypi.io"
+    token_file = tmp_path / "token"
+    token_file.write_text("pypi-from-file\n")
+    settings = _serve_settings(
+        "--observations-url", "https://pypi.org/danger-api", "--observations-token-file",
+        str(token_file), "--report-auto-malicious", "--report-attempts", "3",
+        "--watch-index", "https://pypi.org/simple/", "--watch-index", "http://127.0.0.1:8080/simple/",
+        "--watch-interval", "5", "--watch-feed", "rss",
+    )
+    assert settings.observations_token == "pypi-from-file"
+    assert "pypi-from-file" not in repr(settings)
+    assert (settings.report_auto_malicious, settings.report_max_attempts) == (True, 3)
+    assert settings.watch_indexes == ("https://pypi.org/simple/", "http://127.0.0.1:8080/simple/")
+    assert (settings.watch_interval, settings.watch_feed) == (5.0, "rss")
+    monkeypatch.setenv("CAPWATCH_OBSERVATIONS_TOKEN", "pypi-from-env")
+    assert _serve_settings("--observations-url", "https://x.test/danger-api").observations_token == "pypi-from-env"
+    monkeypatch.delenv("CAPWATCH_OBSERVATIONS_TOKEN")
+    for argv, message in (
+        (["--observations-url", "https://x.test/danger-api"], "needs a token"),
+        (["--observations-url", "ftp://x"], "http(s) URL"),
+        (["--report-auto-malicious"], "needs --observations-url"),
+        (["--watch-index", "file:///srv/simple"], "http(s) URL"),
+        (["--watch-interval", "0"], "positive"),
+        (["--observations-url", "https://x.test/", "--observations-token-file", str(tmp_path / "nope")],
+         "cannot read"),
+    ):
+        with pytest.raises(UsageError, match=re.escape(message)):
+            _serve_settings(*argv)

@@ -23,6 +23,7 @@ from capwatch.service import osv
 from capwatch.service.access import reader, reviewer, service_of, uploader
 from capwatch.service.auth import Principal
 from capwatch.service.jobs import is_final
+from capwatch.service.reports import download_url_of
 from capwatch.service.runtime import Service
 from capwatch.service.schema import Decision, JobStatus, Review, Scan
 from capwatch.service.store import TooLarge
@@ -252,4 +253,10 @@ def get_observation(
         if not scan.result_json:
             raise HTTPException(409, f"scan {scan_id} has no result yet (status {scan.status.value})")
         result = result_from_dict(json.loads(scan.result_json))
-    return osv.observation_body(result, inspector_base_url=service.settings.inspector_base_url)
+        source = download_url_of(session, scan_id)
+    try:
+        return osv.observation_body(
+            result, inspector_base_url=service.settings.inspector_base_url, download_url=source
+        )
+    except osv.RecordError as exc:
+        raise HTTPException(409, exc.diagnostic) from None

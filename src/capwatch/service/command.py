@@ -7,6 +7,8 @@ scan`` starts as fast as before.
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,8 @@ from typing import Any
 from capwatch.errors import UsageError
 
 EXIT_OK = 0
+TOKEN_ENV = "CAPWATCH_OBSERVATIONS_TOKEN"
+"""Where the observations token comes from without --observations-token-file."""
 
 
 def _limit(value: str) -> tuple[str, str]:
@@ -38,6 +42,8 @@ def _db_and_data(parser: argparse.ArgumentParser) -> None:
 
 
 def register_serve(sub: Any) -> argparse.ArgumentParser:
+    from capwatch.service.feeds import FEED_KINDS
+
     parser: argparse.ArgumentParser = sub.add_parser(
         "serve",
         help="run the review service (API and reviewer web UI)",
@@ -63,15 +69,56 @@ def register_serve(sub: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument("--max-attempts", type=int, default=3,
                         help="scan attempts per artifact before 'error' (default: 3)")
-    parser.add_argument("--inspector-url", default="https://inspector.pypi.io/project",
-                        help="base of inspector links in observation bodies")
+    parser.add_argument("--inspector-url", default="https://inspector.pypi.io",
+                        help="base of inspector links in observation bodies (default: "
+                        "https://inspector.pypi.io)")
     parser.add_argument("--public-url", default=None,
                         help="URL the service is reached at (default: http://HOST:PORT)")
     parser.add_argument("--secure-cookies", action="store_true",
                         help="mark the session cookie Secure (serve behind HTTPS)")
     parser.add_argument("--limit", action="append", type=_limit, default=[], metavar="NAME=VALUE",
                         help="override an analysis limit, as for 'capwatch scan' (repeatable)")
+    report = parser.add_argument_group("reporting to the registry")
+    report.add_argument(
+        "--observations-url", metavar="URL",
+        help="the registry's observations API root (PyPI: https://pypi.org/danger-api); a "
+        "reviewer's 'malicious' decision is sent there (default: nothing is sent)",
+    )
+    report.add_argument(
+        "--observations-token-file", type=Path, metavar="FILE",
+        help=f"file holding the token for --observations-url (default: ${TOKEN_ENV})",
+    )
+    report.add_argument("--report-auto-malicious", action="store_true",
+                        help="also send 'malicious' verdicts at once, before any reviewer decision")
+    report.add_argument("--report-attempts", type=int, default=5, metavar="N",
+                        help="attempts per observation before it is recorded failed (default: 5)")
+    watch = parser.add_argument_group("watching a package index")
+    watch.add_argument(
+        "--watch-index", action="append", default=[], metavar="URL",
+        help="poll this simple API root (e.g. https://pypi.org/simple/) for new files and scan "
+        "them (repeatable)",
+    )
+    watch.add_argument("--watch-interval", type=float, default=60.0, metavar="S",
+                       help="seconds between the starts of two polls (default: 60)")
+    watch.add_argument("--watch-feed", choices=list(FEED_KINDS), default="auto",
+                       help="change feed of the watched index (default: auto, as for "
+                       "'capwatch watch')")
     return parser
+
+
+def _observations_token(args: argparse.Namespace) -> str | None:
+    if args.observations_token_file is not None:
+        try:
+            path: Path = args.observations_token_file.expanduser()
+            token = path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(
+                f"cannot read --observations-token-file {args.observations_token_file}: {exc}"
+            ) from None
+        if not token:
+            raise UsageError(f"--observations-token-file {args.observations_token_file} is empty")
+        return token
+    return os.environ.get(TOKEN_ENV, "").strip() or None
 
 
 def register_admin(sub: Any) -> argparse.ArgumentParser:
@@ -104,6 +151,27 @@ def settings_from(args: argparse.Namespace) -> Any:
         raise UsageError("--max-attempts must be at least 1")
     if args.max_upload_mb <= 0:
         raise UsageError("--max-upload-mb must be positive")
+    if args.report_attempts < 1:
+        raise UsageError("--report-attempts must be at least 1")
+    if args.watch_interval <= 0:
+        raise UsageError("--watch-interval takes a positive number of seconds")
+    for url in args.watch_index:
+        if not url.startswith(("http://", "https://")):
+            raise UsageError(f"--watch-index must be an http(s) URL, got {url!r}")
+    token = None
+    if args.observations_url is not None:
+        if not args.observations_url.startswith(("http://", "https://")):
+            raise UsageError(
+                f"--observations-url must be an http(s) URL, got {args.observations_url!r}"
+            )
+        token = _observations_token(args)
+        if token is None:
+            raise UsageError(
+                f"--observations-url needs a token: pass --observations-token-file FILE or set "
+                f"{TOKEN_ENV}"
+            )
+    elif args.report_auto_malicious:
+        raise UsageError("--report-auto-malicious needs --observations-url")
     return ServiceSettings(
         data_dir=args.data_dir.expanduser(),
         db_url=args.db,
@@ -116,6 +184,13 @@ def settings_from(args: argparse.Namespace) -> Any:
         inspector_base_url=args.inspector_url,
         public_url=args.public_url or f"http://{args.host}:{args.port}",
         secure_cookies=args.secure_cookies,
+        observations_url=args.observations_url,
+        observations_token=token,
+        report_auto_malicious=args.report_auto_malicious,
+        report_max_attempts=args.report_attempts,
+        watch_indexes=tuple(args.watch_index),
+        watch_interval=args.watch_interval,
+        watch_feed=args.watch_feed,
     )
 
 
@@ -124,6 +199,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
     from capwatch.service.app import create_app
     from capwatch.service.runtime import Service
+    from capwatch.sources.transport import redact_url
 
     settings = settings_from(args)
     service = Service(settings)
@@ -132,6 +208,20 @@ def run_serve(args: argparse.Namespace) -> int:
         f"/api/v1, OpenAPI {settings.public_url}/openapi.json); data in {settings.data_dir}",
         file=sys.stderr,
     )
+    if settings.watch_indexes or settings.observations_url is not None:
+        # What the watcher and the reporter do (files submitted, reports sent) goes to stderr
+        # next to uvicorn's own lines.
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s:     capwatch: %(message)s"))
+        logger = logging.getLogger("capwatch")
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    for index in settings.watch_indexes:
+        print(f"watching {redact_url(index)} every {settings.watch_interval:g} s", file=sys.stderr)
+    if settings.observations_url is not None:
+        what = "decisions and verdicts" if settings.report_auto_malicious else "decisions"
+        print(f"reporting malicious {what} to {redact_url(settings.observations_url)}",
+              file=sys.stderr)
     uvicorn.run(create_app(service), host=args.host, port=args.port, log_level="info")
     return EXIT_OK
 

@@ -1,4 +1,5 @@
-"""The running service's parts, built once at start: settings, database, store, workers."""
+"""The running service's parts, built once at start: settings, database, store, workers, and
+the optional reporter (observations to the registry) and index watchers."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from capwatch.service.auth import SessionSigner, load_secret
 from capwatch.service.database import make_engine, migrate, session_factory
 from capwatch.service.notify import Notifier
+from capwatch.service.reporter import Reporter
 from capwatch.service.schema import Decision
 from capwatch.service.settings import ServiceSettings
 from capwatch.service.store import ArtifactStore
+from capwatch.service.watching import ServiceWatchers
 from capwatch.service.workers import ScanFunction, ScanPool, scan_item
 
 log = logging.getLogger("capwatch.service")
@@ -44,16 +47,30 @@ class Service:
         """Called (on the dispatcher thread) with a scan id when its verdict is recorded."""
         self.review_hooks: list[Callable[[int, Decision], None]] = []
         """Called (on a request thread) after a reviewer decision is recorded."""
+        self.reporter: Reporter | None = None
+        """Sends observations to the registry (when ``observations_url`` is set)."""
+        if settings.observations_url is not None:
+            self.reporter = Reporter(settings, self.sessions)
+            self.review_hooks.append(self.reporter.on_review)
+            self.finished_hooks.append(self.reporter.on_finished)
+        self.watchers = ServiceWatchers(self)
+        """The index watchers (``watch_indexes``)."""
         self._started = False
 
     def start(self) -> None:
         migrate(self.engine)
         self.pool.start()
+        if self.reporter is not None:
+            self.reporter.start()  # sends what a previous run left in the outbox
+        self.watchers.start()
         self._started = True
 
     def stop(self) -> None:
         if self._started:
+            self.watchers.stop()
             self.pool.stop()
+            if self.reporter is not None:
+                self.reporter.stop()
             self._started = False
         self.engine.dispose()
 

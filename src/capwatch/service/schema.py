@@ -172,6 +172,15 @@ class Review(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
+class ReportTrigger(enum.Enum):
+    """Why an observation was sent to the registry."""
+
+    REVIEW = "review"
+    """A reviewer decided ``malicious``."""
+    AUTO = "auto"
+    """The scan's verdict was ``malicious`` (with ``--report-auto-malicious``)."""
+
+
 class Report(Base):
     """An attempt to send an observation to the registry, and its outcome."""
 
@@ -183,6 +192,22 @@ class Report(Base):
     status: Mapped[int | None] = mapped_column(Integer, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    trigger: Mapped[ReportTrigger | None] = mapped_column(
+        _enum(ReportTrigger, "report_trigger"), nullable=True
+    )
+    """What led to the report (None for rows written before triggers were recorded)."""
+
+
+class PendingReport(Base):
+    """The outbox: an observation still to be sent. Deleted in the transaction that records its
+    outcome, so a report in flight at a stop (or a crash) is sent at the next start."""
+
+    __tablename__ = "pending_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id"), index=True)
+    trigger: Mapped[ReportTrigger] = mapped_column(_enum(ReportTrigger, "report_trigger"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -45,14 +45,35 @@ class ServiceSettings:
     """Scan attempts per artifact (a worker killed mid-scan, a restart) before ``error``."""
     limits: Limits = field(default_factory=Limits)
     """Analysis limits passed to the engine."""
-    inspector_base_url: str = "https://inspector.pypi.io/project"
-    """Base of the inspector links in observation bodies."""
+    inspector_base_url: str = "https://inspector.pypi.io"
+    """Base of the inspector links in observation bodies (``<base>/project/<name>/...``)."""
     public_url: str = "http://127.0.0.1:8000"
     """Where the service itself is reachable (links in reports)."""
     secure_cookies: bool = False
     """Mark the session cookie ``Secure`` (set when served over HTTPS)."""
     session_hours: float = 12.0
     """How long a reviewer's session cookie stays valid."""
+    observations_url: str | None = None
+    """The registry's observations API root (PyPI: ``https://pypi.org/danger-api``); None: no
+    reports are sent."""
+    observations_token: str | None = field(default=None, repr=False)
+    """The bearer token for ``observations_url`` (never shown in a repr or a log line)."""
+    report_auto_malicious: bool = False
+    """Also report ``malicious`` verdicts automatically, before any reviewer decision."""
+    report_max_attempts: int = 5
+    """Attempts per observation (connection errors, 5xx, 429) before it is recorded failed."""
+    report_backoff: float = 2.0
+    """Seconds before the second attempt; doubled after each failure."""
+    report_timeout: float = 30.0
+    """Network timeout per attempt, in seconds."""
+    watch_indexes: tuple[str, ...] = ()
+    """Simple API roots the service watches (one watcher thread each)."""
+    watch_interval: float = 60.0
+    """Seconds between the starts of two polls of a watched index."""
+    watch_feed: str = "auto"
+    """The change feed of watched indexes: ``auto``, ``xmlrpc``, ``rss`` or ``none``."""
+    watch_timeout: float = 30.0
+    """Network timeout per request to a watched index (a stop waits at most this long)."""
 
     @property
     def database_url(self) -> str:

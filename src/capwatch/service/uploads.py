@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from capwatch.artifact.detect import detect_container
 from capwatch.errors import CapwatchError
-from capwatch.service.runtime import Service
 from capwatch.service.schema import JobStatus, Scan, Upload
+
+if TYPE_CHECKING:  # runtime imports the watcher, which submits through this module
+    from capwatch.service.runtime import Service
 
 PACKAGE_CONTAINERS = ("tar", "tar.gz", "tar.bz2", "tar.xz", "zip")
 """Containers a package artifact comes in (sdists are tars, wheels and eggs are zips)."""

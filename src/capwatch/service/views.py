@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from capwatch.service.jobs import Gate, gate_for, iso, latest_decision
-from capwatch.service.reports import reports_for
+from capwatch.service.reports import pending_for, reports_for
 from capwatch.service.schema import Review, Scan, Upload
 from capwatch.service.settings import ServiceSettings
 
@@ -65,5 +65,6 @@ def scan_detail(session: Session, scan: Scan, settings: ServiceSettings) -> dict
         for u in uploads
     ]
     view["reports"] = reports_for(session, scan.id)
+    view["reports_pending"] = pending_for(session, scan.id)
     view["result"] = json.loads(scan.result_json) if scan.result_json else None
     return view
