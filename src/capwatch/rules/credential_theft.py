@@ -20,7 +20,8 @@ class CredentialHarvest(Rule):
     that runs on install, startup or import. At run time many honest clients read one kind of
     store (``.netrc``, cloud keys, a browser profile for cookies), so only a file that goes after
     several kinds and reaches the network is flagged, for a reviewer. SSH keys and cloud
-    credential files count only in install, startup or import code.
+    credential files count only in install, startup or import code, and one kind of them alone
+    at import (a packaging tool reading ``.pypirc`` to log in) is high rather than critical.
     """
 
     id = "CW107"
@@ -55,7 +56,11 @@ class CredentialHarvest(Rule):
         net = early_net if early else profile.uses_of(_NET, tuple(Phase))
         phase = earliest([*items, *caps])
         kinds = {i.kind for i in items}
-        strong = early
+        # One kind of everyday client credential (a registry's .pypirc, a cloud key file) read
+        # at import by code that talks to the network is how packaging and cloud clients
+        # authenticate; at install, or with a stealer's kind, or with several kinds, it is not.
+        everyday_only = not caps and kinds <= set(_EARLY_ONLY) and len(kinds) == 1
+        strong = early and (phase is Phase.INSTALL or not everyday_only)
         yield self.finding(
             f"Reads {', '.join(sorted(kinds | {u.capability for u in caps}))} and reaches the network",
             severity=Severity.CRITICAL if strong else Severity.HIGH,

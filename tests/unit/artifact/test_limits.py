@@ -188,13 +188,10 @@ def hundred_k_tar() -> bytes:
 
 def test_tar_with_100k_members_small_limit(hundred_k_tar: bytes) -> None:
     data = Build.compress(hundred_k_tar, "gz")
-    start = time.perf_counter()
     archive = open_artifact(data, "many.tar.gz", Limits(members=1000))
     count = sum(1 for _ in archive.files())
-    elapsed = time.perf_counter() - start
     assert len(archive.members) == count == 1000
     assert issues(archive) == [(IssueKind.TOO_MANY_MEMBERS, "")]
-    assert elapsed < 3
 
 
 def test_tar_with_100k_members_default_limit(hundred_k_tar: bytes) -> None:

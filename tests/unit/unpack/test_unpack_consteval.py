@@ -8,7 +8,6 @@ import bz2
 import contextlib
 import lzma
 import marshal
-import time
 import tracemalloc
 import zlib
 
@@ -424,7 +423,6 @@ def test_deep_calls_and_subscripts_are_cut_off() -> None:
 )
 def test_huge_values_are_not_built(source: str) -> None:
     tracemalloc.start()
-    start = time.perf_counter()
     try:
         result = evaluator().eval(expr(source))
     except LimitExceeded:
@@ -434,7 +432,6 @@ def test_huge_values_are_not_built(source: str) -> None:
         tracemalloc.stop()
     assert result is None
     assert peak < 64 * 1024 * 1024
-    assert time.perf_counter() - start < 2.0
 
 
 def test_step_budget_raises() -> None:

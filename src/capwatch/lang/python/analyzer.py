@@ -402,6 +402,7 @@ class _FileWalker:
                 while isinstance(sub, ast.Attribute):
                     sub = sub.value
                 if isinstance(sub, ast.Name):
+                    self._constant_read(sub.id, scope)  # ``KEY.encode()`` reads KEY
                     continue
             children.append(
                 _Frame(sub, scope, cls, depth, frame.binding, consumed or id(sub) in self.consumed)
@@ -625,12 +626,16 @@ class _FileWalker:
             return None
         return self.resolver.resolve(node)
 
+    def _constant_read(self, name: str, scope: str) -> None:
+        """A scope that reads a module-level constant reaches what its value holds."""
+        const_scope = self.module_consts.get(name)
+        if const_scope is not None and const_scope != self.binding:
+            self.result.edges.append(Edge(scope, const_scope, EdgeKind.RUNS))
+
     def _reference(self, node: ast.Attribute | ast.Name, scope: str) -> bool:
         """Record a resolved name used as a value. Returns True when the chain is consumed."""
         if isinstance(node, ast.Name):
-            const_scope = self.module_consts.get(node.id)
-            if const_scope is not None and const_scope != self.binding:
-                self.result.edges.append(Edge(scope, const_scope, EdgeKind.RUNS))
+            self._constant_read(node.id, scope)
             if node.id in self.table.local_defs:
                 # A function or class handed around as a value (dispatch tables, cmdclass dicts).
                 target = self.resolver.resolve(node)
