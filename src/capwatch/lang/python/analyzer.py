@@ -215,6 +215,7 @@ class _FileWalker:
         self.seen_payloads: set[str] = set()
         self.cut = False
         self.module_consts: dict[str, str] = {}
+        self.package_prefix = result.module.split(".", 1)[0] + "." if result.module else "\0"
         self._class_bases: dict[str, tuple[str, ...]] = {}
         """Qualified class name to its resolved base classes."""
         self.method_class: dict[str, str] = {}
@@ -641,6 +642,8 @@ class _FileWalker:
                 target = self.resolver.resolve(node)
                 if target:
                     self.result.edges.append(Edge(scope, target, EdgeKind.RUNS))
+            elif node.id in self.table.aliases:
+                self._package_value(self.resolver.resolve(node), scope)
             elif node.id in ("exec", "eval", "compile", "__import__"):
                 self._add(
                     Fact(
@@ -664,6 +667,7 @@ class _FileWalker:
                     Edge(scope, f"{self.result.module}:{own_class}.{node.attr}", EdgeKind.RUNS)
                 )
             return False
+        self._package_value(name, scope)
         self._add(
             Fact(
                 FactKind.REFERENCE,
@@ -675,6 +679,12 @@ class _FileWalker:
             )
         )
         return True
+
+    def _package_value(self, name: str | None, scope: str) -> None:
+        """A value read from another module of the same package (``config.URL``) is reached by
+        the reader: the call graph maps it to that module's constant, if it is one."""
+        if name and name.startswith(self.package_prefix):
+            self.result.edges.append(Edge(scope, name, EdgeKind.RUNS))
 
     def _literal(self, node: ast.Constant, frame: _Frame) -> None:
         scope = frame.scope
