@@ -299,6 +299,10 @@ def _plan_python(
         dir_path = "/".join(rel.split("/")[: src_offset + 1])
         return f"{prefix}{dir_path}/__init__.py" not in all_paths
 
+    if not all(part.isidentifier() for part in [*parts[:-1], base]):
+        # ``tools/transform-data.py``, ``manual tests/x.py``, ``fixture.whl!pkg/mod.py``: no
+        # import statement can name it, so nothing imports it; it runs only when run.
+        return FilePlan(path, module, is_package, Phase.RUNTIME, "not-installed")
     if base == "__main__" or any(non_library(i) for i in range(len(parts) - 1)):
         return FilePlan(path, module, is_package, Phase.RUNTIME, "not-installed")
     if base.startswith(("test_", "conftest")) or base.endswith("_test"):

@@ -19,9 +19,11 @@ class DownloadAndRun(Rule):
 
     The dropper pattern: fetch a file (an executable, a script, an archive) and start it,
     or make it executable, in ``install``, ``startup`` or ``import`` phase, within the same
-    file at install time or the same function at import. Critical when the URL is of an executable or script, or when it happens on import or
-    interpreter start. Build scripts that download sources and compile them exist, so at install
-    time without an executable URL it is a reviewer's question (high, medium confidence). In
+    file at install time or the same function at import. Critical when the URL is of an
+    executable or script, when it happens on import or interpreter start, or when at install one
+    function fetches and runs a command it computed. Build scripts that download sources and
+    compile them with named tools exist, so otherwise at install time it is a reviewer's
+    question (high, medium confidence). In
     code that runs only when called, one function that fetches, saves (or makes executable) and
     starts a process looks like a dropper, for a reviewer: high, with medium confidence when the
     file names an executable's URL, a raw IP address or a payload-hosting service.
@@ -49,11 +51,20 @@ class DownloadAndRun(Rule):
         urls = [i for i in profile.indicators_of(("download.executable",), EARLY)
                 if i.location.path in files]
         phase = earliest([*fetch, *run])
+        fetching_scopes = {u.scope for u in fetch}
+        dropper = urls or phase is not Phase.INSTALL or any(
+            u.scope in fetching_scopes and not _constant_command(u) for u in run
+        )
+        if dropper:
+            severity = Severity.CRITICAL
+            confidence = Confidence.HIGH if urls or phase is Phase.INSTALL else Confidence.MEDIUM
+        else:
+            severity, confidence = Severity.HIGH, Confidence.MEDIUM
         yield self.finding(
             f"Downloads ({describe(fetch)}) and runs ({describe(run)})"
             + (f"; fetches {urls[0].value}" if urls else ""),
-            severity=Severity.CRITICAL,
-            confidence=Confidence.HIGH if urls or (phase is not None and phase.name == "INSTALL") else Confidence.MEDIUM,
+            severity=severity,
+            confidence=confidence,
             phase=phase,
             evidence=evidence_of(profile, [*urls, *fetch, *run]),
             capabilities={u.capability for u in [*fetch, *run]},

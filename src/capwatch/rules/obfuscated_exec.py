@@ -12,6 +12,8 @@ _FILE_READS = ("open", "io.open", "codecs.open", "?.read_text", "pathlib.Path", 
                "os.path.join", "tokenize.open")
 _HIDING = frozenset({"chr", "ord", "?.join", "?.decode", "bytes", "bytearray", "?.replace",
                      "map", "getattr", "?.translate", "?.fromhex", "zip", "reversed"})
+_EVERYDAY = frozenset({"?.join", "?.replace", "map", "zip", "reversed"})
+"""Ordinary string building: hiding only next to a character-level trick from ``_HIDING``."""
 _DECRYPT = ("crypto.decrypt", "code.decode", "code.load.bytecode")
 _ASSEMBLY = frozenset({"chr", "ord"})
 _ASSEMBLY_PHASES = frozenset({Phase.INSTALL, Phase.STARTUP})
@@ -22,7 +24,8 @@ class ObfuscatedExecution(Rule):
 
     ``exec``/``eval``/``compile`` in ``install``, ``startup`` or ``import`` phase whose argument
     is built by decrypting with a key in the code, decoding, character arithmetic (``chr``,
-    ``ord``, ``join``, ``translate``) or looked-up builtins, where the scanner could not fold it
+    ``ord``, ``translate``, ``fromhex``; ``join`` and ``replace`` only next to one of those) or
+    looked-up builtins, where the scanner could not fold it
     to a constant. In install or start-up code, a string assembled character by character
     (``chr(ord(a) ^ ord(k))`` in a loop) in the same scope as the ``exec`` counts too. Decoding,
     unmarshalling or decrypting with a key held in the code (in the argument, or in the same
@@ -56,7 +59,8 @@ class ObfuscatedExecution(Rule):
                 continue
             hidden = any(_decrypt(n) for n in inner) or fact.scope in unwrapped
             looped = assembled.get(fact.scope, set()) >= {"chr", "ord"}
-            if inner & _HIDING or hidden or looped:
+            tricks = inner & _HIDING
+            if (tricks and not tricks <= _EVERYDAY) or hidden or looped:
                 hits.append((fact, phase))
                 decrypted = decrypted or hidden
                 looped_any = looped_any or looped

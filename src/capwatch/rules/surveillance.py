@@ -13,7 +13,8 @@ _NET = ("net.http.request", "net.socket", "msg.send")
 class Surveillance(Rule):
     """Watches the user (screen, keystrokes, clipboard, camera) and can send what it sees.
 
-    Screen capture, key logging, clipboard reading or replacing, and camera or microphone use,
+    Screen capture, key logging, clipboard reading (and replacing what was read), and camera or
+    microphone use,
     in a package that also reaches the network. High when any of it runs on install, startup or
     import; a reviewer's question otherwise, since screenshot and automation tools do this
     honestly when called.
@@ -24,6 +25,11 @@ class Surveillance(Rule):
 
     def check(self, profile: Profile) -> Iterator[Finding]:
         spy = profile.uses_of(_SPY, tuple(Phase))
+        # Putting text on the clipboard is what "copy" buttons do; replacing what was read
+        # from it (a clipper) is spying: count writes only in files that also read it.
+        reads = {u.location.path for u in spy if u.capability == "host.clipboard"}
+        spy += [u for u in profile.uses_of(("host.clipboard.write",), tuple(Phase))
+                if u.location.path in reads]
         net = profile.uses_of(_NET, tuple(Phase))
         if not spy or not net:
             return

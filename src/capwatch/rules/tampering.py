@@ -15,7 +15,8 @@ class Tampering(Rule):
     Writing browser extensions and wiring them in with ``--load-extension``, extension
     manifests that ask for clipboard access, rewriting Start Menu, desktop or taskbar shortcuts
     (``.lnk``, ``WScript.Shell.CreateShortcut``) from code that runs on install, startup or
-    import, together with file writes, COM automation or processes. A library has no business
+    import, together with file writes, COM automation or processes in the same file. A library
+    has no business
     editing the user's browsers and shortcuts when it is installed; automation tools that do it
     on request run at ``runtime`` and are not flagged.
     """
@@ -27,9 +28,12 @@ class Tampering(Rule):
         clues = profile.indicators_of(("tamper.",), EARLY)
         if not clues:
             return
-        act = profile.uses_of(_ACT, EARLY)
+        # The clue and the act in one file: a manifest string alone edits nothing.
+        clue_files = {i.location.path for i in clues}
+        act = [u for u in profile.uses_of(_ACT, EARLY) if u.location.path in clue_files]
         if not act:
             return
+        clues = [i for i in clues if i.location.path in {u.location.path for u in act}]
         kinds = {i.kind for i in clues}
         yield self.finding(
             "Edits other programs: " + ", ".join(sorted({i.value for i in clues}))[:200],
