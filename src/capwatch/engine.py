@@ -74,7 +74,9 @@ def _deadline(seconds: float) -> Iterator[None]:
         raise _Deadline
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Repeats each second: an exception raised inside a destructor (``ZipFile.__del__``) is
+    # printed and dropped by the interpreter, so one alarm alone could be lost.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
     try:
         yield
     finally:
