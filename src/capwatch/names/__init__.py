@@ -15,6 +15,9 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 __all__ = ["Squat", "SquatTechnique", "normalize", "popular_names", "typosquat_of"]
 
 
@@ -123,18 +126,25 @@ def typosquat_of(name: str, popular: frozenset[str] | None = None) -> Squat | No
         return None
     best: Squat | None = None
     by_length = _by_length() if popular is None else _group(names)
-    for length in range(len(candidate) - limit, len(candidate) + limit + 1):
-        for other in by_length.get(length, ()):
-            if max_distance(len(other)) == 0 or _same_family(candidate, other):
-                continue
-            distance = damerau_levenshtein(candidate, other, limit)
-            if distance <= min(limit, max_distance(len(other))):
-                technique = (
-                    SquatTechnique.TRANSPOSITION if _is_swap(candidate, other)
-                    else SquatTechnique.EDIT
-                )
-                if best is None or distance < best.distance:
-                    best = Squat(candidate, other, technique, distance)
+    near = [
+        other
+        for length in range(len(candidate) - limit, len(candidate) + limit + 1)
+        for other in by_length.get(length, ())
+    ]
+    # One pass in C over every name of a close length; the few within reach are checked here.
+    close = process.extract(
+        candidate, near, scorer=OSA.distance, score_cutoff=limit, limit=None
+    )
+    for other, distance, _ in sorted(close, key=lambda hit: (hit[1], hit[0])):
+        if max_distance(len(other)) == 0 or _same_family(candidate, other):
+            continue
+        if distance <= min(limit, max_distance(len(other))):
+            technique = (
+                SquatTechnique.TRANSPOSITION if _is_swap(candidate, other)
+                else SquatTechnique.EDIT
+            )
+            if best is None or distance < best.distance:
+                best = Squat(candidate, other, technique, int(distance))
     return best
 
 
@@ -168,20 +178,6 @@ def _is_swap(a: str, b: str) -> bool:
 
 
 def damerau_levenshtein(a: str, b: str, limit: int = 2) -> int:
-    """Optimal-string-alignment distance between ``a`` and ``b``; stops early above ``limit``
-    (returns ``limit + 1``)."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return min(previous[len(b)], limit + 1)
+    """Optimal-string-alignment distance between ``a`` and ``b`` (insertions, deletions,
+    substitutions and swaps of neighbours), at most ``limit + 1``."""
+    return int(OSA.distance(a, b, score_cutoff=limit))

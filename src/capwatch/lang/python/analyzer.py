@@ -42,7 +42,28 @@ DROPPED_STEP = "write"
 """Decode-chain step for code text the package writes to a file."""
 _RUNNERS_OF_SELF = frozenset({"self", "cls"})
 _STMT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
-_NOT_VISITED = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+_SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment"})
+"""Fields that hold only markers (``Load``, ``Add``...), never code."""
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _children(node: ast.AST) -> list[ast.AST]:
+    """The child nodes that hold code, in field order: ``ast.iter_child_nodes`` without the
+    context and operator markers, and without its two layers of generators (the walk's
+    hottest loop)."""
+    kind = type(node)
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        fields = tuple(f for f in kind._fields if f not in _SKIPPED_FIELDS)
+        _CHILD_FIELDS[kind] = fields
+    out: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if type(value) is list:
+            out.extend(item for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST):
+            out.append(value)
+    return out
 
 
 @dataclass(slots=True)
@@ -394,9 +415,7 @@ class _FileWalker:
                 return None
         children: list[_Frame] = []
         consumed = frame.consumed
-        for sub in ast.iter_child_nodes(node):
-            if isinstance(sub, _NOT_VISITED):
-                continue
+        for sub in _children(node):
             if kind is ast.Call and sub is node.func:  # type: ignore[attr-defined]
                 # The callee was resolved by _call: walk only into what its chain is built on
                 # (``__import__("os").system`` has a call inside), never record it again.
@@ -573,7 +592,7 @@ class _FileWalker:
                     inner.append(sub_name)
                 elif isinstance(sub.func, ast.Attribute):
                     inner.append(f"?.{sub.func.attr}")
-            todo.extend(c for c in ast.iter_child_nodes(sub) if isinstance(c, ast.expr))
+            todo.extend(c for c in _children(sub) if isinstance(c, ast.expr))
         return tuple(args), tuple(dict.fromkeys(inner))
 
     def _template(self, expr: ast.expr, depth: int) -> str | None:
@@ -618,7 +637,7 @@ class _FileWalker:
                 if target:
                     self.result.edges.append(Edge(scope, target, EdgeKind.RUNS))
             elif isinstance(sub, ast.Dict | ast.List | ast.Tuple | ast.Set):
-                todo.extend(c for c in ast.iter_child_nodes(sub) if isinstance(c, ast.expr))
+                todo.extend(c for c in _children(sub) if isinstance(c, ast.expr))
 
     def _local_target(self, node: ast.Name | ast.Attribute) -> str | None:
         if isinstance(node, ast.Name):
