@@ -105,7 +105,8 @@ def claim_for_task(
         stale = started is not None and (utcnow() - started).total_seconds() > lease_seconds
         if not same_task and not stale:
             return Claimed.HELD
-        why = ("its task came back from the broker: the worker running it was lost"
+        why = ("its task came back: the worker running it was lost, or its result could not "
+               "be recorded"
                if same_task else
                f"no result within {lease_seconds:g} s: the worker running it was lost")
         after = fail(sessions, scan_id, held_by, why, max_attempts)

@@ -58,11 +58,11 @@ def collect(service: Service) -> dict[str, Any]:
     """The figures ``/metrics`` shows."""
     now = utcnow()
     with service.sessions() as session:
-        statuses = dict(session.execute(
-            select(Scan.status, func.count()).group_by(Scan.status)).tuples().all())
-        verdicts = dict(session.execute(
+        statuses: dict[JobStatus, int] = {k: v for k, v in session.execute(
+            select(Scan.status, func.count()).group_by(Scan.status)).all()}
+        verdicts: dict[Verdict, int] = {k: v for k, v in session.execute(
             select(Scan.verdict, func.count()).where(Scan.verdict.is_not(None))
-            .group_by(Scan.verdict)).tuples().all())
+            .group_by(Scan.verdict)).all() if k is not None}
         last_minute = session.scalar(select(func.count()).select_from(Scan).where(
             Scan.finished_at >= now - timedelta(seconds=60))) or 0
         retried = session.scalar(select(func.count()).select_from(Scan).where(
