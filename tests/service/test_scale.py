@@ -108,7 +108,7 @@ def test_uploads_flow_to_verdicts(pg_url, queue_name, workers, start_service, br
     assert (bad["verdict"], bad["gate"]) == ("malicious", "hold")
     assert (good["verdict"], good["gate"]) == ("clean", "allow")
     assert h.upload(evil, "again.tar.gz").json()["duplicate"] is True
-    (first, second) = _scans(h)
+    first, _ = _scans(h)
     assert first.attempts == 1 and first.ruleset and first.dispatched_at is not None
     health = h.client.get("/healthz")
     assert health.status_code == 200
