@@ -203,3 +203,28 @@ def test_the_embedded_default_never_imports_celery_or_a_broker_client(tmp_path: 
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_backfill_of_an_index_takes_every_file_once_and_resumes(start_service, sqlite_url):
+    import httpx
+
+    from capwatch.service.backfill import backfill_index
+    from tests.unit.service.test_service_watcher_unit import INDEX, FakeIndex, _sdist
+
+    h = start_service(sqlite_url)
+    h.service.pool.stop()
+    fake = FakeIndex()
+    for project, version in [("alpha", "1.0"), ("alpha", "2.0"), ("beta", "1.0")]:
+        fake.add(project, *_sdist(project, version))
+
+    def client() -> httpx.Client:
+        return httpx.Client(transport=httpx.MockTransport(fake.handle))
+
+    first = backfill_index(h.service, INDEX, client=client(), rate=1000)
+    assert first.submitted == 3 and len(_scans(h)) == 3
+    fake.add("gamma", *_sdist("gamma", "1.0"))  # the listing was taken: a full backfill is done
+    again = backfill_index(h.service, INDEX, client=client())
+    assert again.submitted == 0
+    since = backfill_index(h.service, INDEX, since=3, client=client())  # changelog after serial 3
+    assert since.submitted == 1
+    assert sorted(s.filename for s in _scans(h))[-1].startswith("gamma")

@@ -210,14 +210,17 @@ class ListingFeed:
 def backfill_index(
     service: Service, index_url: str, *, since: int | None = None, rate: float | None = None,
     report: Callable[[Progress], None] | None = None, max_polls: int | None = None,
+    client: httpx.Client | None = None,
 ) -> Progress:
-    """Submit every file of the index (or those changed after ``since``), resumably."""
+    """Submit every file of the index (or those changed after ``since``), resumably.
+
+    ``client`` is the HTTP client to use (default: a new one with the watcher's timeout)."""
     from capwatch.service.watching import InProcessSubmitter
 
     index = index_url.rstrip("/") + "/"
     progress = Progress()
     cursor = DbWatchCursor(service.sessions, index + "#backfill")
-    with make_client(service.settings.watch_timeout) as client:
+    with client or make_client(service.settings.watch_timeout) as client:
         feed: XmlRpcFeed | ListingFeed
         if since is not None:
             xmlrpc = feed_for("xmlrpc", index, client)
