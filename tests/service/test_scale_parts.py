@@ -228,3 +228,18 @@ def test_backfill_of_an_index_takes_every_file_once_and_resumes(start_service, s
     since = backfill_index(h.service, INDEX, since=3, client=client())  # changelog after serial 3
     assert since.submitted == 1
     assert sorted(s.filename for s in _scans(h))[-1].startswith("gamma")
+
+
+def test_rate_limit_spaces_requests():
+    from capwatch.service.backfill import RateLimit
+
+    slept: list[float] = []
+    limit = RateLimit(4.0, sleep=slept.append)
+    for _ in range(3):
+        limit.wait()
+    # (the fake sleep does not pass time: the waits are 1/4 s and 2/4 s after the first call)
+    assert len(slept) == 2 and 0.2 < slept[0] <= 0.25 and 0.45 < slept[1] <= 0.5
+    unlimited = RateLimit(None, sleep=slept.append)
+    unlimited.wait()
+    unlimited.wait()
+    assert len(slept) == 2
