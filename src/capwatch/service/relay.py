@@ -170,7 +170,6 @@ class Relay:
         return False
 
     def close(self) -> None:
-        if self._app is not None:
-            with contextlib.suppress(Exception):
-                self._app.pool.force_close_all()
-            self._app = None
+        # Not app.pool.force_close_all(): kombu keeps one connection pool per broker URL for the
+        # whole process, and closing it would break every other relay of this process.
+        self._app = None
