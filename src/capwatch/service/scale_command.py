@@ -43,6 +43,8 @@ def queue_settings(args: argparse.Namespace, settings: Any) -> Any:
     """``settings`` with the queue options of ``args`` applied."""
     from capwatch.service.settings import QueueMode
 
+    if args.queue not in {mode.value for mode in QueueMode}:
+        raise UsageError(f"--queue (or ${QUEUE_ENV}) must be embedded or celery, got {args.queue!r}")
     if args.queue == "celery" and not args.broker.startswith(("redis://", "rediss://", "amqp://",
                                                                "amqps://", "pyamqp://")):
         raise UsageError(f"--broker must be a redis:// or amqp:// URL, got {args.broker!r}")
