@@ -131,28 +131,36 @@ class Relay:
         return self._send(rows, or_(Scan.dispatched_at.is_(None), Scan.dispatched_at < sent_before))
 
     def _send(self, rows: list[tuple[int, str]], still: Any) -> int:
+        """Mark ``rows`` sent (those still matching ``still``: another relay may have taken some)
+        in one transaction, then publish their tasks; unpublished ones are unmarked on error."""
         from capwatch.service.celery_tasks import send_scan
 
+        if not rows:
+            return 0
+        with self.sessions() as session:
+            marked = session.execute(
+                update(Scan).where(Scan.id.in_([scan_id for scan_id, _ in rows]), still)
+                .values(dispatched_at=utcnow())
+                .returning(Scan.id, Scan.sha256)
+                .execution_options(synchronize_session=False)
+            ).all()
+            session.commit()
+        pending = sorted((int(row.id), str(row.sha256)) for row in marked)
         count = 0
-        for scan_id, sha256 in rows:
-            with self.sessions() as session:
-                marked = session.execute(
-                    update(Scan).where(Scan.id == scan_id, still).values(dispatched_at=utcnow())
+        try:
+            for _scan_id, sha256 in pending:
+                send_scan(self.app, self.settings, sha256)
+                count += 1
+                self.sent += 1
+        except Exception:
+            unsent = [scan_id for scan_id, _ in pending[count:]]
+            with self.sessions() as session, contextlib.suppress(Exception):
+                session.execute(
+                    update(Scan).where(Scan.id.in_(unsent)).values(dispatched_at=None)
+                    .execution_options(synchronize_session=False)
                 )
                 session.commit()
-                if marked.rowcount != 1:  # type: ignore[attr-defined]
-                    continue  # another relay sent it
-            try:
-                send_scan(self.app, self.settings, sha256)
-            except Exception:
-                with self.sessions() as session, contextlib.suppress(Exception):
-                    session.execute(
-                        update(Scan).where(Scan.id == scan_id).values(dispatched_at=None)
-                    )
-                    session.commit()
-                raise
-            count += 1
-            self.sent += 1
+            raise
         return count
 
     def flush(self, timeout: float = 60.0) -> bool:
