@@ -243,3 +243,29 @@ def test_rate_limit_spaces_requests():
     unlimited.wait()
     unlimited.wait()
     assert len(slept) == 2
+
+
+def test_processes_starting_together_migrate_a_new_postgresql_database_once(db_url):
+    if not db_url.startswith("postgresql"):
+        return  # SQLite: one file per service, no concurrent starts to order
+    import threading
+
+    from capwatch.service.database import make_engine, migrate
+
+    engines = [make_engine(db_url) for _ in range(4)]
+    errors: list[BaseException] = []
+
+    def start(engine) -> None:
+        try:
+            migrate(engine)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start, args=(e,)) for e in engines]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for engine in engines:
+        engine.dispose()
+    assert errors == []
