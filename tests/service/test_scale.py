@@ -157,6 +157,7 @@ def test_whole_worker_node_killed_job_finishes_on_another(pg_url, queue_name, wo
     assert second.process.poll() is None
 
 
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="no redis-server binary")
 def test_broker_restart_loses_no_job(pg_url, queue_name, workers, start_service, tmp_path):
     """A private redis-server without persistence holds the tasks, is killed and started again
     empty: the relay sees queued jobs and an empty queue and sends their tasks again."""
