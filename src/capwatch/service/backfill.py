@@ -35,6 +35,7 @@ import httpx
 from capwatch.errors import CapwatchError, UsageError
 from capwatch.service.cursors import DbCursorStore, DbWatchCursor
 from capwatch.service.feeds import FeedBatch, XmlRpcFeed, feed_for, list_projects, make_client
+from capwatch.service.schema import Scan
 from capwatch.service.store import TooLarge
 from capwatch.service.uploads import NotAnArtifact, submit_upload
 from capwatch.service.watcher import IndexWatcher, WatchLimits
@@ -184,8 +185,6 @@ def _submit_one(service: Service, target: str, base: Path, client: httpx.Client 
         else:
             progress.duplicates += 1
         with service.sessions() as session:
-            from capwatch.service.schema import Scan
-
             scan = session.get(Scan, submission.scan_id)
             progress.bytes += scan.size if scan is not None else 0
         return
