@@ -28,6 +28,14 @@ from capwatch.errors import CapwatchError, UsageError
 from capwatch.model import ScanResult, Verdict
 from capwatch.report import OutputFormat, render, stream_line, summary
 from capwatch.service.command import register_admin, register_serve, run_admin, run_serve
+from capwatch.service.scale_command import (
+    register_backfill,
+    register_rescan,
+    register_worker,
+    run_backfill,
+    run_rescan,
+    run_worker,
+)
 
 EXIT_OK = 0
 EXIT_FOUND = 1
@@ -130,6 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
     register_serve(sub)
     register_admin(sub)
     _register_watch(sub)
+    register_worker(sub)
+    register_backfill(sub)
+    register_rescan(sub)
     return parser
 
 
@@ -267,6 +278,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return run_serve(args)
             case "admin":
                 return run_admin(args)
+            case "worker":
+                return run_worker(args)
+            case "backfill":
+                return run_backfill(args)
+            case "rescan":
+                return run_rescan(args)
             case "watch":
                 from capwatch.service.watch_command import run_watch
 

@@ -144,3 +144,25 @@ def test_serve_options_for_reporting_and_watching(tmp_path: Path, monkeypatch: p
     ):
         with pytest.raises(UsageError, match=re.escape(message)):
             _serve_settings(*argv)
+
+
+def test_serve_queue_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    from capwatch.service.settings import QueueMode
+
+    monkeypatch.delenv("CAPWATCH_QUEUE", raising=False)
+    monkeypatch.delenv("CAPWATCH_BROKER_URL", raising=False)
+    plain = _serve_settings()
+    assert plain.queue is QueueMode.EMBEDDED
+    scaled = _serve_settings("--queue", "celery", "--broker", "amqp://guest:guest@mq:5672//",
+                             "--task-queue", "scans-eu")
+    assert (scaled.queue, scaled.broker_url, scaled.task_queue) == (
+        QueueMode.CELERY, "amqp://guest:guest@mq:5672//", "scans-eu")
+    with pytest.raises(UsageError, match="redis:// or amqp://"):
+        _serve_settings("--queue", "celery", "--broker", "http://mq/")
+    monkeypatch.setenv("CAPWATCH_QUEUE", "celery")
+    monkeypatch.setenv("CAPWATCH_BROKER_URL", "redis://cache:6379/2")
+    from_env = _serve_settings()
+    assert (from_env.queue, from_env.broker_url) == (QueueMode.CELERY, "redis://cache:6379/2")
+    monkeypatch.setenv("CAPWATCH_QUEUE", "kafka")
+    with pytest.raises(UsageError, match="embedded or celery"):
+        _serve_settings()

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from capwatch import __version__
-from capwatch.service import api, ui
+from capwatch.service import api, ops, ui
 from capwatch.service.middleware import BodyLimit, SecurityHeaders
 from capwatch.service.runtime import Service
 
@@ -42,6 +42,7 @@ def create_app(service: Service, *, manage: bool = True) -> FastAPI:
     app.state.service = service
     app.include_router(api.router)
     app.include_router(ui.router)
+    app.include_router(ops.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, upload_bytes=service.settings.max_upload_bytes)
     app.add_middleware(SecurityHeaders)

@@ -92,6 +92,9 @@ def register_serve(sub: Any) -> argparse.ArgumentParser:
                         help="also send 'malicious' verdicts at once, before any reviewer decision")
     report.add_argument("--report-attempts", type=int, default=5, metavar="N",
                         help="attempts per observation before it is recorded failed (default: 5)")
+    from capwatch.service.scale_command import add_queue_options
+
+    add_queue_options(parser)
     watch = parser.add_argument_group("watching a package index")
     watch.add_argument(
         "--watch-index", action="append", default=[], metavar="URL",
@@ -172,7 +175,9 @@ def settings_from(args: argparse.Namespace) -> Any:
             )
     elif args.report_auto_malicious:
         raise UsageError("--report-auto-malicious needs --observations-url")
-    return ServiceSettings(
+    from capwatch.service.scale_command import queue_settings
+
+    return queue_settings(args, ServiceSettings(
         data_dir=args.data_dir.expanduser(),
         db_url=args.db,
         workers=args.workers,
@@ -191,7 +196,7 @@ def settings_from(args: argparse.Namespace) -> Any:
         watch_indexes=tuple(args.watch_index),
         watch_interval=args.watch_interval,
         watch_feed=args.watch_feed,
-    )
+    ))
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -208,7 +213,12 @@ def run_serve(args: argparse.Namespace) -> int:
         f"/api/v1, OpenAPI {settings.public_url}/openapi.json); data in {settings.data_dir}",
         file=sys.stderr,
     )
-    if settings.watch_indexes or settings.observations_url is not None:
+    if args.log_format == "json":
+        from capwatch.service.logs import configure
+        from capwatch.service.settings import LogFormat
+
+        configure(LogFormat.JSON)
+    elif settings.watch_indexes or settings.observations_url is not None:
         # What the watcher and the reporter do (files submitted, reports sent) goes to stderr
         # next to uvicorn's own lines.
         handler = logging.StreamHandler(sys.stderr)
@@ -222,6 +232,9 @@ def run_serve(args: argparse.Namespace) -> int:
         what = "decisions and verdicts" if settings.report_auto_malicious else "decisions"
         print(f"reporting malicious {what} to {redact_url(settings.observations_url)}",
               file=sys.stderr)
+    if settings.queue.value == "celery":
+        print(f"scans run on 'capwatch worker' processes: queue {settings.task_queue} on "
+              f"{redact_url(settings.broker_url)}", file=sys.stderr)
     uvicorn.run(create_app(service), host=args.host, port=args.port, log_level="info")
     return EXIT_OK
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -47,11 +47,19 @@ def make_engine(url: str) -> Engine:
     return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
+MIGRATION_LOCK = 0x63617077  # "capw"
+"""PostgreSQL advisory lock key held while migrating: workers and servers that start together
+on a new database migrate one after the other instead of racing to create the tables."""
+
+
 def migrate(engine: Engine) -> None:
-    """Run every Alembic migration not yet applied (safe to call at every start)."""
+    """Run every Alembic migration not yet applied (safe to call at every start, from several
+    processes at once on PostgreSQL)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -8,7 +8,9 @@ instead of written twice: each artifact gets exactly one verdict.
 from __future__ import annotations
 
 import enum
+import functools
 import json
+import os
 import time
 import uuid
 from collections.abc import Callable
@@ -23,7 +25,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from capwatch.engine import error_result
 from capwatch.model import ArtifactInfo, ScanResult, Verdict
 from capwatch.report.serialize import result_to_dict
-from capwatch.service.schema import QUEUE_RANK, Decision, JobStatus, Review, Scan, utcnow
+from capwatch.service.schema import (
+    QUEUE_RANK,
+    Decision,
+    JobStatus,
+    Review,
+    Scan,
+    VerdictChange,
+    utcnow,
+)
 from capwatch.service.settings import ServiceSettings, TimeoutPolicy
 
 
@@ -48,6 +58,79 @@ class WorkItem:
 
 def new_claim() -> str:
     return uuid.uuid4().hex
+
+
+@functools.cache
+def current_ruleset() -> str:
+    """The rule-set version of this process's code (computed once: it hashes the sources)."""
+    from capwatch.dataset.ruleset import ruleset_version
+
+    return ruleset_version()
+
+
+class Claimed(enum.Enum):
+    """Why :func:`claim_for_task` did not hand out a job."""
+
+    UNKNOWN = "unknown"
+    """No scan with that sha256 (the database was reset?)."""
+    FINISHED = "finished"
+    """The job already has its verdict: the task is a duplicate."""
+    HELD = "held"
+    """Another execution holds a live claim on it."""
+    GAVE_UP = "gave-up"
+    """The previous execution was lost and that was the last attempt: the job ended in error."""
+
+
+def claim_for_task(
+    sessions: sessionmaker[Session], store_path: Callable[[str], Path], sha256: str,
+    task_id: str, *, max_attempts: int, lease_seconds: float,
+) -> WorkItem | Claimed:
+    """Claim the job of the artifact ``sha256`` for one execution of the task ``task_id``.
+
+    A ``queued`` job is claimed. A ``scanning`` job is taken over when its claim belongs to the
+    same task message (the message came back: the execution that held it was lost, e.g. its
+    worker was killed, since a message is acknowledged only after its task returned) or when
+    its claim is older than ``lease_seconds``; the lost execution counts as a failed attempt.
+    Anything else is a duplicate message and is left alone.
+    """
+    with sessions() as session:
+        row = session.scalar(select(Scan).where(Scan.sha256 == sha256))
+        if row is None:
+            return Claimed.UNKNOWN
+        scan_id, status, held_by = row.id, row.status, row.claimed_by
+        same_task, started = row.task_id == task_id, row.started_at
+    if status in (JobStatus.DONE, JobStatus.ERROR):
+        return Claimed.FINISHED
+    if status is JobStatus.SCANNING:
+        stale = started is not None and (utcnow() - started).total_seconds() > lease_seconds
+        if not same_task and not stale:
+            return Claimed.HELD
+        why = ("its task came back: the worker running it was lost, or its result could not "
+               "be recorded"
+               if same_task else
+               f"no result within {lease_seconds:g} s: the worker running it was lost")
+        after = fail(sessions, scan_id, held_by, why, max_attempts)
+        if after is JobStatus.ERROR:
+            return Claimed.GAVE_UP
+        if after is None:
+            return Claimed.HELD
+    with sessions() as session:
+        claim = f"{os.getpid()}-{new_claim()}"  # which process holds it, for operators
+        taken = session.execute(
+            update(Scan)
+            .where(Scan.id == scan_id, Scan.status == JobStatus.QUEUED)
+            .values(
+                status=JobStatus.SCANNING, attempts=Scan.attempts + 1, claimed_by=claim,
+                task_id=task_id[:64], started_at=utcnow(),
+            )
+        )
+        session.commit()
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            return Claimed.HELD
+        row = session.get(Scan, scan_id)
+        assert row is not None
+        session.refresh(row)
+        return WorkItem(row.id, row.attempts, claim, str(store_path(row.sha256)), row.filename)
 
 
 def claim_next(sessions: sessionmaker[Session], store_path: Callable[[str], Path]) -> WorkItem | None:
@@ -78,6 +161,7 @@ def claim_next(sessions: sessionmaker[Session], store_path: Callable[[str], Path
 
 def _result_values(result: ScanResult) -> dict[str, object]:
     return {
+        "ruleset": current_ruleset(),
         "verdict": result.verdict,
         "score": result.score,
         "rank": QUEUE_RANK[result.verdict],
@@ -99,6 +183,7 @@ def complete(sessions: sessionmaker[Session], item: WorkItem, result: ScanResult
             values["project"] = result.artifact.name[:200]
         if row.version is None and result.artifact.version:
             values["version"] = result.artifact.version[:100]
+        old_verdict, old_ruleset = row.verdict, row.ruleset
         done = session.execute(
             update(Scan)
             .where(
@@ -107,8 +192,15 @@ def complete(sessions: sessionmaker[Session], item: WorkItem, result: ScanResult
             )
             .values(**values)
         )
+        recorded = bool(done.rowcount == 1)  # type: ignore[attr-defined]
+        if recorded and old_verdict is not None and old_verdict is not result.verdict:
+            # A re-scan under other rules changed the verdict: logged in the same transaction.
+            session.add(VerdictChange(
+                scan_id=item.scan_id, old_verdict=old_verdict, new_verdict=result.verdict,
+                old_ruleset=old_ruleset, new_ruleset=current_ruleset(),
+            ))
         session.commit()
-        return bool(done.rowcount == 1)  # type: ignore[attr-defined]
+        return recorded
 
 
 def fail(

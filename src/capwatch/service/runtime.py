@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import assert_never
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,9 +14,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from capwatch.service.auth import SessionSigner, load_secret
 from capwatch.service.database import make_engine, migrate, session_factory
 from capwatch.service.notify import Notifier
+from capwatch.service.relay import Relay
 from capwatch.service.reporter import Reporter
 from capwatch.service.schema import Decision
-from capwatch.service.settings import ServiceSettings
+from capwatch.service.settings import QueueMode, ServiceSettings
 from capwatch.service.store import ArtifactStore
 from capwatch.service.watching import ServiceWatchers
 from capwatch.service.workers import ScanFunction, ScanPool, scan_item
@@ -26,7 +28,8 @@ log = logging.getLogger("capwatch.service")
 class Service:
     """Everything a request handler or an in-process caller needs.
 
-    ``start`` migrates the database and starts the workers; ``stop`` ends them. Scans that were
+    ``start`` migrates the database and starts the workers (embedded mode) or the outbox relay
+    (Celery mode, :mod:`capwatch.service.relay`); ``stop`` ends them. Scans that were
     running at a stop are picked up again at the next ``start``.
     """
 
@@ -40,9 +43,19 @@ class Service:
         self.store = ArtifactStore(settings.artifacts_dir)
         self.notifier = Notifier()
         self.signer = SessionSigner(load_secret(settings.data_dir), settings.session_hours * 3600)
-        self.pool = ScanPool(
-            settings, self.sessions, self.store.path_for, self._finished, scan=scan
-        )
+        self.pool: ScanPool | None = None
+        """Embedded mode: the scan worker processes."""
+        self.relay: Relay | None = None
+        """Celery mode: the outbox relay that sends scan tasks (workers are ``capwatch worker``)."""
+        match settings.queue:
+            case QueueMode.EMBEDDED:
+                self.pool = ScanPool(
+                    settings, self.sessions, self.store.path_for, self._finished, scan=scan
+                )
+            case QueueMode.CELERY:
+                self.relay = Relay(settings, self.sessions)
+            case _:
+                assert_never(settings.queue)
         self.finished_hooks: list[Callable[[int], None]] = []
         """Called (on the dispatcher thread) with a scan id when its verdict is recorded."""
         self.review_hooks: list[Callable[[int, Decision], None]] = []
@@ -59,7 +72,10 @@ class Service:
 
     def start(self) -> None:
         migrate(self.engine)
-        self.pool.start()
+        if self.pool is not None:
+            self.pool.start()
+        if self.relay is not None:
+            self.relay.start()
         if self.reporter is not None:
             self.reporter.start()  # sends what a previous run left in the outbox
         self.watchers.start()
@@ -68,14 +84,22 @@ class Service:
     def stop(self) -> None:
         if self._started:
             self.watchers.stop()
-            self.pool.stop()
+            if self.pool is not None:
+                self.pool.stop()
+            if self.relay is not None:
+                self.relay.stop()
+                self.relay.close()
             if self.reporter is not None:
                 self.reporter.stop()
             self._started = False
         self.engine.dispose()
 
     def wake(self) -> None:
-        self.pool.wake()
+        """New jobs were committed: hand them to the workers (or the broker) now."""
+        if self.pool is not None:
+            self.pool.wake()
+        if self.relay is not None:
+            self.relay.wake()
 
     def _finished(self, scan_id: int) -> None:
         self.notifier.finished(scan_id)

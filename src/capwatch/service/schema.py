@@ -140,6 +140,29 @@ class Scan(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    ruleset: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    """The rule-set version (:func:`capwatch.dataset.ruleset.ruleset_version`) of the verdict."""
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    """When the current job was queued (the upload, or a re-scan): time to verdict starts here."""
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    """Celery mode: when a task for the current job was last sent to the broker (the outbox:
+    None means not sent yet)."""
+    task_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """Celery mode: the task message whose execution holds the claim."""
+
+
+class VerdictChange(Base):
+    """A re-scan under another rule-set version changed an artifact's verdict."""
+
+    __tablename__ = "verdict_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id"), index=True)
+    old_verdict: Mapped[Verdict] = mapped_column(VerdictType)
+    new_verdict: Mapped[Verdict] = mapped_column(VerdictType)
+    old_ruleset: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    new_ruleset: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class Upload(Base):

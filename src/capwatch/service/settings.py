@@ -21,6 +21,21 @@ class TimeoutPolicy(enum.Enum):
     CLOSED = "closed"
 
 
+class QueueMode(enum.Enum):
+    """Where scan jobs run: worker processes inside ``capwatch serve`` (the default, nothing else
+    to run), or Celery tasks on ``capwatch worker`` processes (a broker and a shared database and
+    artifact store)."""
+
+    EMBEDDED = "embedded"
+    CELERY = "celery"
+
+
+class LogFormat(enum.Enum):
+    TEXT = "text"
+    JSON = "json"
+    """One JSON object per line (time, level, logger, message, and the record's extra fields)."""
+
+
 def sqlite_url(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / 'capwatch.db'}"
 
@@ -74,6 +89,29 @@ class ServiceSettings:
     """The change feed of watched indexes: ``auto``, ``xmlrpc``, ``rss`` or ``none``."""
     watch_timeout: float = 30.0
     """Network timeout per request to a watched index (a stop waits at most this long)."""
+
+    queue: QueueMode = QueueMode.EMBEDDED
+    """Where scans run (see :class:`QueueMode`)."""
+    broker_url: str = "redis://127.0.0.1:6379/0"
+    """Celery mode: the broker (``redis://...`` or ``amqp://...``)."""
+    task_queue: str = "capwatch-scans"
+    """Celery mode: the broker queue the scan tasks go to."""
+    redispatch_after: float = 60.0
+    """Celery mode: a job still ``queued`` this many seconds after its task was sent, while the
+    broker queue is empty, is sent again (its message was lost, e.g. a broker restart without
+    persistence). Duplicates are harmless: a task only runs a job it can claim."""
+    relay_interval: float = 1.0
+    """Celery mode: seconds between two looks at the outbox (it is also woken by each submit)."""
+
+    @property
+    def hard_seconds(self) -> float:
+        """The hard time limit per artifact: the engine's own limit plus a grace period."""
+        return self.limits.seconds + 10.0
+
+    @property
+    def lease_seconds(self) -> float:
+        """A ``scanning`` job older than this has lost its worker (whatever the broker says)."""
+        return self.hard_seconds + 30.0
 
     @property
     def database_url(self) -> str:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from capwatch.artifact.detect import detect_container
 from capwatch.errors import CapwatchError
-from capwatch.service.schema import JobStatus, Scan, Upload
+from capwatch.service.schema import JobStatus, Scan, Upload, utcnow
 
 if TYPE_CHECKING:  # runtime imports the watcher, which submits through this module
     from capwatch.service.runtime import Service
@@ -83,7 +83,7 @@ def submit_upload(
             scan = Scan(
                 sha256=stored.sha256, size=stored.size, filename=name,
                 project=_clip(project, 200), version=_clip(version, 100),
-                status=JobStatus.QUEUED, attempts=0, rank=-1,
+                status=JobStatus.QUEUED, attempts=0, rank=-1, queued_at=utcnow(),
             )
             session.add(scan)
             try:

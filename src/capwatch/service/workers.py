@@ -26,10 +26,11 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from capwatch.batch import GRACE_SECONDS, default_jobs
-from capwatch.engine import ScanOptions, scan_bytes
+from capwatch.engine import ScanOptions
 from capwatch.model import ScanResult
 from capwatch.service import jobs
 from capwatch.service.jobs import WorkItem
+from capwatch.service.scanjob import execute
 from capwatch.service.settings import ServiceSettings
 
 log = logging.getLogger("capwatch.service")
@@ -39,8 +40,9 @@ ScanFunction = Callable[[WorkItem, ScanOptions], ScanResult]
 
 
 def scan_item(item: WorkItem, options: ScanOptions) -> ScanResult:
-    """Read the stored artifact and scan it with the engine."""
-    return scan_bytes(Path(item.path).read_bytes(), item.display, options)
+    """Read the stored artifact and scan it with the engine (the shared
+    :func:`capwatch.service.scanjob.execute`)."""
+    return execute(item, options)
 
 
 def _worker_main(
