@@ -33,7 +33,9 @@ from capwatch.dataset.metrics import (
 from capwatch.dataset.ruleset import ruleset_version
 from capwatch.engine import ScanOptions
 from capwatch.errors import UsageError
-from capwatch.model import ScanResult
+from capwatch.model import ScanResult, Verdict
+from capwatch.rules import RuleKind, all_rules
+from capwatch.verdict import decide
 
 _CHUNK = 1 << 20
 
@@ -103,6 +105,10 @@ class Evaluation:
     load_average: tuple[float, float, float] | None
     """The machine's 1, 5 and 15 minute load averages when the run ended: timings on a busy
     machine are slower, and artifacts near the time limit may time out."""
+    without_metadata: tuple[MaliciousMetrics, BenignMetrics] | None = None
+    """The same scans decided without the name and metadata rules' findings (rules are
+    independent, so this equals a run with ``--no-metadata-signals``); ``None`` when the run
+    had them off."""
 
     def source(self, label: Label) -> LabelledSource | None:
         return next((s for s in self.sources if s.label is label), None)
@@ -203,6 +209,10 @@ def evaluate(
             )
         outcomes.append(Outcome(sample, group, result, sha in cached))
     records = [Record(o.sample.label, o.group, o.result.verdict) for o in outcomes]
+    without = None
+    if config.metadata_signals:
+        plain = [Record(o.sample.label, o.group, verdict_without_metadata(o.result)) for o in outcomes]
+        without = (malicious_metrics(plain), benign_metrics(plain))
     return Evaluation(
         malicious=malicious_metrics(records),
         benign=benign_metrics(records),
@@ -216,7 +226,19 @@ def evaluate(
         cache_hits=len(cached),
         workers=workers,
         load_average=_load_average(),
+        without_metadata=without,
     )
+
+
+def verdict_without_metadata(result: ScanResult) -> Verdict:
+    """The verdict ``result`` would have had without the name and metadata rules."""
+    if result.verdict is Verdict.ERROR:
+        return result.verdict
+    metadata_rules = {r.id for r in all_rules() if r.kind is RuleKind.METADATA}
+    kept = [f for f in result.findings if f.rule not in metadata_rules]
+    if len(kept) == len(result.findings):
+        return result.verdict
+    return decide(kept)[0]
 
 
 def _load_average() -> tuple[float, float, float] | None:

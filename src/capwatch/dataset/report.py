@@ -134,6 +134,7 @@ def to_json(evaluation: Evaluation) -> dict[str, Any]:
             "source": ben_source.origin if ben_source else None,
             "missing": list(ben_source.missing) if ben_source else [],
         },
+        "without_metadata_signals": _without_json(evaluation),
         "misses": [_entry(o, "family") for o in misses(evaluation)],
         "below_malicious_by_family": [dataclasses.asdict(r) for r in shortfalls(evaluation)],
         "false_alarms": [_entry(o, "project") for o in false_alarms(evaluation)],
@@ -165,6 +166,49 @@ def to_json(evaluation: Evaluation) -> dict[str, Any]:
         "load_average": list(evaluation.load_average) if evaluation.load_average else None,
         "seconds": round(evaluation.seconds, 3),
     }
+
+
+def _without_json(evaluation: Evaluation) -> dict[str, Any] | None:
+    if evaluation.without_metadata is None:
+        return None
+    mal, ben = evaluation.without_metadata
+    return {
+        "recall": _rates(mal.recall),
+        "family_recall": _rates(mal.family_recall),
+        "fpr": _rates(ben.fpr),
+        "project_fpr": _rates(ben.project_fpr),
+    }
+
+
+def _without_lines(evaluation: Evaluation) -> list[str]:
+    """The headline rates with and without the name and metadata rules, side by side."""
+    if evaluation.without_metadata is None:
+        return []
+    mal, ben = evaluation.malicious, evaluation.benign
+    plain_mal, plain_ben = evaluation.without_metadata
+    rows = [
+        ("recall per file", mal.recall, plain_mal.recall, mal.files),
+        ("recall per family", mal.family_recall, plain_mal.family_recall, mal.files),
+        ("false-positive rate per file", ben.fpr, plain_ben.fpr, ben.files),
+        ("false-positive rate per project", ben.project_fpr, plain_ben.project_fpr, ben.files),
+    ]
+    lines = [
+        "",
+        "### Name and metadata signals",
+        "",
+        "The same scans, decided with and without the name and metadata rules "
+        "(typosquats, dependency-confusion versions, contradicting metadata).",
+        "",
+        "| measure | with: malicious | without: malicious | with: alert | without: alert |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, with_rates, plain_rates, files in rows:
+        if files:
+            lines.append(
+                f"| {name} | {_pct(with_rates.malicious)} | {_pct(plain_rates.malicious)} | "
+                f"{_pct(with_rates.alert)} | {_pct(plain_rates.alert)} |"
+            )
+    return lines
 
 
 def _rates(r: TierRates) -> dict[str, float | None]:
@@ -253,6 +297,7 @@ def to_text(evaluation: Evaluation) -> str:
                 f"{len(source.missing):,} {source.label.value} manifest rows skipped: file absent."
             )
     lines += [f"- {n}" for n in notes]
+    lines += _without_lines(evaluation)
 
     found = misses(evaluation)
     lines += ["", f"### Misses: malicious, not alerted ({len(found):,})", ""]
