@@ -87,6 +87,9 @@ class FactKind(enum.Enum):
     """A string constant, after constant folding."""
     DECODED = "decoded"
     """A payload the scanner decoded statically; ``value`` is the decoded text."""
+    EMBEDDED = "embedded"
+    """A native executable held in a literal (base64, hex or raw bytes); ``name`` is its format
+    (``PE``, ``ELF``, ``Mach-O``) and ``value`` describes it."""
 
 
 @dataclass(frozen=True, slots=True)

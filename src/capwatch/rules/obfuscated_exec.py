@@ -27,7 +27,8 @@ class ObfuscatedExecution(Rule):
     ``ord``, ``translate``, ``fromhex``; ``join`` and ``replace`` only next to one of those) or
     looked-up builtins, where the scanner could not fold it
     to a constant. In install or start-up code, a string assembled character by character
-    (``chr(ord(a) ^ ord(k))`` in a loop) in the same scope as the ``exec`` counts too. Decoding,
+    (``chr(ord(a) ^ ord(k))`` in a loop) in the same scope as the ``exec``, or code run through
+    ``chr`` or ``ord`` on its way to the ``exec`` (``exec(str(map(ord, s)))``), is critical. Decoding,
     unmarshalling or decrypting with a key held in the code (in the argument, or in the same
     scope as the ``exec``) and executing the result is critical:
     there is no honest reason to ship encrypted code that runs on install or import. Reading a
@@ -58,7 +59,9 @@ class ObfuscatedExecution(Rule):
             if any(n.startswith(_FILE_READS) or n in _FILE_READS for n in inner):
                 continue
             hidden = any(_decrypt(n) for n in inner) or fact.scope in unwrapped
-            looped = assembled.get(fact.scope, set()) >= {"chr", "ord"}
+            looped = assembled.get(fact.scope, set()) >= {"chr", "ord"} or (
+                phase in _ASSEMBLY_PHASES and bool(inner & _ASSEMBLY)
+            )
             tricks = inner & _HIDING
             if (tricks and not tricks <= _EVERYDAY) or hidden or looped:
                 hits.append((fact, phase))

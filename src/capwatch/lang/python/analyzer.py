@@ -10,6 +10,7 @@ that decoded them and keeps the decode chain as evidence.
 from __future__ import annotations
 
 import ast
+import builtins
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ MAX_FACT_TEXT = 64 * 1024
 """Longest literal or argument text kept on a fact (indicators look at the first part)."""
 MAX_DECODED_SHOWN = 16 * 1024
 EXEC_SINKS = frozenset({"exec", "eval", "compile", "execfile"})
+_BUILTINS = frozenset(dir(builtins))
+"""Builtins whose aliases (``run = exec``, ``m = map``) are followed."""
 PLACEHOLDER = "\u2026"
 """Stands for the parts of a partly folded string that are not constant."""
 DROPPED_STEP = "write"
@@ -325,16 +328,19 @@ class _FileWalker:
             if isinstance(node, ast.Import | ast.ImportFrom):
                 self.table.add_import(node)
             elif isinstance(node, ast.Assign) and len(node.targets) == 1:
-                target = node.targets[0]
+                target, value = node.targets[0], node.value
                 if isinstance(target, ast.Name):
-                    self.env.bind(target.id, node.value)
-                    if isinstance(node.value, ast.Attribute | ast.Name | ast.Call):
-                        try:
-                            resolved = self.resolver.resolve(node.value)
-                        except LimitExceeded:
-                            resolved = None
-                        if resolved and resolved != target.id and "." in resolved:
-                            self.resolver.assigned[target.id] = resolved
+                    self.env.bind(target.id, value)
+                    self._alias(target.id, value)
+                elif (
+                    isinstance(target, ast.Tuple | ast.List)
+                    and isinstance(value, ast.Tuple | ast.List)
+                    and len(target.elts) == len(value.elts)
+                ):
+                    # ``run, text = exec, str``: aliases handed out in one statement
+                    for name, part in zip(target.elts, value.elts, strict=True):
+                        if isinstance(name, ast.Name):
+                            self._alias(name.id, part)
             for field_name in _STMT_FIELDS:
                 block = getattr(node, field_name, None)
                 if block:
@@ -343,6 +349,17 @@ class _FileWalker:
                             todo.append(item)
                         elif isinstance(item, ast.ExceptHandler | ast.match_case):
                             todo.extend(item.body)
+
+    def _alias(self, name: str, value: ast.expr) -> None:
+        """Remember that ``name`` stands for a module attribute or a builtin that runs code."""
+        if not isinstance(value, ast.Attribute | ast.Name | ast.Call):
+            return
+        try:
+            resolved = self.resolver.resolve(value)
+        except LimitExceeded:
+            return
+        if resolved and resolved != name and ("." in resolved or resolved in _BUILTINS):
+            self.resolver.assigned[name] = resolved
 
     def _visit(self, frame: _Frame) -> list[_Frame] | None:
         node: ast.AST = frame.node
@@ -592,6 +609,11 @@ class _FileWalker:
                     inner.append(sub_name)
                 elif isinstance(sub.func, ast.Attribute):
                     inner.append(f"?.{sub.func.attr}")
+            elif isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Store):
+                # a builtin handed to another call works on the data too: ``map(chr, codes)``
+                ref = self.resolver.resolve(sub)
+                if ref in _BUILTINS and ref not in ("True", "False", "None"):
+                    inner.append(ref)
             todo.extend(c for c in _children(sub) if isinstance(c, ast.expr))
         return tuple(args), tuple(dict.fromkeys(inner))
 
@@ -730,6 +752,20 @@ class _FileWalker:
             )
         )
         self._powershell(text, scope, node)
+        executable = folding.embedded_executable(text)
+        if executable is not None:
+            self._add(
+                Fact(
+                    FactKind.EMBEDDED,
+                    executable,
+                    self._loc(node),
+                    scope,
+                    value=f"{executable} executable in a {len(text):,}-character literal",
+                    decode_chain=self.chain,
+                    snippet=self._snippet(node),
+                    binding=self.binding,
+                )
+            )
         if len(text) >= folding.BLOB_MIN and not frame.consumed:
             for decoded, chain in folding.blob_payloads(text, self.limits):
                 self._payload(decoded, (*self.chain, *chain), scope, node, executed=False)

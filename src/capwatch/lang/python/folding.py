@@ -208,3 +208,41 @@ def quoted_strings(text: str) -> Iterator[str]:
     """Quoted strings in text that is not parsable code, for indicator scanning (linear time)."""
     for match in _QUOTED.finditer(text):
         yield match.group(1) if match.group(1) is not None else match.group(2)
+
+
+EMBEDDED_MIN = 256
+"""Shortest literal checked for an embedded executable."""
+_MAGIC = (
+    (b"MZ", "PE"),
+    (b"\x7fELF", "ELF"),
+    (b"\xcf\xfa\xed\xfe", "Mach-O"),
+    (b"\xce\xfa\xed\xfe", "Mach-O"),
+    (b"\xfe\xed\xfa\xcf", "Mach-O"),
+    (b"\xfe\xed\xfa\xce", "Mach-O"),
+)
+_B64_HEAD = re.compile(r"[A-Za-z0-9+/_-]{16}")
+_HEX_HEAD = re.compile(r"(?:[0-9a-fA-F]{2}){8}")
+
+
+def embedded_executable(text: str) -> str | None:
+    """The format of a native executable that ``text`` holds (raw, base64 or hex), or ``None``.
+
+    Only the first bytes are decoded: enough to read the file's magic number.
+    """
+    if len(text) < EMBEDDED_MIN:
+        return None
+    heads = [text[:8].encode("latin-1", "replace")]
+    if _HEX_HEAD.match(text):
+        heads.append(bytes.fromhex(text[:16]))
+    if _B64_HEAD.match(text):
+        head = text[:16]
+        for alphabet in (None, b"-_"):
+            try:
+                heads.append(base64.b64decode(head, altchars=alphabet, validate=True))
+            except ValueError:
+                continue
+    for head in heads:
+        for magic, name in _MAGIC:
+            if head.startswith(magic) and (name != "PE" or len(text) >= 1024):
+                return name
+    return None
