@@ -235,14 +235,13 @@ def embedded_executable(text: str) -> str | None:
     if _HEX_HEAD.match(text):
         heads.append(bytes.fromhex(text[:16]))
     if _B64_HEAD.match(text):
-        head = text[:16]
         for alphabet in (None, b"-_"):
             try:
-                heads.append(base64.b64decode(head, altchars=alphabet, validate=True))
+                heads.append(base64.b64decode(text[:16], altchars=alphabet, validate=True))
             except ValueError:
                 continue
-    for head in heads:
+    for first in heads:
         for magic, name in _MAGIC:
-            if head.startswith(magic) and (name != "PE" or len(text) >= 1024):
+            if first.startswith(magic) and (name != "PE" or len(text) >= 1024):
                 return name
     return None
