@@ -168,6 +168,8 @@ class Indicator:
     location: Location
     decode_chain: tuple[str, ...] = ()
     snippet: str = ""
+    scope: str = ""
+    """The scope whose code holds the clue (``module:function``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -138,7 +138,8 @@ def build_profile(
                     seen_indicators.add(key)
                     profile.indicators.append(
                         Indicator(
-                            kind, value, clue_phase, fact.location, fact.decode_chain, fact.snippet
+                            kind, value, clue_phase, fact.location, fact.decode_chain,
+                            fact.snippet, fact.scope,
                         )
                     )
     return profile

@@ -9,6 +9,8 @@ from capwatch.rules.base import Rule, earliest, evidence_of
 _STEALER = ("creds.browser", "creds.wallet", "creds.messenger", "token.regex")
 _EARLY_ONLY = ("creds.cloud", "creds.system")
 _NET = ("net.http.request", "net.download", "net.socket", "msg.send", "net.dns")
+_THROWAWAY = ("endpoint.ip-url", "endpoint.webhook", "endpoint.paste", "endpoint.oob",
+              "endpoint.dynamic-dns")
 
 
 class CredentialHarvest(Rule):
@@ -22,6 +24,9 @@ class CredentialHarvest(Rule):
     several kinds and reaches the network is flagged, for a reviewer. SSH keys and cloud
     credential files count only in install, startup or import code, and one kind of them alone
     at import (a packaging tool reading ``.pypirc`` to log in) is high rather than critical.
+    At any time, one function that gathers credential files (keys, cloud settings, shell
+    history) and sends them to a raw IP address, a chat webhook, a paste site or a request
+    catcher is critical: no honest client ships its user's secrets there.
     """
 
     id = "CW107"
@@ -52,6 +57,7 @@ class CredentialHarvest(Rule):
             items = [i for i in items if i.location.path in files & net_files]
             early = False
             if not items:
+                yield from self._sent_to_throwaway(profile)
                 return
         net = early_net if early else profile.uses_of(_NET, tuple(Phase))
         phase = earliest([*items, *caps])
@@ -68,5 +74,31 @@ class CredentialHarvest(Rule):
             phase=phase,
             evidence=evidence_of(profile, [*items, *caps]),
             capabilities={u.capability for u in [*caps, *net]},
+            indicators=kinds,
+        )
+
+    def _sent_to_throwaway(self, profile: Profile) -> Iterator[Finding]:
+        """At run time: one function that gathers credential files and sends them to a raw IP
+        address, a webhook, a paste site or a request catcher."""
+        everywhere = tuple(Phase)
+        creds = profile.indicators_of(("creds.",), everywhere)
+        sinks = profile.indicators_of(_THROWAWAY, everywhere)
+        if not creds or not sinks:
+            return
+        net_scopes = {u.scope for u in profile.uses_of(_NET + ("proc.shell",), everywhere)}
+        scopes = {i.scope for i in creds} & {i.scope for i in sinks} & net_scopes
+        if not scopes:
+            return
+        items = [i for i in [*creds, *sinks] if i.scope in scopes]
+        kinds = {i.kind for i in items}
+        yield self.finding(
+            f"Gathers {', '.join(sorted(k for k in kinds if k.startswith('creds.')))} and sends "
+            f"them to {', '.join(sorted({i.value for i in sinks if i.scope in scopes})[:2])}",
+            severity=Severity.CRITICAL,
+            confidence=Confidence.MEDIUM,
+            phase=earliest(items),
+            evidence=evidence_of(profile, items),
+            capabilities={u.capability for u in profile.uses_of(_NET, everywhere)
+                          if u.scope in scopes},
             indicators=kinds,
         )
