@@ -85,7 +85,7 @@ class CredentialHarvest(Rule):
         sinks = profile.indicators_of(_THROWAWAY, everywhere)
         if not creds or not sinks:
             return
-        net_scopes = {u.scope for u in profile.uses_of(_NET + ("proc.shell",), everywhere)}
+        net_scopes = {u.scope for u in profile.uses_of((*_NET, "proc.shell"), everywhere)}
         scopes = {i.scope for i in creds} & {i.scope for i in sinks} & net_scopes
         if not scopes:
             return
