@@ -2,7 +2,9 @@
 
 One combined regular expression tells cheaply whether a string holds any indicator at all; only
 strings that do are matched against each indicator's own pattern, so overlapping clues (a path
-that is both a shortcut and an autostart location) are all reported.
+that is both a shortcut and an autostart location) are all reported. Endpoints written as
+documentation placeholders (runs of one character, ``<token>``, ``{id}``, ``your-...``) are not
+endpoints.
 """
 
 from __future__ import annotations
@@ -53,6 +55,15 @@ def find_indicators(text: str) -> Iterator[tuple[str, str]]:
         seen: set[str] = set()
         for match in pattern.finditer(text, 0, end):
             value = match.group(0)[:300]
-            if value not in seen:
+            if value not in seen and not (kind.startswith("endpoint.") and placeholder(value)):
                 seen.add(value)
                 yield kind, value
+
+
+_PLACEHOLDER = re.compile(r"(.)\1{7,}|<[^>]*>|\{[^}]*\}|\.\.\.|\byour[-_]?|\bexample\b", re.I)
+
+
+def placeholder(value: str) -> bool:
+    """An address from documentation, not a live one: ``.../services/T00000000/B00000000/XXXX``,
+    ``<token>``, ``{id}``, ``your-token``."""
+    return _PLACEHOLDER.search(value) is not None
