@@ -57,7 +57,7 @@ def test_matcher_exact_and_prefix() -> None:
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
-        ("https://discord.com/api/webhooks/100000000000000001/made-up-token-for-tests", "endpoint.webhook"),
+        ("https://discord.com/api/webhooks/1187364512093847561/kQ3v_Zr8TnW2yLp6HcX1aMdS9fJ0uBe4", "endpoint.webhook"),
         ("https://abc.oast.fun/p", "endpoint.oob"),
         ("https://pastebin.com/raw/abc", "endpoint.paste"),
         ("http://198.51.100.7:8080/x", "endpoint.ip-url"),
@@ -87,3 +87,14 @@ def test_ordinary_strings_have_no_indicators(text: str) -> None:
 def test_overlapping_indicators_are_all_reported() -> None:
     kinds = {k for k, _ in find_indicators("C:\\Start Menu\\Programs\\Startup\\x.lnk")}
     assert {"persist.autostart", "tamper.shortcut"} <= kinds
+
+
+def test_documentation_placeholders_are_not_endpoints() -> None:
+    from capwatch.capabilities.indicators import find_indicators
+
+    for text in (
+        "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+        "https://discord.com/api/webhooks/{webhook_id}/{webhook_token}",
+        "https://nothooks.slack.com/services/TABCDEFGH/BABCDEFGH/abcdefghijklmnop",
+    ):
+        assert [k for k, _ in find_indicators(text) if k == "endpoint.webhook"] == [], text

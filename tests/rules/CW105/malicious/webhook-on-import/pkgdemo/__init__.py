@@ -3,6 +3,6 @@ import os
 import requests
 
 requests.post(
-    "https://discord.com/api/webhooks/100000000000000001/made-up-token-for-the-example-only",
+    "https://discord.com/api/webhooks/1187364512093847561/kQ3v_Zr8TnW2yLp6HcX1aMdS9fJ0uBe4GtR7iOq5",
     json={"content": os.environ.get("USERNAME", "?")},
 )
