@@ -16,7 +16,7 @@ from capwatch.capabilities.indicators import find_indicators
 from capwatch.capabilities.shell import shell_capabilities
 from capwatch.ecosystem.layout import FilePlan, Identity
 from capwatch.flow import PhaseMap
-from capwatch.lang.base import FileAnalysis, Problem
+from capwatch.lang.base import MESSAGE, FileAnalysis, Problem
 from capwatch.model import (
     ArtifactInfo,
     CapabilityUse,
@@ -123,7 +123,7 @@ def build_profile(
                         )
             clue_phase = phases.phase(fact.binding) if fact.binding else phase
             texts: Sequence[str] = ()
-            if fact.kind is FactKind.LITERAL and fact.value:
+            if fact.kind is FactKind.LITERAL and fact.value and fact.name != MESSAGE:
                 texts = (fact.value,)
             elif fact.kind is FactKind.CALL and fact.args:
                 texts = fact.args

@@ -303,6 +303,15 @@ def _plan_python(
         # ``tools/transform-data.py``, ``manual tests/x.py``, ``fixture.whl!pkg/mod.py``: no
         # import statement can name it, so nothing imports it; it runs only when run.
         return FilePlan(path, module, is_package, Phase.RUNTIME, "not-installed")
+    if (
+        identity.kind in (ArtifactKind.SDIST, ArtifactKind.SOURCE)
+        and len(parts) > 1
+        and f"{path.rsplit('/', 1)[0]}/__init__.py" not in all_paths
+    ):
+        # In a source tree, a module outside any package (``external/lib/build_tool.py``) is
+        # not what gets installed: vendored trees and tooling. (Namespace packages keep an
+        # ``__init__.py`` in the directories that hold their modules.)
+        return FilePlan(path, module, is_package, Phase.RUNTIME, "not-installed")
     if base == "__main__" or any(non_library(i) for i in range(len(parts) - 1)):
         return FilePlan(path, module, is_package, Phase.RUNTIME, "not-installed")
     if base.startswith(("test_", "conftest")) or base.endswith("_test"):

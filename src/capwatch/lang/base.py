@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 
 from capwatch.model import Fact, Location
 
+MESSAGE = "message"
+"""``name`` of a literal fact whose string is a message for people (an exception's text, a log
+line, a print), not data the code uses: it is kept but not searched for indicators."""
+
 
 class ScopeKind(enum.Enum):
     MODULE = "module"

@@ -68,3 +68,29 @@ def test_wheel_pth_at_root_runs_at_startup_and_data_scripts_do_not() -> None:
     assert roles["w.pth"][1] is Phase.STARTUP
     assert roles["w/__init__.py"][1] is Phase.IMPORT
     assert roles["w-1.data/scripts/tool.py"][1] is Phase.RUNTIME
+
+
+def test_sdist_files_nothing_can_import_run_only_when_run() -> None:
+    roles = plan({
+        "d-1/PKG-INFO": "Name: d\nVersion: 1\n",
+        "d-1/setup.py": "",
+        "d-1/d/__init__.py": "",
+        "d-1/d/core.py": "",
+        "d-1/external/lib/third_party/build_tool.py": "",
+        "d-1/d/helpers/update-data.py": "",
+        "d-1/d/helpers/__init__.py": "",
+        "d-1/manual tests/case.py": "",
+    })
+    assert roles["d-1/d/core.py"][1] is Phase.IMPORT
+    assert roles["d-1/external/lib/third_party/build_tool.py"][1] is Phase.RUNTIME
+    assert roles["d-1/d/helpers/update-data.py"][1] is Phase.RUNTIME
+    assert roles["d-1/manual tests/case.py"][1] is Phase.RUNTIME
+
+
+def test_wheel_modules_are_installed_whatever_their_folders() -> None:
+    roles = plan({
+        "w/__init__.py": "",
+        "w/data/plugin.py": "",
+        "w-1.0.dist-info/METADATA": "Name: w\nVersion: 1.0\n",
+    })
+    assert roles["w/data/plugin.py"][1] is Phase.IMPORT

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from capwatch.config import Limits
 from capwatch.errors import LimitExceeded
 from capwatch.lang.base import (
+    MESSAGE,
     Edge,
     EdgeKind,
     FileAnalysis,
@@ -48,6 +49,19 @@ _STMT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 _SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment"})
 """Fields that hold only markers (``Load``, ``Add``...), never code."""
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+_MESSAGE_CALLS = frozenset({"print", "warnings.warn", "click.echo", "click.secho", "typer.echo"})
+_MESSAGE_METHODS = frozenset({
+    "?.debug", "?.info", "?.warning", "?.warn", "?.error", "?.exception", "?.critical",
+})
+
+
+def _is_message_sink(name: str) -> bool:
+    """Calls whose string arguments are shown to people: exceptions, loggers, ``print``."""
+    if name in _MESSAGE_CALLS or name in _MESSAGE_METHODS or name.startswith("logging."):
+        return True
+    return name.rsplit(".", 1)[-1].endswith(("Error", "Exception", "Warning"))
 
 
 def _children(node: ast.AST) -> list[ast.AST]:
@@ -239,6 +253,8 @@ class _FileWalker:
         self.seen_payloads: set[str] = set()
         self.cut = False
         self.module_consts: dict[str, str] = {}
+        self.messages: set[int] = set()
+        """Ids of string constants that are messages for people (exceptions, logs, prints)."""
         self.package_prefix = result.module.split(".", 1)[0] + "." if result.module else "\0"
         self._class_bases: dict[str, tuple[str, ...]] = {}
         """Qualified class name to its resolved base classes."""
@@ -350,6 +366,14 @@ class _FileWalker:
                         elif isinstance(item, ast.ExceptHandler | ast.match_case):
                             todo.extend(item.body)
 
+    def _mark_messages(self, call: ast.Call) -> None:
+        """The strings given to an exception, a logger or ``print`` are read by people."""
+        for arg in [*call.args, *(k.value for k in call.keywords)]:
+            parts = arg.values if isinstance(arg, ast.JoinedStr) else [arg]
+            for part in parts:
+                if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                    self.messages.add(id(part))
+
     def _alias(self, name: str, value: ast.expr) -> None:
         """Remember that ``name`` stands for a module attribute or a builtin that runs code."""
         if not isinstance(value, ast.Attribute | ast.Name | ast.Call):
@@ -422,6 +446,11 @@ class _FileWalker:
             assert isinstance(node, ast.Import | ast.ImportFrom)
             self._import(node, scope)
             return None
+        elif kind is ast.Raise:
+            assert isinstance(node, ast.Raise)
+            exc = node.exc
+            if isinstance(exc, ast.Call):
+                self._mark_messages(exc)
         elif kind is ast.Call:
             assert isinstance(node, ast.Call)
             if self._call(node, scope, frame.consumed):
@@ -549,7 +578,12 @@ class _FileWalker:
             name = f"?.{node.func.attr}"
         if name is None:
             return False
-        args, inner = self._arguments(node)
+        args: tuple[str, ...] = ()
+        inner: tuple[str, ...] = ()
+        if _is_message_sink(name):
+            self._mark_messages(node)
+        else:
+            args, inner = self._arguments(node)
         self._add(
             Fact(
                 FactKind.CALL,
@@ -742,7 +776,7 @@ class _FileWalker:
         self._add(
             Fact(
                 FactKind.LITERAL,
-                "",
+                MESSAGE if id(node) in self.messages else "",
                 self._loc(node),
                 scope,
                 value=text[:MAX_FACT_TEXT],
