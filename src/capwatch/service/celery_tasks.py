@@ -31,7 +31,6 @@ from celery.exceptions import SoftTimeLimitExceeded
 from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from capwatch.engine import ScanOptions
 from capwatch.service.database import make_engine, session_factory
 from capwatch.service.jobs import current_ruleset
 from capwatch.service.scanjob import JobContext, Outcome, run_job
@@ -97,7 +96,7 @@ def _context(settings: ServiceSettings) -> JobContext:
         context = JobContext(
             sessions=session_factory(engine),
             store_path=ArtifactStore(settings.artifacts_dir).path_for,
-            options=ScanOptions(limits=settings.limits),
+            options=settings.scan_options,
             max_attempts=settings.max_attempts,
             lease_seconds=settings.lease_seconds,
         )

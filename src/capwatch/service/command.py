@@ -41,6 +41,35 @@ def _db_and_data(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_intel_options(parser: argparse.ArgumentParser) -> None:
+    """``--intel-db FILE`` / ``--no-intel``, as for ``capwatch scan``."""
+    intel = parser.add_mutually_exclusive_group()
+    intel.add_argument(
+        "--intel-db", type=Path, metavar="FILE",
+        help="known-malware index from 'capwatch intel import' that every scan consults "
+        "(default: the one 'capwatch scan' uses, in the cache directory, when it exists)",
+    )
+    intel.add_argument("--no-intel", action="store_true",
+                       help="do not consult a known-malware index")
+
+
+def intel_db_from(args: argparse.Namespace) -> Path | None:
+    """The index ``--intel-db``/``--no-intel`` ask for (the default one when it exists)."""
+    from capwatch.intel import default_intel_db
+
+    if args.intel_db is not None:
+        path: Path = args.intel_db.expanduser()
+        if not path.is_file():
+            raise UsageError(
+                f"--intel-db {args.intel_db}: no such index (create it with 'capwatch intel import')"
+            )
+        return path.resolve()
+    if args.no_intel:
+        return None
+    default = default_intel_db()
+    return default if default.is_file() else None
+
+
 def register_serve(sub: Any) -> argparse.ArgumentParser:
     from capwatch.service.feeds import FEED_KINDS
 
@@ -78,6 +107,7 @@ def register_serve(sub: Any) -> argparse.ArgumentParser:
                         help="mark the session cookie Secure (serve behind HTTPS)")
     parser.add_argument("--limit", action="append", type=_limit, default=[], metavar="NAME=VALUE",
                         help="override an analysis limit, as for 'capwatch scan' (repeatable)")
+    add_intel_options(parser)
     report = parser.add_argument_group("reporting to the registry")
     report.add_argument(
         "--observations-url", metavar="URL",
@@ -186,6 +216,7 @@ def settings_from(args: argparse.Namespace) -> Any:
         on_timeout=TimeoutPolicy(args.on_timeout),
         max_attempts=args.max_attempts,
         limits=Limits().with_overrides(dict(args.limit)),
+        intel_db=intel_db_from(args),
         inspector_base_url=args.inspector_url,
         public_url=args.public_url or f"http://{args.host}:{args.port}",
         secure_cookies=args.secure_cookies,
@@ -232,6 +263,8 @@ def run_serve(args: argparse.Namespace) -> int:
         what = "decisions and verdicts" if settings.report_auto_malicious else "decisions"
         print(f"reporting malicious {what} to {redact_url(settings.observations_url)}",
               file=sys.stderr)
+    if settings.intel_db is not None:
+        print(f"known-malware index: {settings.intel_db}", file=sys.stderr)
     if settings.queue.value == "celery":
         print(f"scans run on 'capwatch worker' processes: queue {settings.task_queue} on "
               f"{redact_url(settings.broker_url)}", file=sys.stderr)

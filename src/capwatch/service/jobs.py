@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from capwatch.engine import error_result
 from capwatch.model import ArtifactInfo, ScanResult, Verdict
 from capwatch.report.serialize import result_to_dict
+from capwatch.service.releases import Folded, release_of
 from capwatch.service.schema import (
     QUEUE_RANK,
     Decision,
@@ -168,17 +169,38 @@ def _result_values(result: ScanResult) -> dict[str, object]:
         "result_json": json.dumps(result_to_dict(result), sort_keys=False),
         "finished_at": utcnow(),
         "claimed_by": None,
+        "project_key": None,
+        "release_version": None,
+        "previous_scan_id": None,
+        "drift_json": None,
     }
 
 
-def complete(sessions: sessionmaker[Session], item: WorkItem, result: ScanResult) -> bool:
-    """Record ``result`` for the claim ``item`` holds; False (and nothing written) if it lost it."""
+def complete(
+    sessions: sessionmaker[Session], item: WorkItem, result: ScanResult,
+    folded: Folded | None = None,
+) -> bool:
+    """Record ``result`` for the claim ``item`` holds; False (and nothing written) if it lost it.
+
+    ``folded`` (from :func:`capwatch.service.releases.with_previous`) is ``result`` with the
+    drift from the earlier release folded in: its result, release and drift are recorded.
+    """
+    if folded is not None:
+        result = folded.result
     with sessions() as session:
         row = session.get(Scan, item.scan_id)
         if row is None:
             return False
         values = _result_values(result)
         values["status"] = JobStatus.DONE
+        release = folded.release if folded is not None else release_of(
+            result, row.project, row.version
+        )
+        values["project_key"] = release.key
+        values["release_version"] = release.version[:100] if release.version else None
+        if folded is not None:
+            values["previous_scan_id"] = folded.previous_scan_id
+            values["drift_json"] = folded.drift_json
         if row.project is None and result.artifact.name:
             values["project"] = result.artifact.name[:200]
         if row.version is None and result.artifact.version:

@@ -84,6 +84,9 @@ def register_worker(sub: Any) -> argparse.ArgumentParser:
                         help="override an analysis limit, as for 'capwatch scan' (repeatable)")
     parser.add_argument("-n", "--hostname", default=None,
                         help="worker node name (default: capwatch-PID@HOST)")
+    from capwatch.service.command import add_intel_options
+
+    add_intel_options(parser)
     return parser
 
 
@@ -147,8 +150,11 @@ def run_worker(args: argparse.Namespace) -> int:
     if args.max_attempts < 1:
         raise UsageError("--max-attempts must be at least 1")
     args.queue = "celery"
+    from capwatch.service.command import intel_db_from
+
     settings = _base_settings(
         args, max_attempts=args.max_attempts, limits=Limits().with_overrides(dict(args.limit)),
+        intel_db=intel_db_from(args),
     )
     assert settings.queue is QueueMode.CELERY
     engine = make_engine(settings.database_url)

@@ -1,9 +1,10 @@
 """The one scan-job implementation both queue modes run: claim → read from the store → scan →
-record the result under the claim.
+record the result under the claim (with the drift from the project's earlier release folded in,
+:func:`record`).
 
 The embedded pool (:mod:`capwatch.service.workers`) runs the three steps on two sides of a pipe:
 its dispatcher thread claims (:func:`capwatch.service.jobs.claim_next`) and records
-(:func:`capwatch.service.jobs.complete`), its worker process calls :func:`execute`. A Celery task
+(:func:`record`), its worker process calls :func:`execute`. A Celery task
 (:mod:`capwatch.service.celery_tasks`) calls :func:`run_job`, which does all three in the worker
 process with :func:`capwatch.service.jobs.claim_for_task`. Either way a result is written only
 while its claim holds, so each artifact gets exactly one verdict per rule-set version.
@@ -25,6 +26,7 @@ from capwatch.engine import ScanOptions, scan_bytes
 from capwatch.model import ScanResult
 from capwatch.service import jobs
 from capwatch.service.jobs import Claimed, WorkItem
+from capwatch.service.releases import with_previous
 from capwatch.service.schema import JobStatus
 
 log = logging.getLogger("capwatch.service")
@@ -48,6 +50,13 @@ def execute(item: WorkItem, options: ScanOptions) -> ScanResult:
     """Read the stored artifact and scan it with the engine (bounded by ``options.limits``)."""
     _test_delay(item)
     return scan_bytes(Path(item.path).read_bytes(), item.display, options)
+
+
+def record(sessions: sessionmaker[Session], item: WorkItem, result: ScanResult) -> bool:
+    """Record the engine's ``result`` for the claim ``item`` holds, with the drift from the
+    project's earlier release folded in (:mod:`capwatch.service.releases`); False (and nothing
+    written) when the claim was taken back. Both queue modes record through here."""
+    return jobs.complete(sessions, item, result, with_previous(sessions, item.scan_id, result))
 
 
 class Outcome(enum.Enum):
@@ -103,7 +112,7 @@ def run_job(
         return _failed(context, item, problem), item.scan_id
     except Exception as exc:  # the engine never raises for bad artifacts; a bug or a lost file
         return _failed(context, item, f"scan raised {type(exc).__name__}: {exc}"), item.scan_id
-    if not jobs.complete(context.sessions, item, result):
+    if not record(context.sessions, item, result):
         log.warning("scan %d: result discarded, its claim was taken back", item.scan_id)
         return Outcome.DISCARDED, item.scan_id
     log.info("scan %d %s: %s in %.2f s", item.scan_id, item.display, result.verdict.label,

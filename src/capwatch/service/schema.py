@@ -149,6 +149,16 @@ class Scan(Base):
     None means not sent yet)."""
     task_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     """Celery mode: the task message whose execution holds the claim."""
+    project_key: Mapped[str | None] = mapped_column(String(220), nullable=True, index=True)
+    """``ecosystem:normalised-name`` of the release (from the artifact's metadata, else the
+    upload's ``project``), set with the result: how earlier releases are found for drift."""
+    release_version: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    """The release's version (artifact metadata, else the upload's ``version``), set with the
+    result; compared with :class:`packaging.version.Version`."""
+    previous_scan_id: Mapped[int | None] = mapped_column(ForeignKey("scans.id"), nullable=True)
+    """The scan of the earlier release the drift was computed against (None: no drift)."""
+    drift_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """The ``capwatch.diff/1`` document of that drift (:func:`capwatch.report.diff.drift_to_dict`)."""
 
 
 class VerdictChange(Base):

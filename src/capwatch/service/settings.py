@@ -5,8 +5,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from capwatch.config import Limits
+
+if TYPE_CHECKING:
+    from capwatch.engine import ScanOptions
 
 MiB = 1024 * 1024
 
@@ -60,6 +64,9 @@ class ServiceSettings:
     """Scan attempts per artifact (a worker killed mid-scan, a restart) before ``error``."""
     limits: Limits = field(default_factory=Limits)
     """Analysis limits passed to the engine."""
+    intel_db: Path | None = None
+    """Known-malware index (``capwatch intel import``) every scan consults, as ``capwatch scan
+    --intel-db`` does; None: none."""
     inspector_base_url: str = "https://inspector.pypi.io"
     """Base of the inspector links in observation bodies (``<base>/project/<name>/...``)."""
     public_url: str = "http://127.0.0.1:8000"
@@ -102,6 +109,13 @@ class ServiceSettings:
     persistence). Duplicates are harmless: a task only runs a job it can claim."""
     relay_interval: float = 1.0
     """Celery mode: seconds between two looks at the outbox (it is also woken by each submit)."""
+
+    @property
+    def scan_options(self) -> ScanOptions:
+        """What the engine is given for every scan (the same options ``capwatch scan`` builds)."""
+        from capwatch.engine import ScanOptions
+
+        return ScanOptions(limits=self.limits, intel_db=self.intel_db)
 
     @property
     def hard_seconds(self) -> float:

@@ -30,7 +30,7 @@ from capwatch.engine import ScanOptions
 from capwatch.model import ScanResult
 from capwatch.service import jobs
 from capwatch.service.jobs import WorkItem
-from capwatch.service.scanjob import execute
+from capwatch.service.scanjob import execute, record
 from capwatch.service.settings import ServiceSettings
 
 log = logging.getLogger("capwatch.service")
@@ -93,7 +93,7 @@ class ScanPool:
         self.store_path = store_path
         self.on_finished = on_finished
         self.scan = scan
-        self.options = ScanOptions(limits=settings.limits)
+        self.options = settings.scan_options
         self.size = settings.workers or default_jobs()
         self.hard_limit = settings.limits.seconds + GRACE_SECONDS
         self.context: Any = multiprocessing.get_context("forkserver")
@@ -222,7 +222,7 @@ class ScanPool:
         if result is None:
             self._finish_failed(item, str(problem))
             return
-        if jobs.complete(self.sessions, item, result):
+        if record(self.sessions, item, result):
             self.on_finished(item.scan_id)
         else:
             log.warning("scan %d: result discarded, its claim was taken back", item.scan_id)
