@@ -67,4 +67,19 @@ def scan_detail(session: Session, scan: Scan, settings: ServiceSettings) -> dict
     view["reports"] = reports_for(session, scan.id)
     view["reports_pending"] = pending_for(session, scan.id)
     view["result"] = json.loads(scan.result_json) if scan.result_json else None
+    view["drift"] = drift_view(session, scan)
     return view
+
+
+def drift_view(session: Session, scan: Scan) -> dict[str, Any] | None:
+    """The drift from the project's earlier release (``None`` when there was none): the
+    previous scan and the ``capwatch.diff/1`` document."""
+    if scan.drift_json is None or scan.previous_scan_id is None:
+        return None
+    previous = session.get(Scan, scan.previous_scan_id)
+    return {
+        "previous_scan_id": scan.previous_scan_id,
+        "previous_filename": previous.filename if previous is not None else None,
+        "previous_version": previous.release_version if previous is not None else None,
+        "diff": json.loads(scan.drift_json),
+    }
