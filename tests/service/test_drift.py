@@ -150,3 +150,22 @@ def test_recording_again_never_folds_twice(start_service, sqlite_url):
     detail = _detail(h, new["id"])
     assert detail["status"] == "done" and detail["drift"]["diff"]["old"]["version"] == "1.0"
     assert sum(f["rule"] == "CW201" for f in detail["result"]["findings"]) == count
+
+
+def test_the_celery_task_path_records_drift_too(start_service, sqlite_url):
+    """``run_job`` (what a Celery task runs) records through the same drift step."""
+    h: Harness = start_service(sqlite_url)
+    old = _upload(h, "1.0")
+    h.service.pool.stop()  # the job below is run by hand, as a task would run it
+    queued = h.upload(release_sdist("1.1", payload=True), f"{RELEASE_NAME}-1.1.tar.gz", wait=0)
+    sha = queued.json()["sha256"]
+    context = scanjob.JobContext(
+        sessions=h.service.sessions, store_path=h.service.store.path_for,
+        options=h.service.settings.scan_options, max_attempts=3, lease_seconds=600.0,
+    )
+    outcome, scan_id = scanjob.run_job(context, sha, "task-1")
+    assert outcome is scanjob.Outcome.RECORDED
+    assert scanjob.run_job(context, sha, "task-1")[0] is scanjob.Outcome.DUPLICATE
+    detail = _detail(h, queued.json()["id"])
+    assert scan_id == detail["id"] and detail["drift"]["previous_scan_id"] == old["id"]
+    assert sum(f["rule"] == "CW201" for f in detail["result"]["findings"]) == 1
