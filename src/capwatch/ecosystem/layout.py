@@ -299,9 +299,10 @@ def _plan_python(
         dir_path = "/".join(rel.split("/")[: src_offset + 1])
         return f"{prefix}{dir_path}/__init__.py" not in all_paths
 
-    if not all(part.isidentifier() for part in [*parts[:-1], base]):
-        # ``tools/transform-data.py``, ``manual tests/x.py``, ``fixture.whl!pkg/mod.py``: no
-        # import statement can name it, so nothing imports it; it runs only when run.
+    if "!" in rel or not base.isidentifier():
+        # A member of an archive the package carries as data (``fixture.whl!pkg/mod.py``) is
+        # never installed; a file no import statement can name (``tools/update-data.py``) is
+        # never imported. Either runs only when run.
         return FilePlan(path, module, is_package, Phase.RUNTIME, "not-installed")
     if (
         identity.kind in (ArtifactKind.SDIST, ArtifactKind.SOURCE)

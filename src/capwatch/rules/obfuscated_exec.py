@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from capwatch.lang.python.analyzer import PLACEHOLDER
@@ -91,9 +92,28 @@ def _unwraps(name: str) -> bool:
 
 
 def _decrypt(name: str) -> bool:
+    """Decodes, decrypts or unmarshals; a method of an object the scanner could not name
+    counts by its name (``?.b64decode`` on a module fetched by ``__import__`` in a string)."""
+    if name.startswith("?."):
+        return name[2:] in _decoder_method_names()
     from capwatch.capabilities.catalog import load_catalog
 
     return bool(set(load_catalog().matcher("python").match(name)) & set(_DECRYPT))
+
+
+@functools.cache
+def _decoder_method_names() -> frozenset[str]:
+    from capwatch.capabilities.catalog import load_catalog
+
+    catalog = load_catalog()
+    names = {
+        api.rsplit(".", 1)[-1]
+        for cap in _DECRYPT
+        for api in catalog.capabilities[cap].apis.get("python", ())
+        if "." in api
+    }
+    # ``decode``/``loads`` name everyday methods too (``bytes.decode``, ``json.loads``)
+    return frozenset(names - {"decode", "loads", "load", "new", "*"})
 
 
 def _constant_code(args: tuple[str, ...]) -> bool:

@@ -80,11 +80,14 @@ def test_sdist_files_nothing_can_import_run_only_when_run() -> None:
         "d-1/d/helpers/update-data.py": "",
         "d-1/d/helpers/__init__.py": "",
         "d-1/manual tests/case.py": "",
+        "d-1/tests/__init__.py": "",
+        "d-1/tests/data/fixture.whl!other/__init__.py": "",
     })
     assert roles["d-1/d/core.py"][1] is Phase.IMPORT
     assert roles["d-1/external/lib/third_party/build_tool.py"][1] is Phase.RUNTIME
     assert roles["d-1/d/helpers/update-data.py"][1] is Phase.RUNTIME
     assert roles["d-1/manual tests/case.py"][1] is Phase.RUNTIME
+    assert roles["d-1/tests/data/fixture.whl!other/__init__.py"][1] is Phase.RUNTIME
 
 
 def test_wheel_modules_are_installed_whatever_their_folders() -> None:

@@ -68,6 +68,9 @@ class NameTable:
             self.imported_modules.append((full, node))
 
 
+_BUILTIN_NAMES = frozenset(dir(builtins))
+
+
 class Resolver:
     """Resolve expressions against a :class:`NameTable`, with a hook to fold constants."""
 
@@ -126,6 +129,12 @@ class Resolver:
             attr = self.const_str(node.args[1])
             if base is not None and attr is not None and attr.isidentifier():
                 return attr if base in _BUILTIN_HOLDERS else f"{base}.{attr}"
+            return None
+        if func == "eval" and len(node.args) == 1:
+            # ``f = eval("exec")``: evaluating a builtin's name gives the builtin
+            named = self.const_str(node.args[0])
+            if named is not None and named.strip() in _BUILTIN_NAMES:
+                return named.strip()
             return None
         if func in {"globals", "locals", "vars"} and not node.args:
             return "globals"
