@@ -1,10 +1,10 @@
 """The whole malicious corpus, scanned as a batch: detection must not fall below the floor.
 
-The floors are set under what was measured (see docs/accuracy.md): a one-file-per-family sample
-of the current rules gave, weighted by family size, 90.8% of files at the malicious tier and 93.9%
-alerted, and 83.3% of families alerted. The whole corpus has not yet been measured in one run, so
-the margin is wider than it will be once it has; a change that loses detection still fails here. The corpus is read as bytes through capwatch only; it is never
-extracted or run. Skipped where ../shared/corpus is absent.
+The floors are set a little under the full measurement in docs/accuracy.md (rule set
+``dce09366ddb21c78``: 91.78% of files at the malicious tier, 95.42% alerted, 85.95% of families
+alerted), so that a change that loses detection fails here while a time-out or two on a loaded
+machine does not. The corpus is read as bytes through capwatch only; it is never extracted or
+run. Skipped where ../shared/corpus is absent.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from capwatch.model import ScanResult, Verdict
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 MANIFEST = CORPUS / "malicious.tsv"
 
-MALICIOUS_FLOOR_FILES = 0.80
+MALICIOUS_FLOOR_FILES = 0.90
 """Share of files with verdict ``malicious``."""
-ALERT_FLOOR_FILES = 0.88
+ALERT_FLOOR_FILES = 0.94
 """Share of files with verdict ``suspicious`` or ``malicious``."""
-ALERT_FLOOR_FAMILIES = 0.75
+ALERT_FLOOR_FAMILIES = 0.84
 """Family-weighted share alerted (each family counts once, in proportion to its files caught)."""
 MAX_ERRORS = 5
 """The corpus holds one empty file; a few more may hit the per-artifact time limit on a loaded
