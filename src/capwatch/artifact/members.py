@@ -5,6 +5,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+NESTED_SEPARATOR = "!"
+"""Between an archive's path and a member's path inside it: ``outer/inner.whl!pkg/mod.py``."""
+
 
 class MemberKind(enum.Enum):
     """The kind of an archive member, as the archive declares it."""

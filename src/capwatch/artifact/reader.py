@@ -21,7 +21,7 @@ from capwatch.artifact.detect import (
 )
 from capwatch.artifact.inflate import inflate
 from capwatch.artifact.issues import ArchiveIssue, IssueKind, IssueLog, issue_for_limit
-from capwatch.artifact.members import Member, MemberKind
+from capwatch.artifact.members import NESTED_SEPARATOR, Member, MemberKind
 from capwatch.artifact.source import LINK_KINDS, Context, Entry
 from capwatch.artifact.tar_source import open_tar
 from capwatch.artifact.zip_source import open_zip
@@ -242,7 +242,7 @@ def _open_level(
     """Open one archive level; ``where`` is '' for the artifact, else the member holding it."""
     if not data:
         raise ArtifactError(f"{name or 'the artifact'} is empty (0 bytes)")
-    prefix = f"{where}!" if where else ""
+    prefix = f"{where}{NESTED_SEPARATOR}" if where else ""
     codec = compression_of(data)
     tar_header = is_tar_header(data)
     if codec is not None:

@@ -21,6 +21,7 @@ import hashlib
 import warnings
 
 from capwatch.artifact import MemberKind, open_artifact
+from capwatch.artifact.members import NESTED_SEPARATOR
 from capwatch.config import Limits
 from capwatch.errors import CapwatchError
 
@@ -96,7 +97,7 @@ def _digest(data: bytes) -> str:
 
 
 def _is_root_setup(path: str) -> bool:
-    if "!" in path:
+    if NESTED_SEPARATOR in path:
         return False
     parts = path.split("/")
     return parts[-1] == "setup.py" and len(parts) <= 2

@@ -16,6 +16,7 @@ import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from capwatch.artifact.members import NESTED_SEPARATOR
 from capwatch.model import ArtifactKind, Ecosystem, Metadata, Phase
 
 DESCRIPTION_CHARS = 64 * 1024
@@ -299,7 +300,7 @@ def _plan_python(
         dir_path = "/".join(rel.split("/")[: src_offset + 1])
         return f"{prefix}{dir_path}/__init__.py" not in all_paths
 
-    if "!" in rel or not base.isidentifier():
+    if NESTED_SEPARATOR in rel or not base.isidentifier():
         # A member of an archive the package carries as data (``fixture.whl!pkg/mod.py``) is
         # never installed; a file no import statement can name (``tools/update-data.py``) is
         # never imported. Either runs only when run.

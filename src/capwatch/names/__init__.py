@@ -175,9 +175,3 @@ def _is_swap(a: str, b: str) -> bool:
         return False
     diff = [i for i in range(len(a)) if a[i] != b[i]]
     return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
-
-
-def damerau_levenshtein(a: str, b: str, limit: int = 2) -> int:
-    """Optimal-string-alignment distance between ``a`` and ``b`` (insertions, deletions,
-    substitutions and swaps of neighbours), at most ``limit + 1``."""
-    return int(OSA.distance(a, b, score_cutoff=limit))

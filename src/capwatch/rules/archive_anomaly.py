@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from capwatch.artifact.members import NESTED_SEPARATOR
 from capwatch.model import Confidence, Evidence, Finding, Location, Severity
 from capwatch.profile import Profile
 from capwatch.rules.base import Rule, RuleKind
 
-NESTED_SEPARATOR = "!"
-"""Member paths of nested archives read ``outer.tar!inner/member``."""
 _HOSTILE = frozenset({"path-absolute", "path-traversal", "symlink-outside", "special-file",
                       "ratio-exceeded", "nesting-exceeded"})
 _LIMITS = frozenset({"hardlink", "member-too-large", "too-many-members", "total-too-large", "truncated",
