@@ -22,7 +22,7 @@ from capwatch.service.jobs import Claimed, WorkItem, claim_for_task, current_rul
 from capwatch.service.logs import JsonFormatter
 from capwatch.service.schema import JobStatus, Scan, VerdictChange, utcnow
 from tests.service import hooks
-from tests.service.conftest import Harness
+from tests.service.conftest import Harness, stop
 from tests.service.packages import clean_sdist, malicious_sdist
 
 
@@ -76,6 +76,7 @@ def test_rescan_records_verdict_changes_and_queues_new_malicious_first(start_ser
     bad = h.upload(malicious_sdist(), "evil-1.0.tar.gz").json()
     good = h.upload(clean_sdist(), "nice-1.0.tar.gz").json()
     assert bad["verdict"] == "malicious"
+    stop(h)  # no worker may claim the re-queued scans before their state is read
     with h.service.sessions() as session:  # as if older rules had missed it
         session.execute(update(Scan).values(ruleset="older-rules"))
         session.execute(update(Scan).where(Scan.id == bad["id"]).values(
@@ -87,7 +88,7 @@ def test_rescan_records_verdict_changes_and_queues_new_malicious_first(start_ser
     queued = {s.id: s for s in _scans(h)}
     assert queued[bad["id"]].status is JobStatus.QUEUED
     assert queued[bad["id"]].verdict is Verdict.CLEAN  # the old verdict stays until the new one
-    h.service.wake()
+    h = start_service(db_url, tokens=h.tokens)
     _wait_for(lambda: all(s.status is JobStatus.DONE for s in _scans(h)))
     done = {s.id: s for s in _scans(h)}
     assert done[bad["id"]].verdict is Verdict.MALICIOUS and done[bad["id"]].rank == 3
