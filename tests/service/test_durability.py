@@ -110,3 +110,19 @@ def test_a_result_whose_claim_was_taken_back_is_discarded(start_service, sqlite_
     assert jobs.complete(h.service.sessions, current, result) is False  # never twice
     with h.service.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Scan)) == 1
+
+
+def test_a_scan_past_the_hard_time_limit_ends_its_worker_and_is_retried_then_failed(
+    start_service, sqlite_url
+):
+    h = start_service(sqlite_url, scan=hooks.hang, max_attempts=2)
+    h.service.pool.hard_limit = 0.5  # the analysis limit plus grace, shortened for the test
+    before = set(h.service.pool.worker_pids())
+    scan_id = h.upload(clean_sdist(), wait=0).json()["id"]
+    _wait_for(lambda: _scans(h)[0].status is JobStatus.ERROR)
+    (scan,) = _scans(h)
+    assert scan.id == scan_id and scan.attempts == 2
+    assert "did not finish within 0.5 s" in (scan.last_error or "")
+    assert "attempt 2 of 2" in (scan.last_error or "")
+    after = set(h.service.pool.worker_pids())
+    assert after and not after & before  # each hanging worker was ended and replaced

@@ -130,3 +130,34 @@ def test_revoking_a_token_ends_its_sessions(start_service, sqlite_url):
     assert h.client.post("/logout", data={"csrf": csrf}, follow_redirects=False).status_code == 303
     tampered = h.client.cookies.get("cw_session")
     assert tampered is None
+
+
+def test_scan_page_lists_capabilities_and_files_and_the_queue_filters(start_service, sqlite_url):
+    h: Harness = start_service(sqlite_url)
+    bad = h.upload(malicious_sdist()).json()["id"]
+    clean = h.upload(clean_sdist(), "nicepkg-1.0.tar.gz").json()["id"]
+    sign_in(h)
+    page = h.client.get(f"/ui/scans/{bad}").text
+    capabilities = page[page.index('<section class="capabilities">'):]
+    capabilities = capabilities[:capabilities.index("</section>")]
+    assert "<code>code.exec.dynamic</code></td><td>install</td>" in capabilities
+    files = page[page.index('<section class="files">'):]
+    files = files[:files.index("</section>")]
+    assert "<code>evilpkg-1.0/setup.py</code>" in files
+    clean_page = h.client.get(f"/ui/scans/{clean}").text
+    assert "<code>nicepkg-1.0/nicepkg/__init__.py</code>" in clean_page
+
+    def listed(**params: str) -> list[int]:
+        queue = h.client.get("/ui/queue", params=params).text
+        return [int(r) for r in re.findall(r'href="/ui/scans/(\d+)"', queue)]
+
+    assert listed(project="nicepkg") == [clean]
+    assert listed(status="done") == [bad, clean]
+    assert listed(status="queued") == []
+    decided = h.client.post(
+        f"/api/v1/scans/{bad}/review", json={"decision": "malicious", "note": "payload"},
+        headers=h.auth(Role.REVIEWER),
+    )
+    assert decided.status_code == 201, decided.text
+    assert listed(undecided="1") == [clean]
+    assert listed() == [bad, clean]
