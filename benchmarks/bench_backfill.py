@@ -6,9 +6,12 @@ and Redis up (as for the tests)::
 
     .venv/bin/python benchmarks/bench_backfill.py                       # 200 + 20 files
     .venv/bin/python benchmarks/bench_backfill.py --malicious 50 --benign 10 --modes celery-1
+    .venv/bin/python benchmarks/bench_backfill.py --malicious all --benign 100   # whole corpus
 
 The sample is the first ``--malicious`` rows of ../shared/corpus/malicious.tsv and the first
-``--benign`` files under ~/.cache/capwatch-corpus/benign (sorted). They are read as bytes by the
+``--benign`` files under ~/.cache/capwatch-corpus/benign (sorted); ``all`` takes every one.
+Files with the same content are scanned once (the service deduplicates by sha256), so a mode is
+done when every distinct file has its verdict. They are read as bytes by the
 service (stored in a temporary artifact store, scanned statically, deleted at the end), never
 extracted to disk nor run. Each mode gets a fresh PostgreSQL database and a fresh store:
 
@@ -27,6 +30,7 @@ and hours with 10 / 100 / 1000 worker processes.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import signal
 import socket
@@ -46,6 +50,20 @@ DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
 PYPI_FILES = 12_000_000
 PYPI_BYTES = 100e12
 CAPWATCH = [sys.executable, "-m", "capwatch"]
+
+
+def _count(text: str) -> int:
+    """``--malicious`` / ``--benign``: a number of files, or ``all``."""
+    if text == "all":
+        return sys.maxsize
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("a number of files (0 or more) or 'all'")
+    return value
+
+
+def distinct(files: list[Path]) -> int:
+    return len({hashlib.sha256(p.read_bytes()).hexdigest() for p in files})
 
 
 def sample(malicious: int, benign: int) -> list[Path]:
@@ -97,10 +115,15 @@ def _rows(db_url: str) -> list[tuple[str, int, float | None]]:
 
 def _wait_done(db_url: str, count: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
+    shown = time.monotonic()
     while time.monotonic() < deadline:
         rows = _rows(db_url)
-        if len(rows) >= count and all(status in ("done", "error") for status, _, _ in rows):
+        finished = sum(1 for status, _, _ in rows if status in ("done", "error"))
+        if len(rows) >= count and finished == len(rows):
             return
+        if time.monotonic() - shown > 30:
+            print(f"  ... {finished}/{count} verdicts", file=sys.stderr, flush=True)
+            shown = time.monotonic()
         time.sleep(0.25)
     raise SystemExit(f"timed out after {timeout:g} s waiting for {count} verdicts")
 
@@ -116,7 +139,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def run(mode: str, listing: Path, expected: int, db_url: str, broker: str,
-        tmp: Path) -> Result:
+        tmp: Path, timeout: float) -> Result:
     data = tmp / f"data-{mode}"
     common = ["--db", db_url, "--data-dir", str(data)]
     queue = f"capwatch-bench-{uuid.uuid4().hex[:8]}"
@@ -145,7 +168,7 @@ def run(mode: str, listing: Path, expected: int, db_url: str, broker: str,
              *backfill_queue], check=True, stdout=subprocess.DEVNULL, stderr=log,
         )
         enqueue = time.perf_counter() - started
-        _wait_done(db_url, expected, timeout=1800)
+        _wait_done(db_url, expected, timeout=timeout)
         wall = time.perf_counter() - started
     finally:
         _stop(server)
@@ -194,11 +217,13 @@ def fit(scans: list[tuple[int, float]]) -> tuple[float, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--malicious", type=int, default=200)
-    parser.add_argument("--benign", type=int, default=20)
+    parser.add_argument("--malicious", type=_count, default=200, metavar="N|all")
+    parser.add_argument("--benign", type=_count, default=20, metavar="N|all")
     parser.add_argument("--modes", default="embedded,celery-1,celery-2,celery-4")
     parser.add_argument("--pg", default=DEFAULT_PG, help=f"PostgreSQL server (default {DEFAULT_PG})")
     parser.add_argument("--broker", default=DEFAULT_BROKER)
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="seconds a mode may take (default: 1800, or 0.5 s a file if more)")
     args = parser.parse_args()
     import psycopg
 
@@ -206,8 +231,14 @@ def main() -> int:
     if not files:
         raise SystemExit("no sample: ../shared/corpus and ~/.cache/capwatch-corpus are missing")
     total = sum(p.stat().st_size for p in files)
-    print(f"sample: {len(files)} files, {total / 1e6:.1f} MB ({args.malicious} malicious rows, "
-          f"{args.benign} benign); {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
+    unique = distinct(files)
+    timeout = args.timeout or max(1800.0, 0.5 * len(files))
+    wanted = ", ".join(
+        f"{'all' if n == sys.maxsize else n} {label}"
+        for n, label in ((args.malicious, "malicious rows"), (args.benign, "benign"))
+    )
+    print(f"sample: {len(files)} files ({unique} distinct), {total / 1e6:.1f} MB ({wanted}); "
+          f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
     print(f"{'mode':<9} {'files':>6} {'wall s':>7} {'enqueue s':>9} {'files/s':>8} {'MB/s':>6}"
           f" {'s/file':>8} {'s/MB':>7}   verdicts")
     results: list[Result] = []
@@ -220,8 +251,8 @@ def main() -> int:
             with psycopg.connect(args.pg, autocommit=True) as conn:
                 conn.execute(f'CREATE DATABASE "{name}"')
             try:
-                result = run(mode, listing, len(files), f"{args.pg.rsplit('/', 1)[0]}/{name}",
-                             args.broker, tmp)
+                result = run(mode, listing, unique, f"{args.pg.rsplit('/', 1)[0]}/{name}",
+                             args.broker, tmp, timeout)
             finally:
                 with psycopg.connect(args.pg, autocommit=True) as conn:
                     conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
