@@ -2,7 +2,7 @@
 
 Usage::
 
-    python scripts/refresh_popular_names.py SOURCE [--limit N]
+    python scripts/refresh_popular_names.py SOURCE [--limit N] [--output FILE]
 
 SOURCE is either a tab-separated file with a ``name`` column (and optionally ``rank``), such as
 the benign corpus manifest ``benign.tsv``, or the JSON of the public "top PyPI packages" dataset
@@ -44,11 +44,13 @@ def read_names(source: Path) -> list[str]:
     return [r["name"] for r in rows]
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("source", type=Path)
     parser.add_argument("--limit", type=int, default=5000)
-    args = parser.parse_args()
+    parser.add_argument("--output", type=Path, default=TARGET,
+                        help="where to write the list (default: the one capwatch ships)")
+    args = parser.parse_args(argv)
     names = list(dict.fromkeys(_normalize(n) for n in read_names(args.source) if n.strip()))
     names = names[: args.limit]
     extra = [
@@ -57,8 +59,8 @@ def main() -> int:
     ]
     names = list(dict.fromkeys([*names, *(_normalize(n) for n in extra)]))
     body = "\n".join(names) + "\n"
-    TARGET.write_text(HEADER.format(source=args.source.name) + body, encoding="utf-8")
-    print(f"wrote {len(names)} names to {TARGET}")
+    args.output.write_text(HEADER.format(source=args.source.name) + body, encoding="utf-8")
+    print(f"wrote {len(names)} names to {args.output}")
     return 0
 
 
