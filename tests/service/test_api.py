@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import DatabaseError
 
 from capwatch.report.serialize import result_from_dict, result_to_dict
-from capwatch.service.schema import Role, Scan, Token, Upload
+from capwatch.service.schema import Review, Role, Scan, Token, Upload
 from tests.service.conftest import Harness
 from tests.service.packages import PAYLOAD, clean_sdist, clean_wheel, malicious_sdist
 
@@ -230,3 +232,20 @@ def test_the_same_new_file_uploaded_concurrently_gets_one_scan(start_service, db
     with h.service.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Scan)) == 1
         assert session.scalar(select(func.count()).select_from(Upload)) == 6
+
+
+def test_the_audit_log_refuses_updates_and_deletes_in_the_database(start_service, db_url):
+    h: Harness = start_service(db_url)
+    sid = h.upload(malicious_sdist()).json()["id"]
+    made = h.client.post(f"/api/v1/scans/{sid}/review", headers=h.auth(Role.REVIEWER),
+                         json={"decision": "malicious", "note": "payload at install"})
+    assert made.status_code == 201
+    for change in (update(Review).values(note="nothing to see"), delete(Review)):
+        with h.service.sessions() as session:
+            with pytest.raises(DatabaseError, match="append-only"):
+                session.execute(change)
+                session.commit()
+            session.rollback()
+    with h.service.sessions() as session:
+        (review,) = session.scalars(select(Review)).all()
+    assert review.note == "payload at install"

@@ -192,7 +192,8 @@ class Upload(Base):
 
 
 class Review(Base):
-    """The audit log: one row per reviewer decision, never updated or deleted."""
+    """The audit log: one row per reviewer decision, never updated or deleted (database triggers
+    from migration 0005 refuse both)."""
 
     __tablename__ = "reviews"
 
