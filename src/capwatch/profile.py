@@ -43,6 +43,8 @@ class Profile:
     uses: list[CapabilityUse] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     facts: list[tuple[Fact, Phase]] = field(default_factory=list)
+    facts_by_kind: dict[FactKind, list[tuple[Fact, Phase]]] = field(default_factory=dict)
+    """``facts`` again, by kind (rules ask for one kind at a time). Filled with :meth:`add_fact`."""
     problems: list[Problem] = field(default_factory=list)
     archive_issues: list[ArchiveIssue] = field(default_factory=list)
     files_scanned: int = 0
@@ -77,7 +79,11 @@ class Profile:
         self, kind: FactKind, phases: Iterable[Phase] = tuple(Phase)
     ) -> list[tuple[Fact, Phase]]:
         wanted = frozenset(phases)
-        return [(f, p) for f, p in self.facts if f.kind is kind and p in wanted]
+        return [(f, p) for f, p in self.facts_by_kind.get(kind, ()) if p in wanted]
+
+    def add_fact(self, fact: Fact, phase: Phase) -> None:
+        self.facts.append((fact, phase))
+        self.facts_by_kind.setdefault(fact.kind, []).append((fact, phase))
 
     def scopes_with(self, capability: str, phases: Iterable[Phase] = EARLY) -> set[str]:
         wanted = frozenset(phases)
@@ -97,11 +103,12 @@ def build_profile(
 ) -> Profile:
     profile = Profile(identity, {p.path: p for p in plans}, phases)
     seen_indicators: set[tuple[str, str, str]] = set()
+    indicator_memo: dict[str, tuple[tuple[str, str], ...]] = {}
     for analysis in analyses.values():
         profile.problems.extend(analysis.problems)
         for fact in analysis.facts:
             phase = phases.phase(fact.scope)
-            profile.facts.append((fact, phase))
+            profile.add_fact(fact, phase)
             if fact.kind in (FactKind.CALL, FactKind.REFERENCE):
                 caps = matcher.match(fact.name)
                 if fact.kind is FactKind.CALL and _SHELL_TRUE in fact.args and fact.name.startswith("subprocess."):
@@ -131,7 +138,11 @@ def build_profile(
                 texts = (fact.value,)
                 profile.decoded_at.setdefault(fact.location, (fact.value, fact.decode_chain))
             for text in texts:
-                for kind, value in find_indicators(text):
+                found = indicator_memo.get(text)
+                if found is None:
+                    # the same text is often both a literal and a call's argument
+                    found = indicator_memo[text] = tuple(find_indicators(text))
+                for kind, value in found:
                     key = (kind, value, fact.scope)
                     if key in seen_indicators:
                         continue

@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from capwatch.model import Confidence, Finding, Phase, Severity
+from capwatch.model import Confidence, Finding, Indicator, Phase, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, earliest, evidence_of
 
 _KINDS = ("shell.download-exec", "shell.encoded-powershell", "shell.reverse", "evasion.defender")
 _PROC = ("proc.spawn", "proc.shell", "code.exec.dynamic")
+_HIDING_POWERSHELL = re.compile(
+    r"\s-(?:e|ec|en|enc|enco|encod|encode|encoded|encodedcommand)\s+[A-Za-z0-9+/=]{16,}"
+    r"|\s-w(?:indowstyle)?\s+hidden",
+    re.IGNORECASE,
+)
 
 
 class ShellPayload(Rule):
@@ -16,14 +22,16 @@ class ShellPayload(Rule):
     ``curl ... | sh``, ``iwr ... | iex``, ``certutil -urlcache``, ``mshta http...``, PowerShell
     with an encoded or hidden command, reverse shells and switching off antivirus, in a package
     that starts processes. Critical in install, startup or import phase; at run time (developer
-    scripts run such commands too) a medium note for a reviewer.
+    scripts run such commands too) a medium note for a reviewer. At run time, PowerShell whose
+    only sign is ``-ExecutionPolicy Bypass`` is not counted: activation scripts and test suites
+    of honest tools pass it to run their own scripts; hiding the command is what counts.
     """
 
     id = "CW106"
     title = "Runs a download-and-execute or hidden shell command"
 
     def check(self, profile: Profile) -> Iterator[Finding]:
-        items = profile.indicators_of(_KINDS)
+        items = [i for i in profile.indicators_of(_KINDS) if i.phase in EARLY or not _bypass_only(i)]
         if not items or not profile.uses_of(_PROC, tuple(Phase)):
             return
         phase = earliest(items)
@@ -37,3 +45,12 @@ class ShellPayload(Rule):
             capabilities={u.capability for u in profile.uses_of(_PROC, tuple(Phase))},
             indicators={i.kind for i in items},
         )
+
+
+def _bypass_only(indicator: Indicator) -> bool:
+    """A PowerShell command line that relaxes the script policy but neither encodes nor hides."""
+    if indicator.kind != "shell.encoded-powershell":
+        return False
+    return not _HIDING_POWERSHELL.search(indicator.value) and not _HIDING_POWERSHELL.search(
+        indicator.snippet
+    )

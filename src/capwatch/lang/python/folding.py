@@ -52,6 +52,12 @@ class Environment(Mapping[str, Const]):
         if isinstance(expr, ast.Lambda):
             self.functions[name] = expr
 
+    def expression(self, name: str) -> ast.expr | None:
+        """The one expression ``name`` is bound to, or ``None`` (unbound, or bound to several)."""
+        if name in self._ambiguous:
+            return None
+        return self._exprs.get(name)
+
     def define(self, node: ast.FunctionDef) -> None:
         self.functions[node.name] = node
         self.version += 1
