@@ -3,18 +3,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from capwatch.lang.python.analyzer import DROPPED_STEP
-from capwatch.model import Confidence, Evidence, FactKind, Finding, Severity
+from capwatch.model import CapabilityUse, Confidence, Evidence, FactKind, Finding, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule
 
 _SINKS = frozenset({"code.exec.dynamic", "code.load.bytecode", "proc.spawn", "proc.shell"})
+_PROCESS = frozenset({"proc.spawn", "proc.shell"})
 
 
 class DecodedPayloadExecuted(Rule):
     """Runs code that is hidden in an encoded or compressed literal.
 
     The package hands the result of a decoding chain (base64, hex, zlib, reversal, XOR, marshal,
-    ``chr`` lists...) to ``exec``, ``eval``, ``compile`` or a process, or the decoded text is
+    ``chr`` lists...) to ``exec``, ``eval``, ``compile`` or a process (also when the decoding
+    happens in a helper function whose result is the command line), or the decoded text is
     itself code that reaches for processes, the network or dynamic execution. Honest packages
     ship readable code; hiding what runs is the signature of a payload. In ``install``,
     ``startup`` or ``import`` phase this is critical; behind a function nobody calls at load
@@ -29,6 +31,7 @@ class DecodedPayloadExecuted(Rule):
         executed = [(f, p) for f, p in decoded if f.name == "exec" and _hidden(f.decode_chain)]
         inside = [u for u in profile.uses if _hidden(u.decode_chain) and u.capability in _SINKS | {
             "net.http.request", "net.download", "net.socket"} and DROPPED_STEP not in u.decode_chain]
+        inside += [u for u in profile.uses if u.capability in _PROCESS and _given_decoded(profile, u)]
         if not executed and not inside:
             return
         phases = [p for _, p in executed] + [u.phase for u in inside]
@@ -39,7 +42,8 @@ class DecodedPayloadExecuted(Rule):
         for use in inside:
             if all(e.location != use.location for e in evidence):
                 shown = profile.decoded_at.get(use.location)
-                evidence.append(Evidence(use.location, use.snippet, use.decode_chain,
+                chain = use.decode_chain or (shown[1] if shown else ())
+                evidence.append(Evidence(use.location, use.snippet, chain,
                                          shown[0] if shown else None))
         chains = {" -> ".join(e.decode_chain) for e in evidence if e.decode_chain}
         caps = {u.capability for u in inside}
@@ -61,3 +65,11 @@ class DecodedPayloadExecuted(Rule):
 def _hidden(chain: tuple[str, ...]) -> bool:
     """A real decoding step, not just a readable constant handed to ``exec``."""
     return any(step not in ("exec", DROPPED_STEP) for step in chain)
+
+
+def _given_decoded(profile: Profile, use: CapabilityUse) -> bool:
+    """A process started with a command line that a decoding chain produced, at its call."""
+    if _hidden(use.decode_chain):
+        return False  # already counted as code inside a payload
+    decoded = profile.decoded_at.get(use.location)
+    return decoded is not None and _hidden(decoded[1]) and DROPPED_STEP not in decoded[1]

@@ -31,6 +31,7 @@ from capwatch.lang.python import folding
 from capwatch.lang.python.names import NameTable, Resolver
 from capwatch.lang.python.source import parse
 from capwatch.model import Fact, FactKind, Location
+from capwatch.unpack.payload import decode_text
 
 MIN_LITERAL = 4
 """Shorter string constants are not kept as literal facts."""
@@ -253,7 +254,7 @@ class _FileWalker:
         )
         self.consumed: set[int] = set()
         """Ids of expressions already folded and unpacked."""
-        self.memo: dict[int, str | None] = {}
+        self.memo: dict[int, tuple[str, tuple[str, ...]] | None] = {}
         self.seen_payloads: set[str] = set()
         self.cut = False
         self.module_consts: dict[str, str] = {}
@@ -269,10 +270,15 @@ class _FileWalker:
     # -- helpers --------------------------------------------------------------------------
 
     def _const_str(self, node: ast.expr) -> str | None:
+        folded = self._folded(node)
+        return folded[0] if folded is not None else None
+
+    def _folded(self, node: ast.expr) -> tuple[str, tuple[str, ...]] | None:
+        """The constant text of ``node`` and the decode chain that made it, once per node."""
         key = id(node)
         if key in self.memo:
             return self.memo[key]
-        value = folding.as_text(self.evaluator, node)
+        value = folding.folded_text(self.evaluator, node)
         self.memo[key] = value
         return value
 
@@ -613,7 +619,9 @@ class _FileWalker:
         if _is_message_sink(name):
             self._mark_messages(node)
         else:
-            args = self._arguments(node)
+            # exec sinks and decoders unpack their own arguments (``_unpack``)
+            sink = name in EXEC_SINKS or name.endswith(".exec") or folding.is_decoder(name)
+            args = self._arguments(node, None if sink else scope)
             if name in EXEC_SINKS:
                 inner = self._inner_calls(node)
         self._add(
@@ -641,10 +649,14 @@ class _FileWalker:
             return False
         return self._unpack(node, name, scope)
 
-    def _arguments(self, node: ast.Call) -> tuple[str, ...]:
+    def _arguments(self, node: ast.Call, scope: str | None) -> tuple[str, ...]:
+        """The folded text of the arguments; with ``scope``, decoded ones are payloads too."""
         args: list[str] = []
         for expr in [*node.args, *(k.value for k in node.keywords)]:
-            text = self._const_str(expr)
+            folded = self._folded(expr)
+            text = folded[0] if folded is not None else None
+            if scope is not None:
+                self._decoded_arguments(expr, folded, scope, node)
             if text is None:
                 text = self._template(expr, 0)
             if text is not None:
@@ -659,6 +671,34 @@ class _FileWalker:
                 if ref:
                     args.append(f"{kw.arg}={ref}")
         return tuple(args)
+
+    def _decoded_arguments(
+        self,
+        expr: ast.expr,
+        folded: tuple[str, tuple[str, ...]] | None,
+        scope: str,
+        call: ast.Call,
+    ) -> None:
+        """A call handed text that a decoding chain made (``os.system(unwrap("aWQ="))``, with
+        the decoder in a helper function), itself or as a word of an argv list: the decoded
+        text is a payload of this call, shown at its line, and analysed as code when it is
+        code. The argument is not unpacked again."""
+        pieces: list[tuple[ast.expr, tuple[str, tuple[str, ...]] | None]] = [(expr, folded)]
+        argv = expr
+        if isinstance(argv, ast.Name):
+            bound = self.env.expression(argv.id)
+            argv = bound if bound is not None else argv
+        if isinstance(argv, ast.List | ast.Tuple):
+            pieces = [(e, self._folded(e)) for e in argv.elts[:MAX_ARGV_WORDS]]
+        for piece, value in pieces:
+            if value is None or not value[1] or isinstance(piece, ast.Constant):
+                continue
+            text, chain = value
+            self.consumed.add(id(piece))
+            if text in self.seen_payloads or decode_text(text) is None:
+                continue
+            self.seen_payloads.add(text)
+            self._payload(text, (*self.chain, *chain), scope, call, executed=False)
 
     def _inner_calls(self, node: ast.Call) -> tuple[str, ...]:
         """The calls nested in the arguments of an ``exec``-like sink: where its code comes from

@@ -108,12 +108,19 @@ def make_evaluator(
 
 def as_text(evaluator: Evaluator, node: ast.expr) -> str | None:
     """The folded value of ``node`` as text, when it is a constant string (or bytes)."""
+    folded = folded_text(evaluator, node)
+    return folded[0] if folded is not None else None
+
+
+def folded_text(evaluator: Evaluator, node: ast.expr) -> tuple[str, tuple[str, ...]] | None:
+    """:func:`as_text` with the decode chain that produced the text (empty when the text was
+    written in the source, perhaps in pieces)."""
     if isinstance(node, ast.Constant):
         value = node.value
         if isinstance(value, str):
-            return value
+            return value, ()
         if isinstance(value, bytes):
-            return value.decode("latin-1")
+            return value.decode("latin-1"), ()
         return None
     if isinstance(node, ast.Attribute):
         return None
@@ -124,9 +131,9 @@ def as_text(evaluator: Evaluator, node: ast.expr) -> str | None:
     if result is None:
         return None
     if isinstance(result.value, str):
-        return result.value
+        return result.value, result.chain
     if isinstance(result.value, bytes | bytearray):
-        return bytes(result.value).decode("latin-1")
+        return bytes(result.value).decode("latin-1"), result.chain
     return None
 
 
