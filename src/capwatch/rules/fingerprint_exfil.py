@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from capwatch.lang.python.analyzer import PLACEHOLDER
 from capwatch.model import CapabilityUse, Confidence, Finding, Phase, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, describe, earliest, evidence_of
@@ -21,7 +22,9 @@ class FingerprintSent(Rule):
     attacks report where they landed. Honest packages do not phone home when installed. The
     operating system and architecture alone are not counted: build scripts read them to choose
     what to compile. Identity or the whole environment sent during install or interpreter start
-    is critical.
+    is critical. A DNS lookup counts as sending when the name it looks up has a domain written
+    in the code (``f"{data}.example.invalid"``, or a constant name); resolving a name only
+    computed at run time, such as the machine's own host name, asks nothing of anyone else.
     """
 
     id = "CW104"
@@ -29,7 +32,7 @@ class FingerprintSent(Rule):
 
     def check(self, profile: Profile) -> Iterator[Finding]:
         collect = profile.uses_of(_COLLECT, EARLY)
-        send = profile.uses_of(_SEND, EARLY)
+        send = [u for u in profile.uses_of(_SEND, EARLY) if u.capability != "net.dns" or _names_a_domain(u)]
         # Install and start-up code is small: one file is close enough. Import-time code of a
         # large library is not, so there collecting and sending must share a function.
         def key(use: CapabilityUse) -> str:
@@ -53,3 +56,12 @@ class FingerprintSent(Rule):
             evidence=evidence_of(profile, [*send, *collect]),
             capabilities={u.capability for u in [*collect, *send]},
         )
+
+
+def _names_a_domain(use: CapabilityUse) -> bool:
+    """A DNS lookup of a name with a domain written in the code: constant, or a template whose
+    constant part holds a dot (``….oast.example``)."""
+    if not use.args:
+        return False
+    name = use.args[0]
+    return "." in name.replace(PLACEHOLDER, "")

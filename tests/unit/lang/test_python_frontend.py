@@ -96,6 +96,27 @@ def test_scopes_main_guard_and_methods() -> None:
     assert system.scope == "pkg.mod:Cmd.go"
 
 
+def test_nested_functions_are_reached_by_their_callers() -> None:
+    result = analyze(
+        "import threading\n"
+        "def outer():\n"
+        "    def fetch():\n"
+        "        pass\n"
+        "    def later():\n"
+        "        fetch()\n"
+        "    fetch()\n"
+        "    threading.Thread(target=later).start()\n"
+        "def other():\n"
+        "    fetch()\n"
+    )
+    edges = {(e.source, e.target, e.kind) for e in result.edges}
+    assert ("pkg.mod:outer", "pkg.mod:outer.fetch", EdgeKind.CALL) in edges
+    assert ("pkg.mod:outer.later", "pkg.mod:outer.fetch", EdgeKind.CALL) in edges
+    assert ("pkg.mod:outer", "pkg.mod:outer.later", EdgeKind.RUNS) in edges
+    # another function's ``fetch`` is not this one
+    assert not any(s == "pkg.mod:other" and t == "pkg.mod:outer.fetch" for s, t, _ in edges)
+
+
 def test_functions_passed_as_values_are_run_edges() -> None:
     result = analyze(
         "import threading, atexit\nfrom setuptools import setup\n"

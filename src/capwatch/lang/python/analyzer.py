@@ -266,6 +266,8 @@ class _FileWalker:
         self.method_class: dict[str, str] = {}
         """Scope id of each method to the qualified name of its class, for ``self.x``."""
         self.binding: str | None = None
+        self.nested: dict[str, list[str]] = {}
+        """Functions defined inside functions: their name to their scope ids."""
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -549,6 +551,8 @@ class _FileWalker:
             self.result.scopes[body_scope] = Scope(
                 body_scope, ScopeKind.FUNCTION, self.result.module, qual, self._loc(node), bases
             )
+            if cls is None and parent_qual not in ("<module>", "<main>"):
+                self.nested.setdefault(node.name, []).append(body_scope)
         # Decorators run where the function is defined. Defaults are evaluated there too, but
         # what they hold is used by the function: attribute them to its scope.
         for expr in node.decorator_list:
@@ -612,6 +616,10 @@ class _FileWalker:
                 return False
             # A method on an unknown object: keep the method name for patterns like .decode().
             name = f"?.{node.func.attr}"
+        if isinstance(node.func, ast.Name):
+            nested = self._nested_target(node.func.id, scope)
+            if nested is not None:
+                self.result.edges.append(Edge(scope, nested, EdgeKind.CALL))
         if name is None:
             return False
         args: tuple[str, ...] = ()
@@ -779,18 +787,27 @@ class _FileWalker:
             budget -= 1
             sub = todo.pop()
             if isinstance(sub, ast.Name | ast.Attribute):
-                target = self._local_target(sub)
+                target = self._local_target(sub, scope)
                 if target:
                     self.result.edges.append(Edge(scope, target, EdgeKind.RUNS))
             elif isinstance(sub, ast.Dict | ast.List | ast.Tuple | ast.Set):
                 todo.extend(c for c in _children(sub) if isinstance(c, ast.expr))
 
-    def _local_target(self, node: ast.Name | ast.Attribute) -> str | None:
+    def _local_target(self, node: ast.Name | ast.Attribute, scope: str) -> str | None:
         if isinstance(node, ast.Name):
             if node.id in self.table.local_defs or node.id in self.table.aliases:
                 return self.resolver.resolve(node)
-            return None
+            return self._nested_target(node.id, scope)
         return self.resolver.resolve(node)
+
+    def _nested_target(self, name: str, scope: str) -> str | None:
+        """The scope of a function defined inside the function ``scope`` (or one enclosing it)
+        that ``name`` calls: ``def outer(): def fetch(): ...; fetch()``."""
+        for candidate in reversed(self.nested.get(name, ())):
+            parent = candidate.rsplit(".", 1)[0]
+            if scope == parent or scope.startswith(parent + "."):
+                return candidate
+        return None
 
     def _constant_read(self, name: str, scope: str) -> None:
         """A scope that reads a module-level constant reaches what its value holds."""
