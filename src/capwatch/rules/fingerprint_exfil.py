@@ -61,7 +61,6 @@ class FingerprintSent(Rule):
 def _names_a_domain(use: CapabilityUse) -> bool:
     """A DNS lookup of a name with a domain written in the code: constant, or a template whose
     constant part holds a dot (``….oast.example``)."""
-    if not use.args:
-        return False
-    name = use.args[0]
-    return "." in name.replace(PLACEHOLDER, "")
+    if not use.args or "=" in use.args[0]:
+        return False  # no name folded (``family=socket.AF_INET`` is a keyword, not a name)
+    return "." in use.args[0].replace(PLACEHOLDER, "")

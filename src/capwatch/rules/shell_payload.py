@@ -1,19 +1,16 @@
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from capwatch.model import Confidence, Finding, Indicator, Phase, Severity
+from capwatch.model import Confidence, Finding, Phase, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, earliest, evidence_of
 
-_KINDS = ("shell.download-exec", "shell.encoded-powershell", "shell.reverse", "evasion.defender")
+_KINDS = ("shell.download-exec", "shell.encoded-powershell", "shell.reverse", "evasion.defender",
+          "shell.powershell-bypass")
+_EARLY_ONLY = frozenset({"shell.powershell-bypass"})
+"""Kinds counted only in early phases: honest tools' scripts and tests use them when called."""
 _PROC = ("proc.spawn", "proc.shell", "code.exec.dynamic")
-_HIDING_POWERSHELL = re.compile(
-    r"\s-(?:e|ec|en|enc|enco|encod|encode|encoded|encodedcommand)\s+[A-Za-z0-9+/=]{16,}"
-    r"|\s-w(?:indowstyle)?\s+hidden",
-    re.IGNORECASE,
-)
 
 
 class ShellPayload(Rule):
@@ -31,7 +28,7 @@ class ShellPayload(Rule):
     title = "Runs a download-and-execute or hidden shell command"
 
     def check(self, profile: Profile) -> Iterator[Finding]:
-        items = [i for i in profile.indicators_of(_KINDS) if i.phase in EARLY or not _bypass_only(i)]
+        items = [i for i in profile.indicators_of(_KINDS) if i.phase in EARLY or i.kind not in _EARLY_ONLY]
         if not items or not profile.uses_of(_PROC, tuple(Phase)):
             return
         phase = earliest(items)
@@ -46,11 +43,3 @@ class ShellPayload(Rule):
             indicators={i.kind for i in items},
         )
 
-
-def _bypass_only(indicator: Indicator) -> bool:
-    """A PowerShell command line that relaxes the script policy but neither encodes nor hides."""
-    if indicator.kind != "shell.encoded-powershell":
-        return False
-    return not _HIDING_POWERSHELL.search(indicator.value) and not _HIDING_POWERSHELL.search(
-        indicator.snippet
-    )

