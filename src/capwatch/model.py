@@ -90,6 +90,10 @@ class FactKind(enum.Enum):
     EMBEDDED = "embedded"
     """A native executable held in a literal (base64, hex or raw bytes); ``name`` is its format
     (``PE``, ``ELF``, ``Mach-O``) and ``value`` describes it."""
+    OPAQUE = "opaque"
+    """Module-level code that hands an encrypted-looking bytes blob (high entropy, nothing the
+    scanner can decode) straight to a function: code shipped so that nobody can read it, run by
+    a runtime. ``name`` is the function called and ``value`` describes the blob."""
 
 
 @dataclass(frozen=True, slots=True)

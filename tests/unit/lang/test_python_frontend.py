@@ -200,3 +200,27 @@ def test_module_names() -> None:
     assert module_name_for("pkg/sub/__init__.py") == ("pkg.sub", True)
     assert module_name_for("pkg/mod.py") == ("pkg.mod", False)
     assert module_name_for("setup.py") == ("setup", False)
+
+
+def test_opaque_blob_handed_to_a_runtime_at_module_level() -> None:
+    import random
+
+    from capwatch.lang.python import folding
+
+    rng = random.Random(5)
+    blob = bytes(rng.randrange(256) for _ in range(800))
+    structured = bytes([0, 0, 1, 7]) * 200
+    assert folding.byte_entropy(blob) > folding.OPAQUE_ENTROPY
+    assert folding.byte_entropy(structured) < 3.0
+    assert folding.opaque_blob(blob[:100]) is None  # too short to be code
+    src = f"__armor__(__name__, __file__, {blob!r})\n"
+    opaque = [f for f in analyze(src).facts if f.kind is FactKind.OPAQUE]
+    assert [f.name for f in opaque] == ["__armor__"]
+    assert "800-byte blob" in (opaque[0].value or "")
+    # the same blob inside a function, bound to a name, or of little entropy: no fact
+    for other in (
+        f"def f():\n    run({blob!r})\n",
+        f"KEY = {blob!r}\nrun(KEY)\n",
+        f"run({structured!r})\n",
+    ):
+        assert not [f for f in analyze(other).facts if f.kind is FactKind.OPAQUE], other

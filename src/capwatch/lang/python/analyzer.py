@@ -620,6 +620,11 @@ class _FileWalker:
             nested = self._nested_target(node.func.id, scope)
             if nested is not None:
                 self.result.edges.append(Edge(scope, nested, EdgeKind.CALL))
+        if scope.endswith(":<module>") and node.args:
+            # a protector's runtime is often a builtin it injects: a name nothing resolves
+            callee = name or (node.func.id if isinstance(node.func, ast.Name) else "?")
+            if not folding.is_decoder(callee):
+                self._opaque(node, callee, scope)
         if name is None:
             return False
         args: tuple[str, ...] = ()
@@ -656,6 +661,29 @@ class _FileWalker:
         if consumed:
             return False
         return self._unpack(node, name, scope)
+
+    def _opaque(self, node: ast.Call, name: str, scope: str) -> None:
+        """Module-level code handing an encrypted-looking bytes literal straight to a function
+        (``run(__name__, __file__, b"...")``): the module's real code is that blob."""
+        for arg in node.args:
+            blob = arg.value if isinstance(arg, ast.Constant) else None
+            if not isinstance(blob, bytes):
+                continue
+            entropy = folding.opaque_blob(blob)
+            if entropy is None or folding.blob_payloads(blob.decode("latin-1"), self.limits):
+                continue
+            self._add(
+                Fact(
+                    FactKind.OPAQUE,
+                    name,
+                    self._loc(node),
+                    scope,
+                    value=f"{len(blob):,}-byte blob, {entropy:.2f} bits per byte",
+                    decode_chain=self.chain,
+                    snippet=self._snippet(node),
+                )
+            )
+            return
 
     def _arguments(self, node: ast.Call, scope: str | None) -> tuple[str, ...]:
         """The folded text of the arguments; with ``scope``, decoded ones are payloads too."""

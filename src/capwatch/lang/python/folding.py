@@ -258,3 +258,31 @@ def embedded_executable(text: str) -> str | None:
             if first.startswith(magic) and (name != "PE" or len(text) >= 1024):
                 return name
     return None
+
+
+OPAQUE_MIN = 512
+"""Shortest bytes literal that can count as an opaque (encrypted or compiled) code blob."""
+OPAQUE_ENTROPY = 7.0
+"""Bits per byte from which a blob is taken to be encrypted or compressed, not data with a
+structure (tables, images' headers and padding, type descriptors sit well below)."""
+_ENTROPY_SAMPLE = 64 * 1024
+
+
+def byte_entropy(data: bytes) -> float:
+    """Shannon entropy of ``data`` in bits per byte (of its first 64 KiB)."""
+    import math
+    from collections import Counter
+
+    sample = data[:_ENTROPY_SAMPLE]
+    if not sample:
+        return 0.0
+    total = len(sample)
+    return -sum(n / total * math.log2(n / total) for n in Counter(sample).values())
+
+
+def opaque_blob(value: bytes) -> float | None:
+    """The entropy of a bytes literal that looks like encrypted code, or ``None``."""
+    if len(value) < OPAQUE_MIN:
+        return None
+    entropy = byte_entropy(value)
+    return entropy if entropy >= OPAQUE_ENTROPY else None
