@@ -35,14 +35,14 @@ class OpaqueCode(Rule):
             severity = Severity.MEDIUM
         else:
             severity = Severity.LOW
-        first = [f for f, p in blobs if p is phase]
-        files = sorted({f.location.path for f, _ in blobs})
+        at_phase = [f for f, p in blobs if p is phase]
+        files = len({f.location.path for f, _ in blobs})
         yield self.finding(
-            f"{len(files)} file{'s' if len(files) != 1 else ''} run{'s' if len(files) == 1 else ''} "
-            f"an opaque blob through {first[0].name}() at {phase.label} time ({first[0].value})",
+            f"Hands an opaque blob to {at_phase[0].name}() at {phase.label} time "
+            f"({at_phase[0].value}; {files} file(s) like this)",
             severity=severity,
             confidence=Confidence.MEDIUM,
             phase=phase,
-            evidence=[Evidence(f.location, f.snippet[:120], f.decode_chain) for f in first],
+            evidence=[Evidence(f.location, f.snippet[:120], f.decode_chain) for f in at_phase],
             capabilities={"code.exec.dynamic"},
         )

@@ -622,9 +622,7 @@ class _FileWalker:
                 self.result.edges.append(Edge(scope, nested, EdgeKind.CALL))
         if scope.endswith(":<module>") and node.args:
             # a protector's runtime is often a builtin it injects: a name nothing resolves
-            callee = name or (node.func.id if isinstance(node.func, ast.Name) else "?")
-            if not folding.is_decoder(callee):
-                self._opaque(node, callee, scope)
+            self._opaque(node, name or (node.func.id if isinstance(node.func, ast.Name) else "?"), scope)
         if name is None:
             return False
         args: tuple[str, ...] = ()
@@ -670,7 +668,11 @@ class _FileWalker:
             if not isinstance(blob, bytes):
                 continue
             entropy = folding.opaque_blob(blob)
-            if entropy is None or folding.blob_payloads(blob.decode("latin-1"), self.limits):
+            if (
+                entropy is None
+                or folding.is_decoder(name)
+                or folding.blob_payloads(blob.decode("latin-1"), self.limits)
+            ):
                 continue
             self._add(
                 Fact(

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import ast
 import base64
+import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 
 from capwatch.config import Limits
@@ -270,9 +272,6 @@ _ENTROPY_SAMPLE = 64 * 1024
 
 def byte_entropy(data: bytes) -> float:
     """Shannon entropy of ``data`` in bits per byte (of its first 64 KiB)."""
-    import math
-    from collections import Counter
-
     sample = data[:_ENTROPY_SAMPLE]
     if not sample:
         return 0.0
