@@ -128,8 +128,13 @@ class Fact:
     constant, whose phase is that of the code that reads ``NAME`` (a path constant used only by a
     function called at run time is a run-time clue, not an import-time one)."""
     inner: tuple[str, ...] = ()
-    """For calls: qualified names of the calls nested in its arguments (``exec(urlopen(u).read())``
-    gives ``("urllib.request.urlopen",)``), which is how data flows from one API into another."""
+    """For exec, process and request calls: qualified names of the calls nested in its arguments
+    (``exec(urlopen(u).read())`` gives ``("urllib.request.urlopen",)``), which is how data flows
+    from one API into another."""
+    sources: tuple[str, ...] = ()
+    """For exec, process and request calls: the calls that feed its arguments through names
+    (``body = urlopen(u).read(); exec(body)``, ``with urlopen(u) as r: exec(r.read())``): where
+    the data came from, one step removed, so weaker evidence of how it was built than ``inner``."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,14 @@ EARLY = frozenset({Phase.INSTALL, Phase.STARTUP, Phase.IMPORT})
 
 _SHELL_TRUE = "shell=True"
 _RUNS_COMMANDS = frozenset({"proc.shell", "proc.spawn"})
+_IDENTITY_VARIABLES = frozenset(
+    {"USERNAME", "USER", "LOGNAME", "COMPUTERNAME", "HOSTNAME", "USERDOMAIN"}
+)
+"""Environment variables that say who and which machine this is: reading one is fingerprinting."""
+_ENV_READS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.environb.get"})
+_WHOLE_ENVIRONMENT = ("=os.environ", "=os.environb")
+"""A keyword argument that is the whole environment (``data=os.environ``)."""
+_SENDS = frozenset({"net.http.request", "net.socket", "msg.send"})
 
 
 @dataclass(slots=True)
@@ -89,6 +97,16 @@ class Profile:
         wanted = frozenset(phases)
         return {u.scope for u in self.uses if u.capability == capability and u.phase in wanted}
 
+    def load_unit(self, scope: str) -> str:
+        """The code that runs together on load: a module-level function (not a method) that its
+        own module's top-level code reaches directly belongs to that module-level code
+        (``def run(): ...`` then ``run()``); any other scope stands alone."""
+        module, _, qualname = scope.partition(":")
+        parent = self.phases.parent.get(scope)
+        if parent == f"{module}:<module>" and qualname.isidentifier():
+            return parent
+        return scope
+
     def why(self, scope: str) -> str:
         """How a scope comes to run early: ``setup:<module> -> setup:Install.run``."""
         return " -> ".join(self.phases.path_to(scope))
@@ -106,13 +124,31 @@ def build_profile(
     indicator_memo: dict[str, tuple[tuple[str, str], ...]] = {}
     for analysis in analyses.values():
         profile.problems.extend(analysis.problems)
+        environ_lines = {
+            (f.location.path, f.location.line) for f in analysis.facts
+            if f.kind is FactKind.REFERENCE and f.name in ("os.environ", "os.environb")
+        }
         for fact in analysis.facts:
             phase = phases.phase(fact.scope)
             profile.add_fact(fact, phase)
+            if (
+                fact.kind is FactKind.LITERAL
+                and fact.value in _IDENTITY_VARIABLES
+                and (fact.location.path, fact.location.line) in environ_lines
+            ):
+                # ``os.environ["COMPUTERNAME"]``
+                profile.uses.append(
+                    CapabilityUse(
+                        "host.fingerprint", phase, fact.location, f"os.environ[{fact.value!r}]",
+                        fact.scope, fact.decode_chain, fact.snippet,
+                    )
+                )
             if fact.kind in (FactKind.CALL, FactKind.REFERENCE):
                 caps = matcher.match(fact.name)
                 if fact.kind is FactKind.CALL and _SHELL_TRUE in fact.args and fact.name.startswith("subprocess."):
                     caps = (*caps, "proc.shell")
+                if fact.kind is FactKind.CALL:
+                    caps = (*caps, *_environment_clues(fact, caps))
                 for cap in caps:
                     profile.uses.append(
                         CapabilityUse(
@@ -154,3 +190,14 @@ def build_profile(
                         )
                     )
     return profile
+
+
+def _environment_clues(fact: Fact, caps: Sequence[str]) -> tuple[str, ...]:
+    """What a call's arguments say it reads of the environment: an identity variable
+    (``os.getenv("USERNAME")``) is a fingerprint; the whole environment handed to a request
+    (``requests.post(url, data=os.environ)``) is a dump of it."""
+    if fact.name in _ENV_READS and fact.args and fact.args[0] in _IDENTITY_VARIABLES:
+        return ("host.fingerprint",)
+    if _SENDS.intersection(caps) and any(a.endswith(_WHOLE_ENVIRONMENT) for a in fact.args):
+        return ("host.env.dump",)
+    return ()

@@ -9,6 +9,8 @@ from capwatch.rules.base import Rule, earliest, evidence_of
 _STEALER = ("creds.browser", "creds.wallet", "creds.messenger", "token.regex")
 _EARLY_ONLY = ("creds.cloud", "creds.system")
 _NET = ("net.http.request", "net.download", "net.socket", "msg.send", "net.dns")
+_DROPS = ("endpoint.webhook", "endpoint.paste", "endpoint.oob")
+"""Where stolen data is dropped: a chat webhook with its secret, a paste site, a request catcher."""
 _THROWAWAY = ("endpoint.ip-url", "endpoint.webhook", "endpoint.paste", "endpoint.oob",
               "endpoint.dynamic-dns")
 
@@ -26,7 +28,9 @@ class CredentialHarvest(Rule):
     at import (a packaging tool reading ``.pypirc`` to log in) is high rather than critical.
     At any time, one function that gathers credential files (keys, cloud settings, shell
     history) and sends them to a raw IP address, a chat webhook, a paste site or a request
-    catcher is critical: no honest client ships its user's secrets there.
+    catcher is critical: no honest client ships its user's secrets there. So is, at any time,
+    a file that goes after a stealer's kind of store (browser, wallet, chat token) and names
+    its drop: a chat webhook with its secret token, a paste site or a request catcher.
     """
 
     id = "CW107"
@@ -42,6 +46,7 @@ class CredentialHarvest(Rule):
             i for i in profile.indicators_of(_EARLY_ONLY, EARLY)
             if any(u.location.path == i.location.path and u.scope in net_scopes for u in early_net)
         ]
+        dropped_to: set[str] = set()
         if (early_items or early_caps) and early_net:
             items, caps, early = early_items, early_caps, True
         else:
@@ -52,13 +57,15 @@ class CredentialHarvest(Rule):
             by_file: dict[str, set[str]] = {}
             for item in items:
                 by_file.setdefault(item.location.path, set()).add(item.kind)
-            files = {f for f, kinds in by_file.items() if len(kinds) >= 2}
             net_files = {u.location.path for u in profile.uses_of(_NET, tuple(Phase))}
+            drops = {i.location.path for i in profile.indicators_of(_DROPS)}
+            files = {f for f, kinds in by_file.items() if len(kinds) >= 2 or f in drops}
             items = [i for i in items if i.location.path in files & net_files]
             early = False
             if not items:
                 yield from self._sent_to_throwaway(profile)
                 return
+            dropped_to = {i.location.path for i in items} & drops
         net = early_net if early else profile.uses_of(_NET, tuple(Phase))
         phase = earliest([*items, *caps])
         kinds = {i.kind for i in items}
@@ -67,14 +74,16 @@ class CredentialHarvest(Rule):
         # authenticate; at install, or with a stealer's kind, or with several kinds, it is not.
         everyday_only = not caps and kinds <= set(_EARLY_ONLY) and len(kinds) == 1
         strong = early and (phase is Phase.INSTALL or not everyday_only)
+        drop = [i for i in profile.indicators_of(_DROPS) if i.location.path in dropped_to]
         yield self.finding(
-            f"Reads {', '.join(sorted(kinds | {u.capability for u in caps}))} and reaches the network",
-            severity=Severity.CRITICAL if strong else Severity.HIGH,
+            f"Reads {', '.join(sorted(kinds | {u.capability for u in caps}))} and reaches the network"
+            + (f"; names its drop {drop[0].value[:80]}" if drop else ""),
+            severity=Severity.CRITICAL if strong or drop else Severity.HIGH,
             confidence=Confidence.HIGH if strong else Confidence.MEDIUM,
             phase=phase,
-            evidence=evidence_of(profile, [*items, *caps]),
+            evidence=evidence_of(profile, [*items, *caps, *drop]),
             capabilities={u.capability for u in [*caps, *net]},
-            indicators=kinds,
+            indicators=kinds | {i.kind for i in drop},
         )
 
     def _sent_to_throwaway(self, profile: Profile) -> Iterator[Finding]:

@@ -19,8 +19,10 @@ class DecodedPayloadExecuted(Rule):
     happens in a helper function whose result is the command line), or the decoded text is
     itself code that reaches for processes, the network or dynamic execution. Honest packages
     ship readable code; hiding what runs is the signature of a payload. In ``install``,
-    ``startup`` or ``import`` phase this is critical; behind a function nobody calls at load
-    time it is still high.
+    ``startup`` or ``import`` phase this is critical. Behind a function nobody calls at load
+    time it is critical too when the hidden code starts processes, reaches the network or
+    executes more code, or is compiled bytecode (``marshal``): nothing honest hides those
+    from its reviewers; a decoded payload that does none of that is high.
     """
 
     id = "CW101"
@@ -48,11 +50,12 @@ class DecodedPayloadExecuted(Rule):
         chains = {" -> ".join(e.decode_chain) for e in evidence if e.decode_chain}
         caps = {u.capability for u in inside}
         early = phase in EARLY
+        hidden_bytecode = any("marshal.loads" in e.decode_chain for e in evidence)
         yield self.finding(
             f"{'At ' + phase.label + ' time, r' if early else 'R'}uns code decoded from "
             f"{', '.join(sorted(chains)) or 'a literal'}"
             + (f"; the payload uses {', '.join(sorted(caps))}" if caps else ""),
-            severity=Severity.CRITICAL if early else Severity.HIGH,
+            severity=Severity.CRITICAL if early or caps or hidden_bytecode else Severity.HIGH,
             confidence=Confidence.HIGH if (early or caps) else Confidence.MEDIUM,
             phase=phase,
             evidence=evidence,

@@ -10,6 +10,9 @@ from capwatch.rules.base import Rule, describe, earliest, evidence_of
 _FETCH = ("net.http.request", "net.download")
 _RUN = ("proc.spawn", "proc.shell", "fs.permissions", "code.load.native")
 _SAVE = ("fs.write", "fs.permissions")
+_STAGING = ("endpoint.ip-url", "endpoint.paste", "endpoint.webhook", "endpoint.dynamic-dns")
+"""Where droppers stage what they run: raw IP addresses, paste sites and chat attachments,
+throwaway host names. Honest tools fetch their binaries from their project's own host."""
 _HOSTILE_URLS = ("download.executable", "endpoint.ip-url", "endpoint.paste", "endpoint.webhook",
                  "endpoint.dynamic-dns")
 
@@ -19,14 +22,17 @@ class DownloadAndRun(Rule):
 
     The dropper pattern: fetch a file (an executable, a script, an archive) and start it,
     or make it executable, in ``install``, ``startup`` or ``import`` phase, within the same
-    file at install time or the same function at import. Critical when the URL is of an
+    file at install time or the same function at import (a module's top-level code and the
+    functions it calls directly count as one). Critical when the URL is of an
     executable or script, when it happens on import or interpreter start, or when at install one
     function fetches and runs a command it computed. Build scripts that download sources and
     compile them with named tools exist, so otherwise at install time it is a reviewer's
     question (high, medium confidence). In
     code that runs only when called, one function that fetches, saves (or makes executable) and
     starts a process looks like a dropper, for a reviewer: high, with medium confidence when the
-    file names an executable's URL, a raw IP address or a payload-hosting service.
+    file names an executable's URL. When what it fetches is staged on a raw IP address, a paste
+    site or chat attachment, or a dynamic-DNS host, it is critical: that is where droppers keep
+    their payloads, not where honest tools publish their downloads.
     """
 
     id = "CW103"
@@ -39,7 +45,7 @@ class DownloadAndRun(Rule):
             yield from self._in_one_function(profile)
             return
         def key(use: CapabilityUse) -> str:
-            return use.location.path if use.phase is Phase.INSTALL else use.scope
+            return use.location.path if use.phase is Phase.INSTALL else profile.load_unit(use.scope)
 
         together = {key(u) for u in fetch} & {key(u) for u in run}
         if not together:
@@ -98,10 +104,11 @@ class DownloadAndRun(Rule):
             return
         files = {u.location.path for u in fetch}
         urls = [i for i in profile.indicators_of(_HOSTILE_URLS, everywhere) if i.location.path in files]
+        staged = [i for i in urls if i.kind in _STAGING]
         yield self.finding(
             f"One function downloads ({describe(fetch)}), saves and runs ({describe(run)})"
-            + (f"; fetches {urls[0].value}" if urls else ""),
-            severity=Severity.HIGH,
+            + (f"; fetches {(staged or urls)[0].value}" if urls else ""),
+            severity=Severity.CRITICAL if staged else Severity.HIGH,
             confidence=Confidence.MEDIUM if urls else Confidence.LOW,
             phase=earliest([*fetch, *run]),
             evidence=evidence_of(profile, [*urls, *fetch, *run]),

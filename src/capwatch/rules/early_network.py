@@ -27,7 +27,7 @@ class EarlyNetwork(Rule):
             return
         phase = earliest(uses)
         yield self.finding(
-            f"Network use at {phase.label if phase else 'install'} time: {describe(uses)}",
+            f"Network use at {phase.label if phase is not None else 'install'} time: {describe(uses)}",
             severity=Severity.MEDIUM,
             confidence=Confidence.MEDIUM,
             phase=phase,

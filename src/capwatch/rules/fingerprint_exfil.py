@@ -3,12 +3,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from capwatch.lang.python.analyzer import PLACEHOLDER
-from capwatch.model import CapabilityUse, Confidence, Finding, Phase, Severity
+from capwatch.model import CapabilityUse, Confidence, FactKind, Finding, Phase, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, describe, earliest, evidence_of
 
 _COLLECT = ("host.fingerprint", "host.env.dump")
 _STRONG = frozenset({"host.fingerprint", "host.env.dump"})
+_DROPS = ("endpoint.oob", "endpoint.webhook", "endpoint.paste", "endpoint.ip-url")
+"""Where probes and stealers report: request catchers and tunnels, chat webhooks, paste sites,
+raw IP addresses."""
 _SEND = ("net.http.request", "net.socket", "net.dns", "net.download", "msg.send")
 
 
@@ -21,17 +24,27 @@ class FingerprintSent(Rule):
     configuration variables does not count. This is how dependency-confusion probes and the first stage of targeted
     attacks report where they landed. Honest packages do not phone home when installed. The
     operating system and architecture alone are not counted: build scripts read them to choose
-    what to compile. Identity or the whole environment sent during install or interpreter start
-    is critical. A DNS lookup counts as sending when the name it looks up has a domain written
+    what to compile. Identity variables of the environment (``USERNAME``, ``COMPUTERNAME``...)
+    count as identity, and so does asking a what-is-my-IP service for the public address. Identity
+    or the whole environment sent during install or interpreter start is critical, and so is,
+    at import, identity written straight into the request that sends it
+    (``requests.get(url + socket.gethostname())``). A DNS lookup counts as sending when the name it looks up has a domain written
     in the code (``f"{data}.example.invalid"``, or a constant name); resolving a name only
     computed at run time, such as the machine's own host name, asks nothing of anyone else.
+    At any time, one function that collects identity or the whole environment and sends it, in
+    a file that names a request catcher, tunnel, chat webhook, paste site or raw IP address, is
+    critical: that is a probe reporting home, whoever calls it.
     """
 
     id = "CW104"
     title = "Sends host information over the network at install or import"
 
     def check(self, profile: Profile) -> Iterator[Finding]:
-        collect = profile.uses_of(_COLLECT, EARLY)
+        collect = profile.uses_of(_COLLECT, EARLY) + [
+            CapabilityUse("host.fingerprint", i.phase, i.location, f"public IP lookup ({i.value})",
+                          i.scope, i.decode_chain, i.snippet)
+            for i in profile.indicators_of(("recon.public-ip",), EARLY)
+        ]
         send = [u for u in profile.uses_of(_SEND, EARLY) if u.capability != "net.dns" or _names_a_domain(u)]
         # Install and start-up code is small: one file is close enough. Import-time code of a
         # large library is not, so there collecting and sending must share a function.
@@ -40,21 +53,58 @@ class FingerprintSent(Rule):
 
         together = {key(u) for u in collect} & {key(u) for u in send}
         if not together:
+            yield from self._sent_to_drop(profile)
             return
         collect = [u for u in collect if key(u) in together]
         send = [u for u in send if key(u) in together]
         fingerprint = any(u.capability in _STRONG for u in collect)
         phase = earliest([*collect, *send])
         strong_phase = min((u.phase for u in collect if u.capability in _STRONG), default=None)
-        critical = strong_phase in (Phase.INSTALL, Phase.STARTUP)
+        # Identity written straight into the request (``get(url + socket.gethostname())``) is
+        # a report of where the package landed, whatever the phase.
+        send_at = {u.location for u in send}
+        fed = {
+            name for fact, _ in profile.facts_of(FactKind.CALL) if fact.location in send_at
+            for name in (*fact.inner, *fact.sources)
+        }
+        inline = any(u.capability in _STRONG and u.via in fed for u in collect)
+        critical = strong_phase in (Phase.INSTALL, Phase.STARTUP) or inline
         yield self.finding(
             f"Collects {describe(collect)} and reaches the network ({describe(send)})"
-            f" at {phase.label if phase else 'load'} time",
+            f" at {phase.label if phase is not None else 'load'} time",
             severity=Severity.CRITICAL if critical else Severity.HIGH if fingerprint else Severity.MEDIUM,
             confidence=Confidence.HIGH if fingerprint else Confidence.MEDIUM,
             phase=phase,
             evidence=evidence_of(profile, [*send, *collect]),
             capabilities={u.capability for u in [*collect, *send]},
+        )
+
+    def _sent_to_drop(self, profile: Profile) -> Iterator[Finding]:
+        """At any time: one function that collects identity or the whole environment and sends
+        it, in a file that names a request catcher, tunnel, chat webhook, paste site or raw IP."""
+        everywhere = tuple(Phase)
+        collect = profile.uses_of(_STRONG, everywhere)
+        send = [u for u in profile.uses_of(_SEND, everywhere) if u.capability != "net.dns"]
+        drops = profile.indicators_of(_DROPS, everywhere)
+        drop_files = {i.location.path for i in drops}
+        scopes = {
+            u.scope for u in collect if u.location.path in drop_files
+        } & {u.scope for u in send}
+        if not scopes:
+            return
+        collect = [u for u in collect if u.scope in scopes]
+        send = [u for u in send if u.scope in scopes]
+        files = {u.location.path for u in send}
+        drops = [i for i in drops if i.location.path in files]
+        yield self.finding(
+            f"One function collects {describe(collect)} and sends it ({describe(send)})"
+            f" to {drops[0].value[:80]}",
+            severity=Severity.CRITICAL,
+            confidence=Confidence.MEDIUM,
+            phase=earliest([*collect, *send]),
+            evidence=evidence_of(profile, [*send, *collect, *drops]),
+            capabilities={u.capability for u in [*collect, *send]},
+            indicators={i.kind for i in drops},
         )
 
 

