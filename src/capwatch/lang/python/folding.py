@@ -70,6 +70,12 @@ class Environment(Mapping[str, Const]):
             raise KeyError(name)
         return value
 
+    def get(self, name: str, default: Const | None = None) -> Const | None:  # type: ignore[override]
+        """``Mapping.get`` without raising and catching ``KeyError`` for every unbound name (the
+        evaluator asks for each name it meets)."""
+        value = self._fold(name)
+        return default if value is None else value
+
     def _fold(self, name: str) -> Const | None:
         if name in self._values:
             return self._values[name]
