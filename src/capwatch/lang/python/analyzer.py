@@ -49,9 +49,16 @@ DROPPED_STEP = "write"
 """Decode-chain step for code text the package writes to a file."""
 _RUNNERS_OF_SELF = frozenset({"self", "cls"})
 _STMT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
-_SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment"})
-"""Fields that hold only markers (``Load``, ``Add``...), never code."""
+_SKIPPED_FIELDS = frozenset({
+    "ctx", "op", "ops", "type_comment",
+    "id", "name", "attr", "arg", "asname", "module", "level", "conversion", "is_async",
+    "simple", "kind",
+})
+"""Fields that hold only markers (``Load``, ``Add``...) or plain values (identifiers, numbers),
+never code."""
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {}
+"""Each statement type's fields among ``_STMT_FIELDS``: most statements have none."""
 
 
 _MESSAGE_CALLS = frozenset({"print", "warnings.warn", "click.echo", "click.secho", "typer.echo"})
@@ -102,12 +109,15 @@ def _children(node: ast.AST) -> list[ast.AST]:
         fields = tuple(f for f in kind._fields if f not in _SKIPPED_FIELDS)
         _CHILD_FIELDS[kind] = fields
     out: list[ast.AST] = []
+    append = out.append
     for name in fields:
         value = getattr(node, name, None)
         if type(value) is list:
-            out.extend(item for item in value if isinstance(item, ast.AST))
+            for item in value:
+                if isinstance(item, ast.AST):
+                    append(item)
         elif isinstance(value, ast.AST):
-            out.append(value)
+            append(value)
     return out
 
 
@@ -422,7 +432,11 @@ class _FileWalker:
                     for name, part in zip(target.elts, value.elts, strict=True):
                         if isinstance(name, ast.Name):
                             self._alias(name.id, part)
-            for field_name in _STMT_FIELDS:
+            kind = type(node)
+            blocks = _BLOCK_FIELDS.get(kind)
+            if blocks is None:
+                blocks = _BLOCK_FIELDS[kind] = tuple(f for f in _STMT_FIELDS if f in kind._fields)
+            for field_name in blocks:
                 block = getattr(node, field_name, None)
                 if block:
                     for item in block:
@@ -759,6 +773,17 @@ class _FileWalker:
         """The folded text of the arguments; with ``scope``, decoded ones are payloads too."""
         args: list[str] = []
         for expr in [*node.args, *(k.value for k in node.keywords)]:
+            kind = type(expr)
+            if kind is ast.Attribute:
+                continue  # never folded (``os.sep`` is a name, not text), nor a template
+            if kind is ast.Constant:
+                # written text: no payload, no template (what ``_folded`` gives for a constant)
+                value = expr.value  # type: ignore[attr-defined]
+                if isinstance(value, str):
+                    args.append(value[:MAX_FACT_TEXT])
+                elif isinstance(value, bytes):
+                    args.append(value.decode("latin-1")[:MAX_FACT_TEXT])
+                continue
             folded = self._folded(expr)
             text = folded[0] if folded is not None else None
             if scope is not None:

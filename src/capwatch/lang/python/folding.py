@@ -207,7 +207,8 @@ POWERSHELL_STEP = "powershell -EncodedCommand"
 
 def powershell_payloads(text: str) -> list[str]:
     """Commands hidden in ``powershell -EncodedCommand <base64 of UTF-16LE>`` command lines."""
-    if "owershell" not in text.lower() and "pwsh" not in text.lower():
+    lowered = text.lower()
+    if "owershell" not in lowered and "pwsh" not in lowered:
         return []
     found = []
     for match in _PS_ENCODED.finditer(text):
