@@ -114,9 +114,15 @@ def assign_phases(
 ) -> PhaseMap:
     symbols = _Symbols(analyses.values())
     adjacency: dict[str, list[str]] = {}
+    # targets by edge target and kind: the same names are called from many places
+    resolved: dict[tuple[str, EdgeKind], list[str]] = {}
     for analysis in analyses.values():
         for edge in analysis.edges:
-            for target in symbols.targets(edge):
+            key = (edge.target, edge.kind)
+            targets = resolved.get(key)
+            if targets is None:
+                targets = resolved[key] = symbols.targets(edge)
+            for target in targets:
                 if target != edge.source:
                     adjacency.setdefault(edge.source, []).append(target)
 

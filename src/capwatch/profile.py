@@ -122,6 +122,11 @@ def build_profile(
     profile = Profile(identity, {p.path: p for p in plans}, phases)
     seen_indicators: set[tuple[str, str, str]] = set()
     indicator_memo: dict[str, tuple[tuple[str, str], ...]] = {}
+    # the loop runs once per fact of the artifact: phases and fact lists are looked up directly
+    phase_of, runtime = phases.phase_of, Phase.RUNTIME
+    by_kind = profile.facts_by_kind
+    all_facts = profile.facts
+    match = matcher.match
     for analysis in analyses.values():
         profile.problems.extend(analysis.problems)
         environ_lines = {
@@ -129,10 +134,16 @@ def build_profile(
             if f.kind is FactKind.REFERENCE and f.name in ("os.environ", "os.environb")
         }
         for fact in analysis.facts:
-            phase = phases.phase(fact.scope)
-            profile.add_fact(fact, phase)
+            fact_kind = fact.kind
+            phase = phase_of.get(fact.scope, runtime)
+            entry = (fact, phase)
+            all_facts.append(entry)
+            same_kind = by_kind.get(fact_kind)
+            if same_kind is None:
+                same_kind = by_kind[fact_kind] = []
+            same_kind.append(entry)
             if (
-                fact.kind is FactKind.LITERAL
+                fact_kind is FactKind.LITERAL
                 and fact.value in _IDENTITY_VARIABLES
                 and (fact.location.path, fact.location.line) in environ_lines
             ):
@@ -143,11 +154,11 @@ def build_profile(
                         fact.scope, fact.decode_chain, fact.snippet,
                     )
                 )
-            if fact.kind in (FactKind.CALL, FactKind.REFERENCE):
-                caps = matcher.match(fact.name)
-                if fact.kind is FactKind.CALL and _SHELL_TRUE in fact.args and fact.name.startswith("subprocess."):
+            if fact_kind is FactKind.CALL or fact_kind is FactKind.REFERENCE:
+                caps = match(fact.name)
+                if fact_kind is FactKind.CALL and _SHELL_TRUE in fact.args and fact.name.startswith("subprocess."):
                     caps = (*caps, "proc.shell")
-                if fact.kind is FactKind.CALL:
+                if fact_kind is FactKind.CALL:
                     caps = (*caps, *_environment_clues(fact, caps))
                 for cap in caps:
                     profile.uses.append(
@@ -156,7 +167,7 @@ def build_profile(
                             fact.decode_chain, fact.snippet, fact.args[:4],
                         )
                     )
-                if fact.kind is FactKind.CALL and fact.args and _RUNS_COMMANDS & set(caps):
+                if fact_kind is FactKind.CALL and caps and fact.args and _RUNS_COMMANDS.intersection(caps):
                     for cap, program in shell_capabilities(" ".join(fact.args[:8])):
                         profile.uses.append(
                             CapabilityUse(
@@ -164,15 +175,18 @@ def build_profile(
                                 fact.decode_chain, fact.snippet,
                             )
                         )
-            clue_phase = phases.phase(fact.binding) if fact.binding else phase
             texts: Sequence[str] = ()
-            if fact.kind is FactKind.LITERAL and fact.value and fact.name != MESSAGE:
-                texts = (fact.value,)
-            elif fact.kind is FactKind.CALL and fact.args:
+            if fact_kind is FactKind.LITERAL:
+                if fact.value and fact.name != MESSAGE:
+                    texts = (fact.value,)
+            elif fact_kind is FactKind.CALL:
                 texts = fact.args
-            elif fact.kind is FactKind.DECODED and fact.value:
+            elif fact_kind is FactKind.DECODED and fact.value:
                 texts = (fact.value,)
                 profile.decoded_at.setdefault(fact.location, (fact.value, fact.decode_chain))
+            if not texts:
+                continue
+            clue_phase = phase_of.get(fact.binding, runtime) if fact.binding else phase
             for text in texts:
                 found = indicator_memo.get(text)
                 if found is None:

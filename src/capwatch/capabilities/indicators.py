@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from capwatch.capabilities.catalog import load_catalog
 
@@ -28,8 +29,33 @@ def _patterns() -> tuple[re.Pattern[str], dict[str, list[tuple[str, re.Pattern[s
         compiled = re.compile(ind.pattern, re.IGNORECASE)
         for hint in ind.hints:
             by_hint.setdefault(hint, []).append((ind.id, compiled))
-    hints = re.compile("|".join(re.escape(h) for h in sorted(by_hint, key=len, reverse=True)))
-    return hints, by_hint
+    return re.compile(_trie_pattern(by_hint)), by_hint
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regular expression matching any of ``words``, the longest one where several start at
+    the same place, written as a trie (``paste(?:\\.|bin)``): the engine tries a few
+    branches per character instead of every word, several times faster on the many strings of
+    ordinary code. It finds what the plain alternation of the words, longest first, finds."""
+    trie: dict[str, dict[str, Any]] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_node(trie)
+
+
+def _trie_node(node: dict[str, dict[str, Any]]) -> str:
+    branches = [re.escape(char) + _trie_node(child) for char, child in sorted(node.items()) if char]
+    ends = "" in node
+    if not branches:
+        return ""
+    if len(branches) == 1 and not ends:
+        return branches[0]
+    group = "(?:" + "|".join(branches) + ")"
+    # a word ending here is the shorter match: the longer ones (the group) are tried first
+    return group + "?" if ends else group
 
 
 def find_indicators(text: str) -> Iterator[tuple[str, str]]:

