@@ -52,7 +52,7 @@ class ObfuscatedExecution(Rule):
             fact.location.path for fact, _ in profile.facts_of(FactKind.REFERENCE, EARLY)
             if fact.name in _EXEC and not fact.decode_chain
         }
-        for fact, phase in calls:
+        for fact, _ in calls:
             if fact.decode_chain:
                 continue  # what a payload does inside itself says nothing about its host scope
             if fact.name in _ASSEMBLY:
