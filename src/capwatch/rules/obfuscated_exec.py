@@ -36,7 +36,9 @@ class ObfuscatedExecution(Rule):
     scope as the ``exec``) and executing the result is critical:
     there is no honest reason to ship encrypted code that runs on install or import. Reading a
     version file and executing it (``exec(open(...).read())``), the common honest idiom in
-    ``setup.py``, does not count.
+    ``setup.py``, does not count. In code that runs only when called, the same decrypted or
+    character-assembled code handed to an ``exec`` that the file itself disguises is high, for
+    a reviewer: obfuscators wrap their payload so, and honest code has no reason to.
     """
 
     id = "CW113"
@@ -45,11 +47,11 @@ class ObfuscatedExecution(Rule):
     def check(self, profile: Profile) -> Iterator[Finding]:
         hits = []
         decrypted = looped_any = False
-        calls = profile.facts_of(FactKind.CALL, EARLY)
+        calls = profile.facts_of(FactKind.CALL)
         assembled: dict[str, set[str]] = {}
         unwrapped: set[str] = set()
         aliased = {
-            fact.location.path for fact, _ in profile.facts_of(FactKind.REFERENCE, EARLY)
+            fact.location.path for fact, _ in profile.facts_of(FactKind.REFERENCE)
             if fact.name in _EXEC and not fact.decode_chain
         }
         for fact, _ in calls:
@@ -73,6 +75,12 @@ class ObfuscatedExecution(Rule):
                 assembled.get(fact.scope, set()) >= {"chr", "ord"} or bool(inner & _ASSEMBLY)
             )
             tricks = inner & _HIDING
+            if phase is Phase.RUNTIME:
+                # called only by the user: count only code that also hides the exec itself
+                disguised = fact.location.path in aliased and (hidden or looped)
+                if disguised:
+                    hits.append((fact, phase))
+                continue
             if (tricks and not tricks <= _EVERYDAY) or hidden or looped:
                 hits.append((fact, phase))
                 decrypted = decrypted or hidden
@@ -80,12 +88,15 @@ class ObfuscatedExecution(Rule):
         if not hits:
             return
         phase = min(p for _, p in hits)
+        if phase is Phase.RUNTIME:
+            decrypted = looped_any = False  # a reviewer's question: not run on install or import
+        hits = [(f, p) for f, p in hits if p == phase]
         uses = [u for u in profile.uses if u.capability == "code.exec.dynamic"
                 and any(u.location == f.location for f, _ in hits)]
         yield self.finding(
             f"{hits[0][0].name}() of code assembled with "
             f"{', '.join(sorted(set(hits[0][0].inner))[:5]) or 'characters (chr, ord)'}"
-            f" at {phase.label} time",
+            + (" in code that runs when called" if phase is Phase.RUNTIME else f" at {phase.label} time"),
             severity=Severity.CRITICAL if decrypted or looped_any else Severity.HIGH,
             confidence=Confidence.HIGH if phase is Phase.INSTALL or decrypted else Confidence.MEDIUM,
             phase=phase,
