@@ -4,8 +4,8 @@ import functools
 from collections.abc import Iterator
 
 from capwatch.lang.python.analyzer import PLACEHOLDER
-from capwatch.model import Confidence, FactKind, Finding, Phase, Severity
-from capwatch.profile import EARLY, Profile
+from capwatch.model import Confidence, Fact, FactKind, Finding, Phase, Severity
+from capwatch.profile import Profile
 from capwatch.rules.base import Rule, evidence_of
 
 _EXEC = frozenset({"exec", "eval", "compile"})
@@ -45,7 +45,7 @@ class ObfuscatedExecution(Rule):
     title = "Executes obfuscated code at install or import"
 
     def check(self, profile: Profile) -> Iterator[Finding]:
-        hits = []
+        hits: list[tuple[Fact, Phase]] = []
         decrypted = looped_any = False
         calls = profile.facts_of(FactKind.CALL)
         assembled: dict[str, set[str]] = {}
