@@ -7,7 +7,7 @@ from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, earliest, evidence_of
 
 _STEALER = ("creds.browser", "creds.wallet", "creds.messenger", "token.regex")
-_EARLY_ONLY = ("creds.cloud", "creds.system")
+_EARLY_ONLY = ("creds.cloud", "creds.system", "creds.cloud-metadata")
 _NET = ("net.http.request", "net.download", "net.socket", "msg.send", "net.dns")
 _DROPS = ("endpoint.webhook", "endpoint.paste", "endpoint.oob")
 """Where stolen data is dropped: a chat webhook with its secret, a paste site, a request catcher."""
@@ -26,6 +26,9 @@ class CredentialHarvest(Rule):
     several kinds and reaches the network is flagged, for a reviewer. SSH keys and cloud
     credential files count only in install, startup or import code, and one kind of them alone
     at import (a packaging tool reading ``.pypirc`` to log in) is high rather than critical.
+    Cloud instance-metadata addresses (``169.254.169.254``, ``metadata.google.internal``), where
+    a build machine's cloud credentials can be read, count like credential files: nothing needs
+    them while a package installs.
     At any time, one function that gathers credential files (keys, cloud settings, shell
     history) and sends them to a raw IP address, a chat webhook, a paste site or a request
     catcher is critical: no honest client ships its user's secrets there. So is, at any time,

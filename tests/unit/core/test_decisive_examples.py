@@ -29,6 +29,7 @@ DECISIVE = [
     ("CW106", "curl-upload-install"),
     ("CW113", "aliased-exec-xor-import"),
     ("CW107", "token-grabber-webhook"),
+    ("CW107", "metadata-on-install"),
     ("CW118", "dup2-on-install"),
     ("CW118", "shell-on-import"),
     ("CW119", "shutdown-on-install"),

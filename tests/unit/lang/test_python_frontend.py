@@ -274,3 +274,21 @@ def test_traced_sources_are_kept_apart_from_nested_calls() -> None:
     fact = next(f for f in result.facts if f.kind is FactKind.CALL and f.name == "exec")
     assert "getattr" in fact.inner and "base64.b64decode" not in fact.inner
     assert "base64.b64decode" in fact.sources
+
+
+def test_inline_python_code_of_a_process_is_analysed_as_code() -> None:
+    result = analyze(
+        "import os, subprocess, sys\n"
+        "subprocess.run([sys.executable, '-c', 'import socket; socket.socket()'])\n"
+        "os.system('python3 -c \"import urllib.request as u; u.urlopen(1)\" > out.txt')\n"
+    )
+    names = calls(result)
+    assert "socket.socket" in names
+    assert "urllib.request.urlopen" in names
+
+
+def test_python_m_of_a_package_module_is_an_edge() -> None:
+    result = analyze("import subprocess, sys\nsubprocess.run([sys.executable, '-m', 'pkg.tool'])\n")
+    edges = {(e.target, e.kind) for e in result.edges}
+    assert ("pkg.tool", EdgeKind.IMPORT) in edges
+    assert ("pkg.tool:<main>", EdgeKind.RUNS) in edges

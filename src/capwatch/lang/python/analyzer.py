@@ -14,6 +14,7 @@ import builtins
 import functools
 import itertools
 import re
+import shlex
 from collections import deque
 from collections.abc import Iterator
 
@@ -791,6 +792,7 @@ class _FileWalker:
                 inner, sources = self._inner_calls(node)
             if flags & _PROCESS and args:
                 self._module_run_edges(args[0], scope)
+                self._inline_code(node, args[0], scope)
         self._add(
             Fact(
                 FactKind.CALL,
@@ -816,6 +818,38 @@ class _FileWalker:
         if consumed:
             return False
         return self._unpack(node, flags, scope)
+
+    def _inline_code(self, node: ast.Call, command: str, scope: str) -> None:
+        """``python -c CODE`` started by this scope: CODE is this scope's code, as if handed to
+        ``exec`` (from an argv list, or from a constant command line split as a shell would)."""
+        words: list[str] | None = None
+        argv = self._argv(node.args[0]) if node.args else None
+        if argv is not None:
+            words = []
+            for element in argv.elts[:MAX_ARGV_WORDS]:
+                folded = self._folded(element)
+                if folded is not None:
+                    words.append(folded[0])
+                elif isinstance(element, ast.Attribute | ast.Name):
+                    interpreter = self.resolver.resolve(element) == "sys.executable"
+                    words.append("python" if interpreter else PLACEHOLDER)
+                else:
+                    words.append(PLACEHOLDER)
+        elif PLACEHOLDER not in command:
+            try:
+                words = shlex.split(command[:MAX_FACT_TEXT])
+            except ValueError:
+                return
+        if not words:
+            return
+        for index, word in enumerate(words[:-2]):
+            program = word.replace("\\", "/").rsplit("/", 1)[-1].lower()
+            if program.startswith("python") and words[index + 1] == "-c":
+                code = words[index + 2]
+                if PLACEHOLDER not in code and code not in self.seen_payloads:
+                    self.seen_payloads.add(code)
+                    self._payload(code, (), scope, node, executed=True)
+                return
 
     def _module_run_edges(self, command: str, scope: str) -> None:
         """``python -m pkg.tool`` started by this scope runs that module's top-level code and its
