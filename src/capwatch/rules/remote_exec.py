@@ -10,6 +10,7 @@ from capwatch.rules.base import Rule, evidence_of
 
 _EXEC = frozenset({"exec", "eval", "compile", "execfile"})
 _NET = frozenset({"net.http.request", "net.download", "net.socket"})
+_FETCH = frozenset({"net.http.request", "net.download"})
 _INTERPRETERS = frozenset({"python", "python3", "python2", "pythonw", "py", "sh", "bash", "zsh",
                            "dash", "cmd", "powershell", "pwsh", "perl", "ruby", "node"})
 _INLINE = frozenset({"-c", "/c", "/k", "-command", "-e", "-enc", "-encodedcommand"})
@@ -21,8 +22,8 @@ class RemoteCodeExecuted(Rule):
     ``exec(urlopen(url).read())`` and its variants fetch the real payload from a server at the
     moment the package runs, so nothing malicious needs to be in the upload and the attacker can
     change it at will. Found as a network call in the argument of ``exec``, ``eval`` or
-    ``compile``, directly or through a name bound to it (``body = urlopen(url).read()``,
-    ``with urlopen(url) as r``). A downloaded command line handed to a process is the same
+    ``compile``, or an HTTP request or download that feeds it through a name
+    (``body = urlopen(url).read()``, ``with urlopen(url) as r``). A downloaded command line handed to a process is the same
     thing: the whole command of ``os.system``, or the inline code of ``python -c``, ``sh -c``
     or PowerShell. No honest package evaluates what it downloads.
     """
@@ -34,7 +35,12 @@ class RemoteCodeExecuted(Rule):
         matcher = load_catalog().matcher("python")
 
         def fetched(fact: Fact) -> list[str]:
-            return [n for n in (*fact.inner, *fact.sources) if _NET & set(matcher.match(n))]
+            # A socket feeds a sink only through what is read from it; a name traced back to a
+            # socket, or a process given one, usually holds a port or an address instead.
+            direct = [n for n in fact.inner if _NET & set(matcher.match(n))]
+            if fact.name not in _EXEC:
+                direct = [n for n in direct if _FETCH & set(matcher.match(n))]
+            return direct + [n for n in fact.sources if _FETCH & set(matcher.match(n))]
 
         hits = []
         for fact, phase in profile.facts_of(FactKind.CALL):
