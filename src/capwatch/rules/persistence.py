@@ -16,7 +16,7 @@ class Persistence(Rule):
     Writing the registry's Run keys, the Startup folder, crontab, systemd units, LaunchAgents or
     shell start-up files from code that runs on install, startup or import, together with writing
     files, starting processes or downloading. Installing a package never needs to plant itself
-    in the machine's start-up.
+    in the machine's start-up: at install or interpreter start it is critical; at import, high.
     """
 
     id = "CW108"
@@ -34,7 +34,10 @@ class Persistence(Rule):
         yield self.finding(
             "Plants autostart: "
             + ", ".join(sorted({i.value for i in places} | {u.via for u in caps}))[:200],
-            severity=Severity.HIGH if phase is not Phase.RUNTIME else Severity.MEDIUM,
+            severity=(
+                Severity.CRITICAL if phase in (Phase.INSTALL, Phase.STARTUP)
+                else Severity.HIGH if phase is not Phase.RUNTIME else Severity.MEDIUM
+            ),
             confidence=Confidence.HIGH if caps and places else Confidence.MEDIUM,
             phase=phase,
             evidence=evidence_of(profile, [*places, *caps]),
