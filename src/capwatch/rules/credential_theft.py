@@ -8,6 +8,10 @@ from capwatch.rules.base import Rule, earliest, evidence_of
 
 _STEALER = ("creds.browser", "creds.wallet", "creds.messenger", "token.regex")
 _EARLY_ONLY = ("creds.cloud", "creds.system", "creds.cloud-metadata")
+_METADATA = "creds.cloud-metadata"
+_BUILD = frozenset({Phase.INSTALL, Phase.STARTUP})
+"""Cloud SDKs and error reporters ask the instance-metadata service where they run, even at
+import; only install and start-up code has no reason to."""
 _NET = ("net.http.request", "net.download", "net.socket", "msg.send", "net.dns")
 _DROPS = ("endpoint.webhook", "endpoint.paste", "endpoint.oob")
 """Where stolen data is dropped: a chat webhook with its secret, a paste site, a request catcher."""
@@ -27,8 +31,9 @@ class CredentialHarvest(Rule):
     credential files count only in install, startup or import code, and one kind of them alone
     at import (a packaging tool reading ``.pypirc`` to log in) is high rather than critical.
     Cloud instance-metadata addresses (``169.254.169.254``, ``metadata.google.internal``), where
-    a build machine's cloud credentials can be read, count like credential files: nothing needs
-    them while a package installs.
+    a build machine's cloud credentials can be read, count at install and interpreter start:
+    nothing needs them while a package installs (cloud SDKs and error reporters ask the service
+    where they run, even at import, so import does not count).
     At any time, one function that gathers credential files (keys, cloud settings, shell
     history) and sends them to a raw IP address, a chat webhook, a paste site or a request
     catcher is critical: no honest client ships its user's secrets there. So is, at any time,
@@ -48,6 +53,7 @@ class CredentialHarvest(Rule):
         early_items = profile.indicators_of(_STEALER, EARLY) + [
             i for i in profile.indicators_of(_EARLY_ONLY, EARLY)
             if any(u.location.path == i.location.path and u.scope in net_scopes for u in early_net)
+            and (i.kind != _METADATA or i.phase in _BUILD)
         ]
         dropped_to: set[str] = set()
         if (early_items or early_caps) and early_net:
