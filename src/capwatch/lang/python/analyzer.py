@@ -592,20 +592,29 @@ class _FileWalker:
         consumed: bool,
     ) -> list[_Frame]:
         """Frames for the child nodes worth a visit: numbers, short strings and names bound
-        here make no fact."""
+        here make no fact. The names and strings that come before any other child are leaves
+        the walk would visit next, in this order: they are visited here, without a frame."""
         children: list[_Frame] = []
         marked = self.consumed
+        leading = depth <= self.limits.recursion
         for sub in subs:
             sub_kind = type(sub)
             if sub_kind is ast.Constant:
                 value = sub.value  # type: ignore[attr-defined]
                 if not isinstance(value, _TEXT_TYPES) or len(value) < MIN_LITERAL:
                     continue
-            elif sub_kind is ast.Name and type(sub.ctx) is not ast.Load:  # type: ignore[attr-defined]
-                continue
-            children.append(
-                (sub, scope, cls, depth, binding, consumed or (bool(marked) and id(sub) in marked))
-            )
+            elif sub_kind is ast.Name:
+                if type(sub.ctx) is not ast.Load:  # type: ignore[attr-defined]
+                    continue
+            else:
+                leading = False
+            sub_consumed = consumed or (bool(marked) and id(sub) in marked)
+            if not leading:
+                children.append((sub, scope, cls, depth, binding, sub_consumed))
+            elif sub_kind is ast.Name:
+                self._name_reference(sub, scope)  # type: ignore[arg-type]
+            else:
+                self._literal(sub, scope, sub_consumed)  # type: ignore[arg-type]
         return children
 
     def _is_main_guard(self, node: ast.If, scope: str) -> bool:
