@@ -288,8 +288,6 @@ class _FileWalker:
         self.lines = text.split("\n")
         self.snippets: dict[int, str] = {}
         """Each line's snippet, made once (most lines hold several facts)."""
-        self.locations: dict[tuple[int, int], Location] = {}
-        """Each position's location, made once (a call and its arguments' facts share one)."""
         self.docs_read = "__doc__" in text or "__file__" in text
         """Bare strings (docstrings) are documentation unless the code reads ``__doc__`` or its own
         file."""
@@ -336,11 +334,9 @@ class _FileWalker:
 
     def _loc(self, node: ast.AST) -> Location:
         anchor = self.origin if self.origin is not None else node
-        key = (getattr(anchor, "lineno", 0), getattr(anchor, "col_offset", 0))
-        location = self.locations.get(key)
-        if location is None:
-            location = self.locations[key] = Location(self.result.path, *key)
-        return location
+        return Location(
+            self.result.path, getattr(anchor, "lineno", 0), getattr(anchor, "col_offset", 0)
+        )
 
     def _snippet(self, node: ast.AST) -> str:
         line = getattr(node, "lineno", 0)
