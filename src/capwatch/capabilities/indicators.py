@@ -65,7 +65,9 @@ def find_indicators(text: str) -> Iterator[tuple[str, str]]:
     hint_pattern, by_hint = _patterns()
     end = min(len(text), MAX_SCAN)
     lowered = text[:end].lower()
-    present = set(hint_pattern.findall(lowered))
+    # in the order found, so that indicators (and the messages that quote the first) do not
+    # depend on the interpreter's hash seed
+    present = dict.fromkeys(hint_pattern.findall(lowered))
     if not present:
         return
     candidates: dict[str, re.Pattern[str]] = {}

