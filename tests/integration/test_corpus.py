@@ -1,9 +1,9 @@
 """The whole malicious corpus, scanned as a batch: detection must not fall below the floor.
 
 The floors are set a little under the full measurement in docs/accuracy.md (rule set
-``dce09366ddb21c78``: 91.78% of files at the malicious tier, 95.42% alerted, 85.95% of families
-alerted), so that a change that loses detection fails here while a time-out or two on a loaded
-machine does not. The corpus is read as bytes through capwatch only; it is never extracted or
+``9c18af9b47712c6e``: 94.72% of files and 83.46% of families at the malicious tier, 96.37% of
+files and 89.11% of families alerted), so that a change that loses detection fails here while a
+time-out or two on a loaded machine does not. The corpus is read as bytes through capwatch only; it is never extracted or
 run. Skipped where ../shared/corpus is absent.
 """
 
@@ -22,11 +22,13 @@ from capwatch.model import ScanResult, Verdict
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 MANIFEST = CORPUS / "malicious.tsv"
 
-MALICIOUS_FLOOR_FILES = 0.90
+MALICIOUS_FLOOR_FILES = 0.935
 """Share of files with verdict ``malicious``."""
-ALERT_FLOOR_FILES = 0.94
+MALICIOUS_FLOOR_FAMILIES = 0.82
+"""Family-weighted share with verdict ``malicious``."""
+ALERT_FLOOR_FILES = 0.955
 """Share of files with verdict ``suspicious`` or ``malicious``."""
-ALERT_FLOOR_FAMILIES = 0.84
+ALERT_FLOOR_FAMILIES = 0.88
 """Family-weighted share alerted (each family counts once, in proportion to its files caught)."""
 MAX_ERRORS = 5
 """The corpus holds one empty file; a few more may hit the per-artifact time limit on a loaded
@@ -49,17 +51,24 @@ def test_malicious_corpus_detection_floor() -> None:
     alert = {Verdict.MALICIOUS, Verdict.SUSPICIOUS}
     malicious = sum(r.verdict is Verdict.MALICIOUS for r in results.values()) / len(rows)
     alerted = sum(r.verdict in alert for r in results.values()) / len(rows)
-    families: dict[str, list[bool]] = defaultdict(list)
+    families: dict[str, list[ScanResult]] = defaultdict(list)
     for i, row in enumerate(rows):
-        families[row["family"]].append(results[i].verdict in alert)
-    family_alert = sum(sum(v) / len(v) for v in families.values()) / len(families)
+        families[row["family"]].append(results[i])
+
+    def family_share(verdicts: set[Verdict]) -> float:
+        shares = [sum(r.verdict in verdicts for r in v) / len(v) for v in families.values()]
+        return sum(shares) / len(shares)
+
+    family_alert = family_share(alert)
+    family_malicious = family_share({Verdict.MALICIOUS})
     errors = [r for r in results.values() if r.verdict is Verdict.ERROR]
 
     summary = (
-        f"malicious {malicious:.4f}, alert {alerted:.4f}, family alert {family_alert:.4f}, "
-        f"errors {len(errors)}"
+        f"malicious {malicious:.4f}, family malicious {family_malicious:.4f}, "
+        f"alert {alerted:.4f}, family alert {family_alert:.4f}, errors {len(errors)}"
     )
     assert malicious >= MALICIOUS_FLOOR_FILES, summary
+    assert family_malicious >= MALICIOUS_FLOOR_FAMILIES, summary
     assert alerted >= ALERT_FLOOR_FILES, summary
     assert family_alert >= ALERT_FLOOR_FAMILIES, summary
     assert len(errors) <= MAX_ERRORS, [(r.artifact.path, r.error) for r in errors]
