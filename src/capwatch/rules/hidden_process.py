@@ -13,7 +13,7 @@ class HiddenProcess(Rule):
     ``CREATE_NO_WINDOW``, ``DETACHED_PROCESS``, ``-WindowStyle Hidden``, ``start /b``,
     ``pythonw`` or ``nohup ... &`` on a process started in ``install``, ``startup`` or
     ``import`` phase. Build steps run in the foreground; hiding a process from the person
-    installing the package means it should not be seen.
+    installing the package means it should not be seen: critical.
     """
 
     id = "CW110"
@@ -33,7 +33,7 @@ class HiddenProcess(Rule):
         yield self.finding(
             "Hides a process it starts: "
             + ", ".join(sorted({u.via for u in hide} | {i.value for i in flags}))[:160],
-            severity=Severity.HIGH,
+            severity=Severity.CRITICAL,
             confidence=Confidence.HIGH,
             phase=phase,
             evidence=evidence_of(profile, [*flags, *hide, *procs]),

@@ -28,6 +28,7 @@ DECISIVE = [
     ("CW104", "identity-in-request"),
     ("CW106", "curl-upload-install"),
     ("CW108", "cron-on-install"),
+    ("CW110", "detached-on-import"),
     ("CW113", "aliased-exec-xor-import"),
     ("CW107", "token-grabber-webhook"),
     ("CW107", "metadata-on-install"),
