@@ -129,10 +129,7 @@ def build_profile(
     match = matcher.match
     for analysis in analyses.values():
         profile.problems.extend(analysis.problems)
-        environ_lines = {
-            (f.location.path, f.location.line) for f in analysis.facts
-            if f.kind is FactKind.REFERENCE and f.name in ("os.environ", "os.environb")
-        }
+        environ_lines: set[tuple[str, int]] | None = None  # made when an identity name shows up
         for fact in analysis.facts:
             fact_kind = fact.kind
             phase = phase_of.get(fact.scope, runtime)
@@ -142,18 +139,18 @@ def build_profile(
             if same_kind is None:
                 same_kind = by_kind[fact_kind] = []
             same_kind.append(entry)
-            if (
-                fact_kind is FactKind.LITERAL
-                and fact.value in _IDENTITY_VARIABLES
-                and (fact.location.path, fact.location.line) in environ_lines
-            ):
-                # ``os.environ["COMPUTERNAME"]``
-                profile.uses.append(
-                    CapabilityUse(
-                        "host.fingerprint", phase, fact.location, f"os.environ[{fact.value!r}]",
-                        fact.scope, fact.decode_chain, fact.snippet,
+            if fact_kind is FactKind.LITERAL and fact.value in _IDENTITY_VARIABLES:
+                if environ_lines is None:
+                    environ_lines = _environ_lines(analysis)
+                if (fact.location.path, fact.location.line) in environ_lines:
+                    # ``os.environ["COMPUTERNAME"]``
+                    profile.uses.append(
+                        CapabilityUse(
+                            "host.fingerprint", phase, fact.location,
+                            f"os.environ[{fact.value!r}]", fact.scope, fact.decode_chain,
+                            fact.snippet,
+                        )
                     )
-                )
             if fact_kind is FactKind.CALL or fact_kind is FactKind.REFERENCE:
                 caps = match(fact.name)
                 if fact_kind is FactKind.CALL and _SHELL_TRUE in fact.args and fact.name.startswith("subprocess."):
@@ -204,6 +201,14 @@ def build_profile(
                         )
                     )
     return profile
+
+
+def _environ_lines(analysis: FileAnalysis) -> set[tuple[str, int]]:
+    """The lines of a file that read ``os.environ`` (``os.environ["USERNAME"]`` is one)."""
+    return {
+        (f.location.path, f.location.line) for f in analysis.facts
+        if f.kind is FactKind.REFERENCE and f.name in ("os.environ", "os.environb")
+    }
 
 
 def _environment_clues(fact: Fact, caps: Sequence[str]) -> tuple[str, ...]:

@@ -17,7 +17,8 @@ from capwatch.capabilities.catalog import ApiMatcher, load_catalog
 
 _SPLIT = re.compile(r"\$\(|`|\)|&&|\|\||[;|&\n]")
 _PREFIXES = frozenset({"sudo", "exec", "nohup", "time", "command", "call"})
-_SHELLS = frozenset({"cmd", "sh", "bash", "zsh", "dash", "powershell", "pwsh"})
+SHELLS = frozenset({"cmd", "sh", "bash", "zsh", "dash", "ksh", "powershell", "pwsh"})
+"""Programs that run the command line they are given (``sh -c "..."``), in lower case."""
 _INLINE = frozenset({"/c", "/k", "-c", "-command", "-Command", "-C"})
 MAX_COMMAND_LINE = 8192
 
@@ -27,7 +28,8 @@ def _matcher() -> ApiMatcher:
     return load_catalog().matcher("shell")
 
 
-def _program(word: str) -> str:
+def program_name(word: str) -> str:
+    """The program a command word names: ``"C:\\Python\\python.exe"`` gives ``python``."""
     word = word.strip("\"'()")
     name = re.split(r"[\\/]", word)[-1]
     return name[:-4] if name.lower().endswith((".exe", ".com", ".bat")) else name
@@ -45,9 +47,9 @@ def commands(command_line: str, depth: int = 0) -> Iterator[str]:
             words = words[1:]
         if not words:
             continue
-        program = _program(words[0])
+        program = program_name(words[0])
         yield program
-        if program.lower() in _SHELLS and depth < 3:
+        if program.lower() in SHELLS and depth < 3:
             for index, word in enumerate(words[1:], 1):
                 if word in _INLINE or word.lower() in _INLINE:
                     yield from commands(" ".join(words[index + 1 :]), depth + 1)

@@ -28,9 +28,10 @@ class FingerprintSent(Rule):
     count as identity, and so does asking a what-is-my-IP service for the public address. Identity
     or the whole environment sent during install or interpreter start is critical, and so is,
     at import, identity written straight into the request that sends it
-    (``requests.get(url + socket.gethostname())``). A DNS lookup counts as sending when the name it looks up has a domain written
-    in the code (``f"{data}.example.invalid"``, or a constant name); resolving a name only
-    computed at run time, such as the machine's own host name, asks nothing of anyone else.
+    (``requests.get(url + socket.gethostname())``). A DNS lookup counts as sending when the
+    name it looks up has a domain written in the code (``f"{data}.example.invalid"``, or a
+    constant name); resolving a name only computed at run time, such as the machine's own host
+    name, asks nothing of anyone else.
     At any time, one function that collects identity or the whole environment and sends it, in
     a file that names a request catcher, tunnel, chat webhook, paste site or raw IP address, is
     critical: that is a probe reporting home, whoever calls it.

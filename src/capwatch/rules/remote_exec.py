@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from capwatch.capabilities.catalog import load_catalog
+from capwatch.capabilities.shell import SHELLS, program_name
 from capwatch.lang.python.analyzer import PLACEHOLDER, PROCESS_SINKS
 from capwatch.model import Confidence, Fact, FactKind, Finding, Severity
 from capwatch.profile import EARLY, Profile
@@ -11,8 +12,7 @@ from capwatch.rules.base import Rule, evidence_of
 _EXEC = frozenset({"exec", "eval", "compile", "execfile"})
 _NET = frozenset({"net.http.request", "net.download", "net.socket"})
 _FETCH = frozenset({"net.http.request", "net.download"})
-_INTERPRETERS = frozenset({"python", "python3", "python2", "pythonw", "py", "sh", "bash", "zsh",
-                           "dash", "cmd", "powershell", "pwsh", "perl", "ruby", "node"})
+_INTERPRETERS = SHELLS | {"python", "python3", "python2", "pythonw", "py", "perl", "ruby", "node"}
 _INLINE = frozenset({"-c", "/c", "/k", "-command", "-e", "-enc", "-encodedcommand"})
 
 
@@ -23,9 +23,9 @@ class RemoteCodeExecuted(Rule):
     moment the package runs, so nothing malicious needs to be in the upload and the attacker can
     change it at will. Found as a network call in the argument of ``exec``, ``eval`` or
     ``compile``, or an HTTP request or download that feeds it through a name
-    (``body = urlopen(url).read()``, ``with urlopen(url) as r``). A downloaded command line handed to a process is the same
-    thing: the whole command of ``os.system``, or the inline code of ``python -c``, ``sh -c``
-    or PowerShell. No honest package evaluates what it downloads.
+    (``body = urlopen(url).read()``, ``with urlopen(url) as r``). A downloaded command line
+    handed to a process is the same thing: the whole command of ``os.system``, or the inline
+    code of ``python -c``, ``sh -c`` or PowerShell. No honest package evaluates what it downloads.
     """
 
     id = "CW102"
@@ -73,6 +73,5 @@ def _runs_given_code(fact: Fact) -> bool:
     words = fact.args[0].split() if fact.args else []
     if not words or words[0].startswith(PLACEHOLDER):
         return True
-    program = words[0].strip("\"'").replace("\\", "/").rsplit("/", 1)[-1].lower()
-    program = program.removesuffix(".exe")
-    return program in _INTERPRETERS and any(w.lower() in _INLINE for w in words[1:3])
+    interpreter = program_name(words[0]).lower() in _INTERPRETERS
+    return interpreter and any(w.lower() in _INLINE for w in words[1:3])

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from capwatch.capabilities.shell import SHELLS, program_name
 from capwatch.model import CapabilityUse, Confidence, FactKind, Finding, Phase, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, evidence_of
 
-_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "cmd", "powershell", "pwsh"})
 _REDIRECT = frozenset({"os.dup2", "os.dup"})
 
 
@@ -61,10 +61,5 @@ class ReverseShell(Rule):
 
 def _shell(use: CapabilityUse) -> bool:
     """A process that is an interactive shell: ``pty.spawn("bash")``, ``Popen(["/bin/sh", "-i"])``."""
-    if not use.args:
-        return False
-    words = use.args[0].split()
-    if not words:
-        return False
-    program = words[0].strip("\"'").replace("\\", "/").rsplit("/", 1)[-1].lower()
-    return program.removesuffix(".exe") in _SHELLS
+    words = use.args[0].split() if use.args else []
+    return bool(words) and program_name(words[0]).lower() in SHELLS

@@ -18,6 +18,8 @@ import shlex
 from collections import deque
 from collections.abc import Iterator
 
+from capwatch.capabilities.catalog import load_catalog
+from capwatch.capabilities.shell import program_name
 from capwatch.config import Limits
 from capwatch.errors import LimitExceeded
 from capwatch.lang.base import (
@@ -44,15 +46,22 @@ MAX_DECODED_SHOWN = 16 * 1024
 MAX_ARGV_WORDS = 32
 """Words of an argv list kept in a call's argument text."""
 EXEC_SINKS = frozenset({"exec", "eval", "compile", "execfile"})
-PROCESS_SINKS = frozenset(
-    {
-        "os.system", "os.popen", "subprocess.Popen", "subprocess.call", "subprocess.run",
-        "subprocess.check_call", "subprocess.check_output", "subprocess.getoutput",
-        "subprocess.getstatusoutput", "asyncio.create_subprocess_shell",
-        "asyncio.create_subprocess_exec",
-    }
-)
-"""Calls that run a command line: where its words come from is recorded as for exec sinks."""
+
+
+def _catalog_calls(*capabilities: str) -> frozenset[str]:
+    """The exact Python API names the catalogue gives these capabilities (``x.*`` left out)."""
+    catalog = load_catalog()
+    return frozenset(
+        api for cap in capabilities for api in catalog.capabilities[cap].apis.get("python", ())
+        if not api.endswith("*")
+    )
+
+
+PROCESS_SINKS = _catalog_calls("proc.spawn", "proc.shell")
+"""Calls that start a program: where their words come from is recorded as for exec sinks."""
+_REQUEST_SINKS = _catalog_calls("net.http.request")
+"""Calls that send a request: what their arguments are built from is recorded too
+(``get(url + socket.gethostname())`` reports the host it runs on)."""
 _BUILTINS = frozenset(dir(builtins))
 """Builtins whose aliases (``run = exec``, ``m = map``) are followed."""
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
@@ -76,6 +85,7 @@ _TEXT_TYPES = (str, bytes)
 _IMPORTS = (ast.Import, ast.ImportFrom)
 _ASSIGNS = (ast.Assign, ast.AnnAssign)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _SEQUENCES = (ast.Tuple, ast.List)
 _REFERENCES = (ast.Name, ast.Attribute)
 _CONTAINERS = (ast.Dict, ast.List, ast.Tuple, ast.Set)
@@ -126,7 +136,7 @@ def _call_kind(name: str) -> int:
         kind |= _WRITER
     if name in PROCESS_SINKS:
         kind |= _PROCESS | _TRACED
-    if name in EXEC_SINKS or name in _request_sinks():
+    if name in EXEC_SINKS or name in _REQUEST_SINKS:
         kind |= _TRACED
     return kind
 
@@ -168,16 +178,6 @@ def _frame(
     return (node, scope, cls, depth, binding, False)
 
 
-@functools.cache
-def _request_sinks() -> frozenset[str]:
-    """Calls that send a request: what their arguments are built from is recorded, as for exec
-    and process sinks (``get(url + socket.gethostname())`` reports the host it runs on)."""
-    from capwatch.capabilities.catalog import load_catalog
-
-    apis = load_catalog().capabilities["net.http.request"].apis.get("python", ())
-    return frozenset(a for a in apis if not a.endswith("*"))
-
-
 def _module_level_definitions(
     body: list[ast.stmt],
 ) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]:
@@ -189,14 +189,14 @@ def _module_level_definitions(
     while todo and budget > 0:
         budget -= 1
         node = todo.pop()
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        if isinstance(node, _DEFINITIONS):
             yield node
             continue
         for field_name in _STMT_FIELDS:
             for item in getattr(node, field_name, None) or ():
                 if isinstance(item, ast.stmt):
                     todo.append(item)
-                elif isinstance(item, ast.ExceptHandler | ast.match_case):
+                elif isinstance(item, _HANDLERS):
                     todo.extend(item.body)
 
 
@@ -792,7 +792,8 @@ class _FileWalker:
             elif name is None and node.func.id in self.conditional_defs:
                 # ``if ok: def run(): ...`` then ``run()``: only a call reaches such a function
                 # (handing it around as a value, as callback tables do, is not followed)
-                self.result.edges.append(Edge(scope, f"{self.result.module}:{node.func.id}", EdgeKind.CALL))
+                target = f"{self.result.module}:{node.func.id}"
+                self.result.edges.append(Edge(scope, target, EdgeKind.CALL))
         if scope.endswith(":<module>") and node.args:
             # a protector's runtime is often a builtin it injects: a name nothing resolves
             self._opaque(node, name or (node.func.id if isinstance(node.func, ast.Name) else "?"), scope)
@@ -862,8 +863,7 @@ class _FileWalker:
         if not words:
             return
         for index, word in enumerate(words[:-2]):
-            program = word.replace("\\", "/").rsplit("/", 1)[-1].lower()
-            if program.startswith("python") and words[index + 1] == "-c":
+            if program_name(word).lower().startswith("python") and words[index + 1] == "-c":
                 code = words[index + 2]
                 if PLACEHOLDER not in code and code not in self.seen_payloads:
                     self.seen_payloads.add(code)
