@@ -94,6 +94,11 @@ class FactKind(enum.Enum):
     """Module-level code that hands an encrypted-looking bytes blob (high entropy, nothing the
     scanner can decode) straight to a function: code shipped so that nobody can read it, run by
     a runtime. ``name`` is the function called and ``value`` describes the blob."""
+    OFFSCREEN = "offscreen"
+    """A statement written far to the right of another on the same line
+    (``setup()``, a long run of spaces, then ``;run(payload)``): code placed where an editor or a
+    review page does not show it. ``name`` is the first call the hidden statement makes (empty
+    when it makes none), ``value`` says how far right it starts and ``snippet`` is its text."""
 
 
 @dataclass(frozen=True, slots=True)

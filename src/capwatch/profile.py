@@ -40,6 +40,9 @@ _IDENTITY_VARIABLES = frozenset(
 _ENV_READS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.environb.get"})
 _WHOLE_ENVIRONMENT = ("=os.environ", "=os.environb")
 """A keyword argument that is the whole environment (``data=os.environ``)."""
+_PATH_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join", "pathlib.Path",
+                         "pathlib.PurePath", "pathlib.PureWindowsPath", "pathlib.WindowsPath"})
+"""Calls that join path parts: their constant parts are looked at as one path too."""
 _SENDS = frozenset({"net.http.request", "net.socket", "msg.send"})
 
 
@@ -178,6 +181,9 @@ def build_profile(
                     texts = (fact.value,)
             elif fact_kind is FactKind.CALL:
                 texts = fact.args
+                if fact.name in _PATH_JOINS and len(texts) > 1:
+                    # ``os.path.join(home, "App", "Store")`` names ``…/App/Store``
+                    texts = (*texts, "/" + "/".join(texts))
             elif fact_kind is FactKind.DECODED and fact.value:
                 texts = (fact.value,)
                 profile.decoded_at.setdefault(fact.location, (fact.value, fact.decode_chain))

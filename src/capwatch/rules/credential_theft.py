@@ -15,6 +15,10 @@ import; only install and start-up code has no reason to."""
 _NET = ("net.http.request", "net.download", "net.socket", "msg.send", "net.dns")
 _DROPS = ("endpoint.webhook", "endpoint.paste", "endpoint.oob")
 """Where stolen data is dropped: a chat webhook with its secret, a paste site, a request catcher."""
+_TOKEN_HUNT = "token.regex"
+_TOKEN_STORES = frozenset({"creds.browser", "creds.messenger"})
+"""Where a token grabber looks for what its regular expression hunts: browser and chat-client
+stores."""
 _THROWAWAY = ("endpoint.ip-url", "endpoint.webhook", "endpoint.paste", "endpoint.oob",
               "endpoint.dynamic-dns")
 
@@ -38,7 +42,11 @@ class CredentialHarvest(Rule):
     history) and sends them to a raw IP address, a chat webhook, a paste site or a request
     catcher is critical: no honest client ships its user's secrets there. So is, at any time,
     a file that goes after a stealer's kind of store (browser, wallet, chat token) and names
-    its drop: a chat webhook with its secret token, a paste site or a request catcher.
+    its drop: a chat webhook with its secret token, a paste site or a request catcher, and a
+    file that reaches the network and both hunts tokens with a regular expression and reads
+    where browsers or chat clients keep them: a token grabber, whoever calls it. Cookie tools
+    read browser stores without hunting tokens; secret scanners hunt tokens in the user's own
+    files, not in browser and chat-client stores.
     """
 
     id = "CW107"
@@ -56,6 +64,7 @@ class CredentialHarvest(Rule):
             and (i.kind != _METADATA or i.phase in _BUILD)
         ]
         dropped_to: set[str] = set()
+        grabbed: set[str] = set()
         if (early_items or early_caps) and early_net:
             items, caps, early = early_items, early_caps, True
         else:
@@ -75,6 +84,11 @@ class CredentialHarvest(Rule):
                 yield from self._sent_to_throwaway(profile)
                 return
             dropped_to = {i.location.path for i in items} & drops
+            grabbing = {
+                f for f, kinds in by_file.items()
+                if _TOKEN_HUNT in kinds and kinds & _TOKEN_STORES
+            }
+            grabbed = {i.location.path for i in items} & grabbing
         net = early_net if early else profile.uses_of(_NET, tuple(Phase))
         phase = earliest([*items, *caps])
         kinds = {i.kind for i in items}
@@ -87,7 +101,7 @@ class CredentialHarvest(Rule):
         yield self.finding(
             f"Reads {', '.join(sorted(kinds | {u.capability for u in caps}))} and reaches the network"
             + (f"; names its drop {drop[0].value[:80]}" if drop else ""),
-            severity=Severity.CRITICAL if strong or drop else Severity.HIGH,
+            severity=Severity.CRITICAL if strong or drop or grabbed else Severity.HIGH,
             confidence=Confidence.HIGH if strong else Confidence.MEDIUM,
             phase=phase,
             evidence=evidence_of(profile, [*items, *caps, *drop]),

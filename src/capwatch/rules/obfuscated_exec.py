@@ -30,15 +30,16 @@ class ObfuscatedExecution(Rule):
     to a constant. In install or start-up code, a string assembled character by character
     (``chr(ord(a) ^ ord(k))`` in a loop) in the same scope as the ``exec``, or code run through
     ``chr`` or ``ord`` on its way to the ``exec`` (``exec(str(map(ord, s)))``), is critical; at
-    import too, in a file that hides ``exec`` or ``eval`` under another name (``show = exec``,
-    ``a, b = exec, str``): honest code has no reason to disguise what it runs. Decoding,
+    import and at run time too, in a file that hides ``exec`` or ``eval`` under another name
+    (``show = exec``, ``a, b = exec, str``): honest code has no reason to disguise what it runs,
+    and a library function that decrypts and runs code through a disguised ``exec`` is a
+    trojan waiting for its first call. Decoding,
     unmarshalling or decrypting with a key held in the code (in the argument, or in the same
     scope as the ``exec``) and executing the result is critical:
     there is no honest reason to ship encrypted code that runs on install or import. Reading a
     version file and executing it (``exec(open(...).read())``), the common honest idiom in
-    ``setup.py``, does not count. In code that runs only when called, the same decrypted or
-    character-assembled code handed to an ``exec`` that the file itself disguises is high, for
-    a reviewer: obfuscators wrap their payload so, and honest code has no reason to.
+    ``setup.py``, does not count. In code that runs only when called, only an ``exec`` that the
+    file itself disguises counts: critical with medium confidence.
     """
 
     id = "CW113"
@@ -77,9 +78,10 @@ class ObfuscatedExecution(Rule):
             tricks = inner & _HIDING
             if phase is Phase.RUNTIME:
                 # called only by the user: count only code that also hides the exec itself
-                disguised = fact.location.path in aliased and (hidden or looped)
-                if disguised:
+                if fact.location.path in aliased and (hidden or looped):
                     hits.append((fact, phase))
+                    decrypted = decrypted or hidden
+                    looped_any = looped_any or looped
                 continue
             if (tricks and not tricks <= _EVERYDAY) or hidden or looped:
                 hits.append((fact, phase))
@@ -88,8 +90,6 @@ class ObfuscatedExecution(Rule):
         if not hits:
             return
         phase = min(p for _, p in hits)
-        if phase is Phase.RUNTIME:
-            decrypted = looped_any = False  # a reviewer's question: not run on install or import
         hits = [(f, p) for f, p in hits if p == phase]
         uses = [u for u in profile.uses if u.capability == "code.exec.dynamic"
                 and any(u.location == f.location for f, _ in hits)]
@@ -98,7 +98,9 @@ class ObfuscatedExecution(Rule):
             f"{', '.join(sorted(set(hits[0][0].inner))[:5]) or 'characters (chr, ord)'}"
             + (" in code that runs when called" if phase is Phase.RUNTIME else f" at {phase.label} time"),
             severity=Severity.CRITICAL if decrypted or looped_any else Severity.HIGH,
-            confidence=Confidence.HIGH if phase is Phase.INSTALL or decrypted else Confidence.MEDIUM,
+            confidence=Confidence.HIGH
+            if phase is Phase.INSTALL or (decrypted and phase is not Phase.RUNTIME)
+            else Confidence.MEDIUM,
             phase=phase,
             evidence=evidence_of(profile, uses),
             capabilities={"code.exec.dynamic"},

@@ -30,12 +30,15 @@ DECISIVE = [
     ("CW108", "cron-on-install"),
     ("CW110", "detached-on-import"),
     ("CW113", "aliased-exec-xor-import"),
+    ("CW113", "disguised-exec-when-called"),
     ("CW107", "token-grabber-webhook"),
     ("CW107", "metadata-on-install"),
     ("CW118", "dup2-on-install"),
     ("CW118", "shell-on-import"),
     ("CW119", "shutdown-on-install"),
     ("CW119", "admin-account-import"),
+    ("CW120", "hidden-call-at-import"),
+    ("CW120", "hidden-in-called-function"),
 ]
 
 

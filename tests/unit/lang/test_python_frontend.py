@@ -38,6 +38,19 @@ def test_dynamic_imports_and_getattr_resolve() -> None:
     assert "exec" in names and "eval" in names
 
 
+def test_dotted_import_by_string_returns_the_top_package() -> None:
+    result = analyze(
+        "__import__('urllib.request').request.urlopen('http://192.0.2.1/x')\n"
+        "__import__('os.path', fromlist=['join']).join('a', 'b')\n"
+        "__import__('os.path', None, None, ()).path.exists('c')\n"
+        "import importlib\nimportlib.import_module('os.path').isdir('d')\n"
+    )
+    names = calls(result)
+    assert "urllib.request.urlopen" in names
+    assert "urllib.request.request.urlopen" not in names
+    assert {"os.path.join", "os.path.exists", "os.path.isdir"} <= set(names)
+
+
 def test_alias_assignment_resolves() -> None:
     result = analyze("import os\nrunner = os.system\nrunner('x')\n")
     assert "os.system" in calls(result)
@@ -292,3 +305,45 @@ def test_python_m_of_a_package_module_is_an_edge() -> None:
     edges = {(e.target, e.kind) for e in result.edges}
     assert ("pkg.tool", EdgeKind.IMPORT) in edges
     assert ("pkg.tool:<main>", EdgeKind.RUNS) in edges
+
+
+def test_statement_hidden_off_screen() -> None:
+    from capwatch.lang.python.analyzer import OFFSCREEN_GAP
+
+    gap = " " * (OFFSCREEN_GAP + 10)
+    result = analyze(
+        f"import os\nx = 1{gap};os.system('id')\n"
+        "def f():\n    y = 2;  z = 3\n"
+        f"a = 1;{' ' * (OFFSCREEN_GAP - 2)}b = 2\n"
+        f"s = 'left{gap}right'\n"
+        f"t = 1{gap}# a comment\n"
+    )
+    assert not result.problems
+    hidden = [f for f in result.facts if f.kind is FactKind.OFFSCREEN]
+    assert [(f.location.line, f.name, f.scope) for f in hidden] == [(2, "os.system", "pkg.mod:<module>")]
+    assert hidden[0].snippet == "os.system('id')"
+
+
+def test_statement_hidden_after_a_block_header() -> None:
+    gap = " " * 200
+    result = analyze(f"def f():\n    if True:{gap}exec('1')\n")
+    hidden = [f for f in result.facts if f.kind is FactKind.OFFSCREEN]
+    assert [(f.location.line, f.name, f.scope) for f in hidden] == [(2, "exec", "pkg.mod:f")]
+
+
+def test_iterating_the_environment_reads_all_of_it() -> None:
+    result = analyze(
+        "import os\nfor k in os.environ:\n    pass\n"
+        "names = [n for n in os.environ if n.startswith('A')]\n"
+        "for x in os.environ.get('PATH', '').split(':'):\n    pass\n"
+    )
+    refs = [(f.name, f.location.line) for f in result.facts if f.kind is FactKind.REFERENCE]
+    assert ("os.environ.keys", 2) in refs and ("os.environ.keys", 4) in refs
+    assert not any(line == 5 for name, line in refs if name == "os.environ.keys")
+
+
+def test_offscreen_rule_documents_the_front_ends_threshold() -> None:
+    from capwatch.lang.python.analyzer import OFFSCREEN_GAP
+    from capwatch.rules.offscreen_code import OffscreenCode
+
+    assert f"at least {OFFSCREEN_GAP} blank columns" in (OffscreenCode.__doc__ or "")

@@ -65,6 +65,10 @@ _REQUEST_SINKS = _catalog_calls("net.http.request")
 _BUILTINS = frozenset(dir(builtins))
 """Builtins whose aliases (``run = exec``, ``m = map``) are followed."""
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+OFFSCREEN_GAP = 64
+"""Blank columns between two statements of one line beyond which the second counts as hidden
+off screen. Formatters keep one space; hand-aligned code a few; hiding uses hundreds."""
+_WIDE_GAP = re.compile(rf"\S[ \t]{{{OFFSCREEN_GAP},}}")
 PLACEHOLDER = "\u2026"
 """Stands for the parts of a partly folded string that are not constant."""
 DROPPED_STEP = "write"
@@ -82,6 +86,8 @@ _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 # Type tuples for the walk's ``isinstance`` tests: a tuple is checked about twice as fast as the
 # ``A | B`` union, which is also built anew each time the expression runs.
 _TEXT_TYPES = (str, bytes)
+_LOOPS = (ast.For, ast.AsyncFor, ast.comprehension)
+_ENVIRONMENTS = frozenset({"os.environ", "os.environb"})
 _IMPORTS = (ast.Import, ast.ImportFrom)
 _ASSIGNS = (ast.Assign, ast.AnnAssign)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -198,6 +204,19 @@ def _module_level_definitions(
                     todo.append(item)
                 elif isinstance(item, _HANDLERS):
                     todo.extend(item.body)
+
+
+def _wide_gap_lines(text: str) -> set[int] | None:
+    """Line numbers (from 1) holding a run of at least ``OFFSCREEN_GAP`` blanks after code."""
+    if _WIDE_GAP.search(text) is None:
+        return None
+    lines: set[int] = set()
+    line, counted = 1, 0
+    for match in _WIDE_GAP.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        lines.add(line)
+    return lines
 
 
 def module_name_for(path: str) -> tuple[str, bool]:
@@ -374,6 +393,9 @@ class _FileWalker:
         self.binding: str | None = None
         self.nested: dict[str, list[str]] = {}
         """Functions defined inside functions: their name to their scope ids."""
+        self.offscreen = _wide_gap_lines(text)
+        """Lines with a wide run of blanks after code, where a statement may hide off screen;
+        ``None`` for the files (nearly all) with none."""
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -556,6 +578,9 @@ class _FileWalker:
                 self._literal(node, scope, consumed)  # type: ignore[arg-type]
             return None
         depth += 1
+        offscreen = self.offscreen
+        if offscreen is not None and isinstance(node, ast.stmt) and node.lineno in offscreen:
+            self._hidden_statement(node, scope)
         if kind is ast.Call:
             assert isinstance(node, ast.Call)
             if self._call(node, scope, consumed):
@@ -621,7 +646,28 @@ class _FileWalker:
             exc = node.exc
             if isinstance(exc, ast.Call):
                 self._mark_messages(exc)
+        elif kind is ast.For or kind is ast.AsyncFor or kind is ast.comprehension:
+            assert isinstance(node, _LOOPS)
+            self._environment_loop(node, scope)
         return self._frames(_children(node), scope, cls, depth, binding, consumed)
+
+    def _environment_loop(self, node: ast.For | ast.AsyncFor | ast.comprehension, scope: str) -> None:
+        """``for name in os.environ`` reads every variable, as ``os.environ.keys()`` does."""
+        iterated = node.iter
+        if not isinstance(iterated, ast.Attribute | ast.Name):
+            return
+        name = self.resolver.resolve(iterated)
+        if name in _ENVIRONMENTS:
+            self._add(
+                Fact(
+                    FactKind.REFERENCE,
+                    f"{name}.keys",
+                    self._loc(iterated),
+                    scope,
+                    decode_chain=self.chain,
+                    snippet=self._snippet(iterated),
+                )
+            )
 
     def _call_children(
         self,
@@ -879,6 +925,34 @@ class _FileWalker:
                 self.result.edges.append(Edge(scope, target, EdgeKind.IMPORT))
                 self.result.edges.append(Edge(scope, f"{target}:<main>", EdgeKind.RUNS))
                 return
+
+    def _hidden_statement(self, node: ast.stmt, scope: str) -> None:
+        """A statement preceded on its line by other code and a wide run of blanks (and the
+        ``;`` that joins them): written where a reader of the file does not look."""
+        line = self.lines[node.lineno - 1]
+        before = line.encode("utf-8", "surrogatepass")[: node.col_offset].decode("utf-8", "replace")
+        visible = before.rstrip(" \t")
+        if visible.endswith(";"):
+            visible = visible[:-1].rstrip(" \t")
+        gap = len(before) - len(visible)
+        if not visible.strip() or gap < OFFSCREEN_GAP:
+            return
+        self.offscreen.discard(node.lineno)  # type: ignore[union-attr]  # one per line
+        calls = (n for n in ast.walk(node) if isinstance(n, ast.Call))
+        first = next(calls, None)
+        name = (self.resolver.resolve(first.func) or "?") if first is not None else ""
+        hidden = line[len(before):].strip()
+        self._add(
+            Fact(
+                FactKind.OFFSCREEN,
+                name,
+                self._loc(node),
+                scope,
+                value=f"{gap} blank columns after column {len(visible)}",
+                decode_chain=self.chain,
+                snippet=hidden if len(hidden) <= 160 else hidden[:157] + "...",
+            )
+        )
 
     def _opaque(self, node: ast.Call, name: str, scope: str) -> None:
         """Module-level code handing an encrypted-looking bytes literal straight to a function

@@ -121,9 +121,12 @@ class Resolver:
         func = self.resolve(node.func, depth + 1)
         if func in _IMPORTERS and node.args:
             target = self.const_str(node.args[0])
-            if target is not None and all(p.isidentifier() for p in target.split(".")):
-                return target
-            return None
+            if target is None or not all(p.isidentifier() for p in target.split(".")):
+                return None
+            if func != "importlib.import_module" and not _has_fromlist(node):
+                # ``__import__("urllib.request")`` returns the top package, ``urllib``
+                return target.split(".")[0]
+            return target
         if func == "getattr" and len(node.args) >= 2:
             base = self.resolve(node.args[0], depth + 1)
             attr = self.const_str(node.args[1])
@@ -143,3 +146,18 @@ class Resolver:
             if inner in _BUILTIN_HOLDERS:
                 return "builtins"
         return None
+
+
+def _has_fromlist(node: ast.Call) -> bool:
+    """Whether an ``__import__`` call asks for names from the module (``fromlist``), which
+    makes it return the module itself rather than its top-level package."""
+    given = node.args[3] if len(node.args) > 3 else next(
+        (k.value for k in node.keywords if k.arg == "fromlist"), None
+    )
+    if given is None:
+        return False
+    if isinstance(given, ast.Constant):
+        return bool(given.value)
+    if isinstance(given, (ast.Tuple, ast.List)):
+        return bool(given.elts)
+    return True
