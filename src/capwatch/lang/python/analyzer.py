@@ -386,7 +386,15 @@ class _FileWalker:
         key = id(node)
         if key in self.memo:
             return self.memo[key]
-        value = folding.folded_text(self.evaluator, node)
+        if (
+            type(node) is ast.Name
+            and self.env.expression(node.id) is None
+            and folding.folds_to_nothing(self.evaluator, self.resolver.resolve(node))
+        ):
+            # most names handed to calls are parameters and locals no assignment binds
+            value = None
+        else:
+            value = folding.folded_text(self.evaluator, node)
         self.memo[key] = value
         return value
 
