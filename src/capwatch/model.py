@@ -77,6 +77,10 @@ class Verdict(enum.IntEnum):
 
 
 class FactKind(enum.Enum):
+    # Members are singletons, equal only to themselves: hashed by identity, in C (``Enum`` hashes
+    # the member's name in Python, and facts and edges are grouped by kind once each per scan).
+    __hash__ = object.__hash__
+
     CALL = "call"
     """A call of a resolved qualified name, e.g. ``subprocess.Popen``."""
     REFERENCE = "reference"
