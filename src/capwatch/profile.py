@@ -223,6 +223,6 @@ def _environment_clues(fact: Fact, caps: Sequence[str]) -> tuple[str, ...]:
     (``requests.post(url, data=os.environ)``) is a dump of it."""
     if fact.name in _ENV_READS and fact.args and fact.args[0] in _IDENTITY_VARIABLES:
         return ("host.fingerprint",)
-    if _SENDS.intersection(caps) and any(a.endswith(_WHOLE_ENVIRONMENT) for a in fact.args):
+    if not _SENDS.isdisjoint(caps) and any(a.endswith(_WHOLE_ENVIRONMENT) for a in fact.args):
         return ("host.env.dump",)
     return ()
