@@ -125,8 +125,12 @@ def build_profile(
     profile = Profile(identity, {p.path: p for p in plans}, phases)
     seen_indicators: set[tuple[str, str, str]] = set()
     indicator_memo: dict[str, tuple[tuple[str, str], ...]] = {}
-    # the loop runs once per fact of the artifact: phases and fact lists are looked up directly
+    # the loop runs once per fact of the artifact: phases, fact lists and the kinds are local
+    # names (reading an enum member off its class costs as much as a dictionary lookup)
     phase_of, runtime = phases.phase_of, Phase.RUNTIME
+    literal, call, reference, decoded = (
+        FactKind.LITERAL, FactKind.CALL, FactKind.REFERENCE, FactKind.DECODED
+    )
     by_kind = profile.facts_by_kind
     all_facts = profile.facts
     match = matcher.match
@@ -142,7 +146,7 @@ def build_profile(
             if same_kind is None:
                 same_kind = by_kind[fact_kind] = []
             same_kind.append(entry)
-            if fact_kind is FactKind.LITERAL and fact.value in _IDENTITY_VARIABLES:
+            if fact_kind is literal and fact.value in _IDENTITY_VARIABLES:
                 if environ_lines is None:
                     environ_lines = _environ_lines(analysis)
                 if (fact.location.path, fact.location.line) in environ_lines:
@@ -154,12 +158,14 @@ def build_profile(
                             fact.snippet,
                         )
                     )
-            if fact_kind is FactKind.CALL or fact_kind is FactKind.REFERENCE:
+            if fact_kind is call or fact_kind is reference:
                 caps = match(fact.name)
-                if fact_kind is FactKind.CALL and _SHELL_TRUE in fact.args and fact.name.startswith("subprocess."):
+                if fact_kind is call and _SHELL_TRUE in fact.args and fact.name.startswith("subprocess."):
                     caps = (*caps, "proc.shell")
-                if fact_kind is FactKind.CALL:
-                    caps = (*caps, *_environment_clues(fact, caps))
+                if fact_kind is call:
+                    clues = _environment_clues(fact, caps)
+                    if clues:
+                        caps = (*caps, *clues)
                 for cap in caps:
                     profile.uses.append(
                         CapabilityUse(
@@ -167,7 +173,7 @@ def build_profile(
                             fact.decode_chain, fact.snippet, fact.args[:4],
                         )
                     )
-                if fact_kind is FactKind.CALL and caps and fact.args and _RUNS_COMMANDS.intersection(caps):
+                if fact_kind is call and caps and fact.args and _RUNS_COMMANDS.intersection(caps):
                     for cap, program in shell_capabilities(" ".join(fact.args[:8])):
                         profile.uses.append(
                             CapabilityUse(
@@ -176,15 +182,15 @@ def build_profile(
                             )
                         )
             texts: Sequence[str] = ()
-            if fact_kind is FactKind.LITERAL:
+            if fact_kind is literal:
                 if fact.value and fact.name != MESSAGE:
                     texts = (fact.value,)
-            elif fact_kind is FactKind.CALL:
+            elif fact_kind is call:
                 texts = fact.args
                 if fact.name in _PATH_JOINS and len(texts) > 1:
                     # ``os.path.join(home, "App", "Store")`` names ``…/App/Store``
                     texts = (*texts, "/" + "/".join(texts))
-            elif fact_kind is FactKind.DECODED and fact.value:
+            elif fact_kind is decoded and fact.value:
                 texts = (fact.value,)
                 profile.decoded_at.setdefault(fact.location, (fact.value, fact.decode_chain))
             if not texts:
@@ -223,6 +229,6 @@ def _environment_clues(fact: Fact, caps: Sequence[str]) -> tuple[str, ...]:
     (``requests.post(url, data=os.environ)``) is a dump of it."""
     if fact.name in _ENV_READS and fact.args and fact.args[0] in _IDENTITY_VARIABLES:
         return ("host.fingerprint",)
-    if _SENDS.intersection(caps) and any(a.endswith(_WHOLE_ENVIRONMENT) for a in fact.args):
+    if not _SENDS.isdisjoint(caps) and any(a.endswith(_WHOLE_ENVIRONMENT) for a in fact.args):
         return ("host.env.dump",)
     return ()

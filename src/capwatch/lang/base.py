@@ -29,6 +29,10 @@ class ScopeKind(enum.Enum):
 
 
 class EdgeKind(enum.Enum):
+    # Members are singletons, equal only to themselves: hashed by identity, in C (``Enum`` hashes
+    # the member's name in Python, and facts and edges are grouped by kind once each per scan).
+    __hash__ = object.__hash__
+
     CALL = "call"
     """The scope calls the target (a function, or a class whose ``__init__`` runs)."""
     RUNS = "runs"

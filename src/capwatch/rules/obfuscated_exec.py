@@ -3,6 +3,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
+from capwatch.capabilities.catalog import load_catalog
 from capwatch.lang.python.analyzer import PLACEHOLDER
 from capwatch.model import Confidence, Fact, FactKind, Finding, Phase, Severity
 from capwatch.profile import Profile
@@ -18,6 +19,8 @@ _EVERYDAY = frozenset({"?.join", "?.replace", "map", "zip", "reversed"})
 _DECRYPT = ("crypto.decrypt", "code.decode", "code.load.bytecode")
 _ASSEMBLY = frozenset({"chr", "ord"})
 _ASSEMBLY_PHASES = frozenset({Phase.INSTALL, Phase.STARTUP})
+_UNWRAPPING = frozenset({"crypto.decrypt", "code.load.bytecode"})
+"""Decrypts with a key or loads serialized code: what only hidden code needs."""
 
 
 class ObfuscatedExecution(Rule):
@@ -51,6 +54,7 @@ class ObfuscatedExecution(Rule):
         calls = profile.facts_of(FactKind.CALL)
         assembled: dict[str, set[str]] = {}
         unwrapped: set[str] = set()
+        match = load_catalog().matcher("python").match
         aliased = {
             fact.location.path for fact, _ in profile.facts_of(FactKind.REFERENCE)
             if fact.name in _EXEC and not fact.decode_chain
@@ -60,7 +64,7 @@ class ObfuscatedExecution(Rule):
                 continue  # what a payload does inside itself says nothing about its host scope
             if fact.name in _ASSEMBLY:
                 assembled.setdefault(fact.scope, set()).add(fact.name)
-            if _unwraps(fact.name):
+            if not _UNWRAPPING.isdisjoint(match(fact.name)):
                 unwrapped.add(fact.scope)
         for fact, phase in calls:
             if fact.name not in _EXEC or fact.decode_chain or _constant_code(fact.args):
@@ -107,27 +111,16 @@ class ObfuscatedExecution(Rule):
         )
 
 
-def _unwraps(name: str) -> bool:
-    """Decrypts with a key or loads serialized code: what only hidden code needs."""
-    from capwatch.capabilities.catalog import load_catalog
-
-    return bool({"crypto.decrypt", "code.load.bytecode"} & set(load_catalog().matcher("python").match(name)))
-
-
 def _decrypt(name: str) -> bool:
     """Decodes, decrypts or unmarshals; a method of an object the scanner could not name
     counts by its name (``?.b64decode`` on a module fetched by ``__import__`` in a string)."""
     if name.startswith("?."):
         return name[2:] in _decoder_method_names()
-    from capwatch.capabilities.catalog import load_catalog
-
     return bool(set(load_catalog().matcher("python").match(name)) & set(_DECRYPT))
 
 
 @functools.cache
 def _decoder_method_names() -> frozenset[str]:
-    from capwatch.capabilities.catalog import load_catalog
-
     catalog = load_catalog()
     names = {
         api.rsplit(".", 1)[-1]

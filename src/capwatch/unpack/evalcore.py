@@ -122,6 +122,11 @@ class EvaluatorCore:
         self._caching = version is not None
         return True
 
+    @property
+    def running(self) -> bool:
+        """Whether an evaluation is under way (one started now would share its budget)."""
+        return self._running
+
     def clear_cache(self) -> None:
         """Forget cached results (needed only if the resolver's answers change for a node)."""
         self._cache.clear()

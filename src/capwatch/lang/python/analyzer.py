@@ -86,6 +86,7 @@ _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 # Type tuples for the walk's ``isinstance`` tests: a tuple is checked about twice as fast as the
 # ``A | B`` union, which is also built anew each time the expression runs.
 _TEXT_TYPES = (str, bytes)
+_FLAG_TYPES = (bool, int)
 _LOOPS = (ast.For, ast.AsyncFor, ast.comprehension)
 _ENVIRONMENTS = frozenset({"os.environ", "os.environb"})
 _IMPORTS = (ast.Import, ast.ImportFrom)
@@ -408,7 +409,15 @@ class _FileWalker:
         key = id(node)
         if key in self.memo:
             return self.memo[key]
-        value = folding.folded_text(self.evaluator, node)
+        if (
+            type(node) is ast.Name
+            and self.env.expression(node.id) is None
+            and folding.folds_to_nothing(self.evaluator, self.resolver.resolve(node))
+        ):
+            # most names handed to calls are parameters and locals no assignment binds
+            value = None
+        else:
+            value = folding.folded_text(self.evaluator, node)
         self.memo[key] = value
         return value
 
@@ -997,6 +1006,8 @@ class _FileWalker:
                     args.append(value.decode("latin-1")[:MAX_FACT_TEXT])
                 continue
             folded = self._folded(expr)
+            if folded is None and kind is ast.Name and self._argv(expr) is None:
+                continue  # a name holding neither text nor an argv list: no payload, no template
             text = folded[0] if folded is not None else None
             if scope is not None:
                 self._decoded_arguments(expr, folded, scope, node)
@@ -1006,7 +1017,7 @@ class _FileWalker:
                 args.append(text[:MAX_FACT_TEXT])
         for kw in node.keywords:
             if kw.arg and isinstance(kw.value, ast.Constant) and isinstance(
-                kw.value.value, bool | int
+                kw.value.value, _FLAG_TYPES
             ):
                 args.append(f"{kw.arg}={kw.value.value}")
             elif kw.arg and isinstance(kw.value, _REFERENCES):

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 
 from capwatch.config import Limits
 from capwatch.errors import LimitExceeded
-from capwatch.unpack.consteval import Const, Evaluator
+from capwatch.unpack.consteval import KNOWN_CONSTANTS, Const, Evaluator
 from capwatch.unpack.decoders import DECODERS
 from capwatch.unpack.payload import decode_text, looks_like_python, try_decode_blob
 
@@ -143,6 +143,14 @@ def folded_text(evaluator: Evaluator, node: ast.expr) -> tuple[str, tuple[str, .
     if isinstance(result.value, bytes | bytearray):
         return bytes(result.value).decode("latin-1"), result.chain
     return None
+
+
+def folds_to_nothing(evaluator: Evaluator, name: str | None) -> bool:
+    """Whether :func:`folded_text` of a name the environment binds to nothing, resolving to
+    ``name``, is ``None``: the evaluator folds such a name only to a module constant it knows
+    (``from string import digits``). Outside an evaluation (whose budget a nested one shares)
+    the answer needs no evaluation."""
+    return not evaluator.running and (not name or name not in KNOWN_CONSTANTS)
 
 
 def is_decoder(name: str) -> bool:
