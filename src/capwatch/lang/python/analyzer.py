@@ -665,7 +665,10 @@ class _FileWalker:
         iterated = node.iter
         if not isinstance(iterated, ast.Attribute | ast.Name):
             return
-        name = self.resolver.resolve(iterated)
+        try:
+            name = self.resolver.resolve(iterated)
+        except LimitExceeded:
+            return
         if name in _ENVIRONMENTS:
             self._add(
                 Fact(
@@ -949,7 +952,10 @@ class _FileWalker:
         self.offscreen.discard(node.lineno)  # type: ignore[union-attr]  # one per line
         calls = (n for n in ast.walk(node) if isinstance(n, ast.Call))
         first = next(calls, None)
-        name = (self.resolver.resolve(first.func) or "?") if first is not None else ""
+        try:
+            name = (self.resolver.resolve(first.func) or "?") if first is not None else ""
+        except LimitExceeded:
+            name = "?"
         hidden = line[len(before):].strip()
         self._add(
             Fact(
