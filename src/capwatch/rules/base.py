@@ -96,6 +96,11 @@ class DriftRule(Rule):
         """Yield the findings this rule draws from the drift between two releases."""
 
 
+def when(phase: Phase) -> str:
+    """Where a message says code runs: ``at install time``, or ``in code that runs when called``."""
+    return "in code that runs when called" if phase is Phase.RUNTIME else f"at {phase.label} time"
+
+
 def earliest(items: Iterable[CapabilityUse | Indicator]) -> Phase | None:
     phases = [i.phase for i in items]
     return min(phases) if phases else None

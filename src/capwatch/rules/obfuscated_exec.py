@@ -7,7 +7,7 @@ from capwatch.capabilities.catalog import load_catalog
 from capwatch.lang.python.analyzer import PLACEHOLDER
 from capwatch.model import Confidence, Fact, FactKind, Finding, Phase, Severity
 from capwatch.profile import Profile
-from capwatch.rules.base import Rule, evidence_of
+from capwatch.rules.base import Rule, evidence_of, when
 
 _EXEC = frozenset({"exec", "eval", "compile"})
 _FILE_READS = ("open", "io.open", "codecs.open", "?.read_text", "pathlib.Path", "?.read",
@@ -100,7 +100,7 @@ class ObfuscatedExecution(Rule):
         yield self.finding(
             f"{hits[0][0].name}() of code assembled with "
             f"{', '.join(sorted(set(hits[0][0].inner))[:5]) or 'characters (chr, ord)'}"
-            + (" in code that runs when called" if phase is Phase.RUNTIME else f" at {phase.label} time"),
+            + f" {when(phase)}",
             severity=Severity.CRITICAL if decrypted or looped_any else Severity.HIGH,
             confidence=Confidence.HIGH
             if phase is Phase.INSTALL or (decrypted and phase is not Phase.RUNTIME)

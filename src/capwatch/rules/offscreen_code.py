@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from capwatch.model import Confidence, Evidence, FactKind, Finding, Phase, Severity
+from capwatch.lang.python.analyzer import EXEC_SINKS
+from capwatch.model import Confidence, Evidence, FactKind, Finding, Severity
 from capwatch.profile import Profile
-from capwatch.rules.base import Rule
+from capwatch.rules.base import Rule, when
 
 
 class OffscreenCode(Rule):
@@ -32,15 +33,13 @@ class OffscreenCode(Rule):
         first = next(f for f, p in shown if p is phase)
         lines = len({(f.location.path, f.location.line) for f, _ in hidden})
         yield self.finding(
-            f"A statement hidden {first.value}"
-            + (" in code that runs when called" if phase is Phase.RUNTIME else f" at {phase.label} time")
+            f"A statement hidden {first.value} {when(phase)}"
             + (f", calling {first.name}()" if first.name else "")
             + (f" ({lines} hidden statements)" if lines > 1 else ""),
             severity=Severity.CRITICAL if calling else Severity.HIGH,
             confidence=Confidence.HIGH,
             phase=phase,
             evidence=[Evidence(f.location, f.snippet, f.decode_chain) for f, p in shown[:5]],
-            capabilities={"code.exec.dynamic"} if any(
-                f.name in ("exec", "eval", "compile") for f, _ in calling
-            ) else set(),
+            capabilities={"code.exec.dynamic"} if any(f.name in EXEC_SINKS for f, _ in calling)
+            else set(),
         )

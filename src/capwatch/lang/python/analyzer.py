@@ -462,7 +462,7 @@ class _FileWalker:
         self._prepass(tree)
         stack: list[_Frame] = [_frame(s, root_scope, None, 0) for s in reversed(tree.body)]
         limit = self.limits.recursion
-        visit = self._visit
+        visit = self._visit if self.offscreen is None else self._visit_with_hidden
         pop, extend = stack.pop, stack.extend
         while stack:
             frame = pop()
@@ -587,9 +587,6 @@ class _FileWalker:
                 self._literal(node, scope, consumed)  # type: ignore[arg-type]
             return None
         depth += 1
-        offscreen = self.offscreen
-        if offscreen is not None and isinstance(node, ast.stmt) and node.lineno in offscreen:
-            self._hidden_statement(node, scope)
         if kind is ast.Call:
             assert isinstance(node, ast.Call)
             if self._call(node, scope, consumed):
@@ -938,7 +935,15 @@ class _FileWalker:
                 self.result.edges.append(Edge(scope, f"{target}:<main>", EdgeKind.RUNS))
                 return
 
-    def _hidden_statement(self, node: ast.stmt, scope: str) -> None:
+    def _visit_with_hidden(self, frame: _Frame) -> list[_Frame] | None:
+        """``_visit`` for the rare file with a wide run of blanks after code: statements on
+        those lines are looked at first, so no other file pays for the check."""
+        node, offscreen = frame[0], self.offscreen
+        if isinstance(node, ast.stmt) and offscreen is not None and node.lineno in offscreen:
+            self._hidden_statement(node, frame[1], offscreen)
+        return self._visit(frame)
+
+    def _hidden_statement(self, node: ast.stmt, scope: str, offscreen: set[int]) -> None:
         """A statement preceded on its line by other code and a wide run of blanks (and the
         ``;`` that joins them): written where a reader of the file does not look."""
         line = self.lines[node.lineno - 1]
@@ -949,7 +954,7 @@ class _FileWalker:
         gap = len(before) - len(visible)
         if not visible.strip() or gap < OFFSCREEN_GAP:
             return
-        self.offscreen.discard(node.lineno)  # type: ignore[union-attr]  # one per line
+        offscreen.discard(node.lineno)  # one per line
         calls = (n for n in ast.walk(node) if isinstance(n, ast.Call))
         first = next(calls, None)
         try:
