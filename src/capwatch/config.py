@@ -36,6 +36,10 @@ class Limits:
     """How many decoders may be chained on one payload."""
     decoded_bytes: int = 16 * MiB
     """Most bytes one decoder may produce."""
+    loop_iterations: int = 200_000
+    """Most iterations of one ``for`` loop the constant evaluator runs to fold a value the loop
+    builds (``out += chr(ord(c) ^ ord(k))``); past it the value is unknown. The value's length is
+    bounded by ``decoded_bytes``, and the work by the evaluator's step budget."""
     recursion: int = 400
     """Deepest syntax tree walked; deeper expressions are cut off with a finding."""
     files: int = 20_000

@@ -35,8 +35,9 @@ def program_name(word: str) -> str:
     return name[:-4] if name.lower().endswith((".exe", ".com", ".bat")) else name
 
 
-def commands(command_line: str, depth: int = 0) -> Iterator[str]:
-    """Program names of the simple commands in a command line, including ``sh -c "..."``."""
+def simple_commands(command_line: str, depth: int = 0) -> Iterator[list[str]]:
+    """The words of each simple command in a command line, program first, including the
+    commands of ``sh -c "..."``; prefixes such as ``sudo`` and ``VAR=value`` are dropped."""
     for part in _SPLIT.split(command_line[:MAX_COMMAND_LINE]):
         words = part.split()
         while words and (
@@ -47,13 +48,18 @@ def commands(command_line: str, depth: int = 0) -> Iterator[str]:
             words = words[1:]
         if not words:
             continue
-        program = program_name(words[0])
-        yield program
-        if program.lower() in SHELLS and depth < 3:
+        yield words
+        if program_name(words[0]).lower() in SHELLS and depth < 3:
             for index, word in enumerate(words[1:], 1):
                 if word in _INLINE or word.lower() in _INLINE:
-                    yield from commands(" ".join(words[index + 1 :]), depth + 1)
+                    yield from simple_commands(" ".join(words[index + 1 :]), depth + 1)
                     break
+
+
+def commands(command_line: str) -> Iterator[str]:
+    """Program names of the simple commands in a command line, including ``sh -c "..."``."""
+    for words in simple_commands(command_line):
+        yield program_name(words[0])
 
 
 def shell_capabilities(command_line: str) -> list[tuple[str, str]]:

@@ -120,6 +120,17 @@ def evidence_of(profile: Profile, items: Iterable[CapabilityUse | Indicator]) ->
     return out
 
 
+def command_line(use: CapabilityUse) -> str | None:
+    """The command line a process use runs, when it was folded to text (not a keyword
+    argument such as ``shell=True``)."""
+    if not use.args:
+        return None
+    first = use.args[0]
+    if "=" in first.split(" ", 1)[0] and not first.startswith(("/", ".")):
+        return None
+    return first
+
+
 def describe(uses: Iterable[CapabilityUse]) -> str:
     """``subprocess.Popen, requests.get`` — the APIs behind some uses, for messages."""
     return ", ".join(dict.fromkeys(u.via for u in uses))

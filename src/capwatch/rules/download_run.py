@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from capwatch.capabilities.shell import program_name
 from capwatch.lang.python.analyzer import PLACEHOLDER
 from capwatch.model import CapabilityUse, Confidence, Finding, Phase, Severity
 from capwatch.profile import EARLY, Profile
-from capwatch.rules.base import Rule, describe, earliest, evidence_of
+from capwatch.rules.base import Rule, command_line, describe, earliest, evidence_of
 
 _FETCH = ("net.http.request", "net.download")
 _RUN = ("proc.spawn", "proc.shell", "fs.permissions", "code.load.native")
@@ -25,7 +26,9 @@ class DownloadAndRun(Rule):
     file at install time or the same function at import (a module's top-level code and the
     functions it calls directly count as one). Critical when the URL is of an
     executable or script, when it happens on import or interpreter start, or when at install one
-    function fetches and runs a command it computed. Build scripts that download sources and
+    function fetches and runs a command it computed, or the file that fetches runs a script or a
+    Windows program (``python update.py``, ``python {path}``, ``node x.js``, ``x.exe``): the
+    dropper's last step, where a build runs named tools (``make``, ``sh configure``). Build scripts that download sources and
     compile them with named tools exist, so otherwise at install time it is a reviewer's
     question (high, medium confidence). In
     code that runs only when called, one function that fetches, saves (or makes executable) and
@@ -59,7 +62,8 @@ class DownloadAndRun(Rule):
         phase = earliest([*fetch, *run])
         fetching_scopes = {u.scope for u in fetch}
         dropper = urls or phase is not Phase.INSTALL or any(
-            u.scope in fetching_scopes and not _constant_command(u) for u in run
+            (u.scope in fetching_scopes and not _constant_command(u)) or _runs_script(u)
+            for u in run
         )
         if dropper:
             severity = Severity.CRITICAL
@@ -115,6 +119,33 @@ class DownloadAndRun(Rule):
             capabilities={u.capability for u in [*fetch, *run]},
             indicators={i.kind for i in urls},
         )
+
+
+_SCRIPT_HOSTS = frozenset({"python", "python3", "python2", "py", "pythonw", "node", "powershell",
+                           "pwsh", "wscript", "cscript", "mshta"})
+"""Programs that run a script file they are given; ``sh`` and ``bash`` are left out, since
+builds run ``sh configure`` on the sources they fetched."""
+_SCRIPTS = (".py", ".pyw", ".js", ".ps1", ".vbs", ".vbe", ".jse", ".hta", ".exe", ".bat", ".cmd")
+
+
+def _runs_script(use: CapabilityUse) -> bool:
+    """A process that runs a script file or a Windows program: ``python WindowsUpdate.py``,
+    ``python {path}``, ``node x.js``, ``update.exe``. Next to a download at install this is
+    the dropper's last step: build steps run named tools (``make``, ``cmake``, ``sh configure``),
+    not a script or program that arrived with the download."""
+    if use.capability not in ("proc.spawn", "proc.shell"):
+        return False
+    line = command_line(use)
+    words = line.split() if line else []
+    if not words:
+        return False
+    first = program_name(words[0]).lower()
+    if words[0].strip("\"'").lower().endswith(_SCRIPTS[-3:]):
+        return True
+    if first not in _SCRIPT_HOSTS or len(words) < 2:
+        return False
+    script = words[1].strip("\"'").lower()
+    return script.startswith(PLACEHOLDER) or script.endswith(_SCRIPTS)
 
 
 def _constant_command(use: CapabilityUse) -> bool:

@@ -7,13 +7,15 @@ from capwatch.capabilities.shell import SHELLS, program_name
 from capwatch.lang.python.analyzer import PLACEHOLDER, PROCESS_SINKS
 from capwatch.model import Confidence, Fact, FactKind, Finding, Severity
 from capwatch.profile import EARLY, Profile
-from capwatch.rules.base import Rule, evidence_of
+from capwatch.rules.base import Rule, evidence_of, when
 
 _EXEC = frozenset({"exec", "eval", "compile", "execfile"})
 _NET = frozenset({"net.http.request", "net.download", "net.socket"})
 _FETCH = frozenset({"net.http.request", "net.download"})
 _INTERPRETERS = SHELLS | {"python", "python3", "python2", "pythonw", "py", "perl", "ruby", "node"}
 _INLINE = frozenset({"-c", "/c", "/k", "-command", "-e", "-enc", "-encodedcommand"})
+_RECEIVE = (".recv", ".recvfrom")
+"""Reads from a socket: what a remote peer sent."""
 
 
 class RemoteCodeExecuted(Rule):
@@ -25,7 +27,11 @@ class RemoteCodeExecuted(Rule):
     ``compile``, or an HTTP request or download that feeds it through a name
     (``body = urlopen(url).read()``, ``with urlopen(url) as r``). A downloaded command line
     handed to a process is the same thing: the whole command of ``os.system``, or the inline
-    code of ``python -c``, ``sh -c`` or PowerShell. No honest package evaluates what it downloads.
+    code of ``python -c``, ``sh -c`` or PowerShell. So is what a socket receives
+    (``cmd = s.recv(1024).decode(); subprocess.Popen(cmd, shell=True)``) in ``install``,
+    ``startup`` or ``import`` phase: a back door that runs the commands its controller sends
+    (test suites and servers hand what they receive to processes when called, so run time does
+    not count). No honest package evaluates what it downloads.
     """
 
     id = "CW102"
@@ -34,20 +40,24 @@ class RemoteCodeExecuted(Rule):
     def check(self, profile: Profile) -> Iterator[Finding]:
         matcher = load_catalog().matcher("python")
 
-        def fetched(fact: Fact) -> list[str]:
+        def fetched(fact: Fact, early: bool) -> list[str]:
             # A socket feeds a sink only through what is read from it; a name traced back to a
             # socket, or a process given one, usually holds a port or an address instead.
             direct = [n for n in fact.inner if _NET & set(matcher.match(n))]
             if fact.name not in _EXEC:
                 direct = [n for n in direct if _FETCH & set(matcher.match(n))]
-            return direct + [n for n in fact.sources if _FETCH & set(matcher.match(n))]
+            # what a socket received counts only in code that runs on its own: test suites
+            # and servers hand received data to processes when called
+            received = [n for n in (*fact.inner, *fact.sources) if early and n.endswith(_RECEIVE)]
+            return direct + [n for n in fact.sources if _FETCH & set(matcher.match(n))] + received
 
         hits = []
         for fact, phase in profile.facts_of(FactKind.CALL):
+            early = phase in EARLY
             runs_code = fact.name in _EXEC or (
-                fact.name in PROCESS_SINKS and _runs_given_code(fact)
+                fact.name in PROCESS_SINKS and _runs_given_code(fact, early)
             )
-            if runs_code and fetched(fact):
+            if runs_code and fetched(fact, early):
                 hits.append((fact, phase))
         if not hits:
             return
@@ -57,8 +67,8 @@ class RemoteCodeExecuted(Rule):
                 and u.capability in ("code.exec.dynamic", "proc.spawn", "proc.shell")]
         early = phase in EARLY
         yield self.finding(
-            f"Executes code downloaded at {phase.label} time"
-            f" ({', '.join(sorted({n for f, _ in hits for n in fetched(f)}))})",
+            f"Executes code fetched from the network {when(phase)}"
+            f" ({', '.join(sorted({n for f, p in hits for n in fetched(f, p in EARLY)}))})",
             severity=Severity.CRITICAL,
             confidence=Confidence.HIGH if early else Confidence.MEDIUM,
             phase=phase,
@@ -67,11 +77,15 @@ class RemoteCodeExecuted(Rule):
         )
 
 
-def _runs_given_code(fact: Fact) -> bool:
+def _runs_given_code(fact: Fact, early: bool) -> bool:
     """A process whose whole command line is computed, or an interpreter given inline code
-    (``python -c …``, ``sh -c …``): what was downloaded is what runs, not a named tool."""
+    (``python -c …``, ``sh -c …``): what was downloaded is what runs, not a named tool. In code
+    that runs on its own, a call whose only folded arguments are keywords (``shell=True``) has
+    a computed command too."""
     words = fact.args[0].split() if fact.args else []
     if not words or words[0].startswith(PLACEHOLDER):
+        return True
+    if early and "=" in words[0] and not words[0].startswith(("/", ".")):
         return True
     interpreter = program_name(words[0]).lower() in _INTERPRETERS
     return interpreter and any(w.lower() in _INLINE for w in words[1:3])

@@ -35,6 +35,7 @@ from capwatch.unpack.evalcore import (
     Resolver,
 )
 from capwatch.unpack.functions import FunctionLike, InlineBody, inline_body
+from capwatch.unpack.loops import LoopShape, run_loop
 
 _DATA_KEYWORDS = ("s", "data", "obj", "string", "b", "input")
 _TEXT_OF = frozenset({"str", "repr", "format"})
@@ -95,6 +96,28 @@ class Evaluator(EvaluatorCore):
             raise LimitExceeded(
                 "recursion", "an expression is nested too deeply to evaluate"
             ) from None
+        finally:
+            self._finish()
+
+    def run_loop(
+        self, shape: LoopShape, initial: Mapping[str, ast.expr]
+    ) -> dict[str, Const] | None:
+        """The values of the loop's accumulators after it runs, starting from the values of
+        ``initial``'s expressions, or ``None`` (see :func:`capwatch.unpack.loops.run_loop`).
+
+        Like :meth:`eval`: re-entered, it shares the running evaluation's budget and depth and
+        starts from the environment's scope. Raises :class:`LimitExceeded` when a bound is hit.
+        """
+        if not self._start():
+            saved, self._scopes = self._scopes, []
+            try:
+                return run_loop(self, shape, initial, self._at + 1)
+            finally:
+                self._scopes = saved
+        try:
+            return run_loop(self, shape, initial, 0)
+        except RecursionError:
+            raise LimitExceeded("recursion", "a loop is nested too deeply to evaluate") from None
         finally:
             self._finish()
 

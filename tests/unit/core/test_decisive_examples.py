@@ -17,10 +17,13 @@ RULES = Path(__file__).resolve().parents[2] / "rules"
 
 DECISIVE = [
     ("CW101", "runtime-hidden-beacon"),
+    ("CW101", "xor-loop-import"),
     ("CW102", "with-bound-download"),
     ("CW102", "python-c-download"),
+    ("CW102", "socket-commands-on-import"),
     ("CW103", "conditional-helper"),
     ("CW103", "runtime-paste-dropper"),
+    ("CW103", "script-fetched-at-install"),
     ("CW104", "public-ip-probe"),
     ("CW104", "identity-variables"),
     ("CW104", "env-to-tunnel"),
@@ -29,6 +32,8 @@ DECISIVE = [
     ("CW106", "curl-upload-install"),
     ("CW108", "cron-on-install"),
     ("CW110", "detached-on-import"),
+    ("CW110", "launcher-on-install"),
+    ("CW110", "background-on-import"),
     ("CW113", "aliased-exec-xor-import"),
     ("CW113", "disguised-exec-when-called"),
     ("CW107", "token-grabber-webhook"),
@@ -39,6 +44,8 @@ DECISIVE = [
     ("CW119", "admin-account-import"),
     ("CW120", "hidden-call-at-import"),
     ("CW120", "hidden-in-called-function"),
+    ("CW121", "probe-on-install"),
+    ("CW121", "listing-into-build"),
 ]
 
 

@@ -483,7 +483,8 @@ class _FileWalker:
                 extend(children)
 
     def _prepass(self, tree: ast.Module) -> None:
-        """Imports, top-level definitions and simple assignments, before facts are read."""
+        """Imports, top-level definitions, simple and augmented assignments (in every block,
+        functions' and classes' bodies included), before facts are read."""
         for top in tree.body:
             if isinstance(top, ast.FunctionDef):
                 self.env.define(top)
@@ -511,6 +512,7 @@ class _FileWalker:
                             Scope(scope_id, ScopeKind.CONSTANT, self.result.module,
                                   f"={target.id}", self._loc(stmt)),
                         )
+        self.env.statements = tree.body
         budget = 200_000
         todo: deque[ast.stmt] = deque(tree.body)
         pop, push = todo.popleft, todo.append
@@ -527,6 +529,8 @@ class _FileWalker:
                         holder = item.optional_vars.id
                         bound = None if holder in self.with_bound else item.context_expr
                         self.with_bound[holder] = bound
+            elif kind is ast.AugAssign:
+                self.env.augment(node)  # type: ignore[arg-type]
             elif kind is ast.Assign and len(node.targets) == 1:  # type: ignore[attr-defined]
                 assert isinstance(node, ast.Assign)
                 target, value = node.targets[0], node.value
@@ -1100,7 +1104,13 @@ class _FileWalker:
                 if bound is not None and id(bound) not in followed:
                     followed.add(id(bound))
                     todo.append((bound, True))
-            todo.extend((c, traced) for c in _children(sub) if isinstance(c, ast.expr))
+            # comprehensions included: ``exec("".join(c for c in b64decode(s)))``
+            # constants name no call, so they do not spend the budget (a table of a hundred
+            # literals beside the decoder)
+            todo.extend(
+                (c, traced) for c in _children(sub)
+                if isinstance(c, ast.expr | ast.comprehension) and type(c) is not ast.Constant
+            )
         return tuple(dict.fromkeys(inner)), tuple(dict.fromkeys(sources))
 
     def _template(self, expr: ast.expr, depth: int) -> str | None:

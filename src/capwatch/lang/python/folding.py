@@ -2,6 +2,8 @@
 
 Names assigned once in a file are folded lazily, on first use, so ``key = "..."; exec(b64decode(
 key))`` decodes, while a file full of ordinary assignments costs nothing unless something asks.
+A name also augmented (``out += ...``) folds only by running the one loop that builds it (see
+:mod:`capwatch.lang.python.accumulators`), never to its first value.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from collections.abc import Callable, Iterator, Mapping
 
 from capwatch.config import Limits
 from capwatch.errors import LimitExceeded
+from capwatch.lang.python.accumulators import StatementIndex, accumulator_loop
 from capwatch.unpack.consteval import KNOWN_CONSTANTS, Const, Evaluator
 from capwatch.unpack.decoders import DECODERS
+from capwatch.unpack.loops import LoopShape, loop_shape
 from capwatch.unpack.payload import decode_text, looks_like_python, try_decode_blob
 
 BLOB_MIN = 40
@@ -32,11 +36,24 @@ _DECODER_TAILS = frozenset(
 
 
 class Environment(Mapping[str, Const]):
-    """Names bound to expressions; folded to constants on demand, each at most once."""
+    """Names bound to expressions; folded to constants on demand, each at most once.
+
+    A name bound once (:meth:`bind`) folds to its expression's value. A name also augmented
+    (:meth:`augment`) folds to what the one ``for`` loop that augments it builds, when that loop
+    follows the assignment in its block and can be run (:mod:`capwatch.unpack.loops`); any
+    other name augmented anywhere is unknown. Reads of an accumulator see its final value,
+    wherever they are.
+    """
 
     def __init__(self) -> None:
         self._exprs: dict[str, ast.expr] = {}
         self._ambiguous: set[str] = set()
+        self._augments: dict[str, list[ast.AugAssign]] = {}
+        self._shapes: dict[int, tuple[ast.For, LoopShape | None]] = {}
+        self._index: StatementIndex | None = None
+        self.statements: list[ast.stmt] = []
+        """The tree's top-level statements: where the loops that build augmented names are
+        looked for."""
         self._values: dict[str, Const | None] = {}
         self._busy: set[str] = set()
         self.evaluator: Evaluator | None = None
@@ -53,6 +70,13 @@ class Environment(Mapping[str, Const]):
         self.version += 1
         if isinstance(expr, ast.Lambda):
             self.functions[name] = expr
+
+    def augment(self, node: ast.AugAssign) -> None:
+        """Record ``name op= value`` (a name target; other targets bind no name)."""
+        if isinstance(node.target, ast.Name):
+            self._augments.setdefault(node.target.id, []).append(node)
+            self._values.pop(node.target.id, None)
+            self.version += 1
 
     def expression(self, name: str) -> ast.expr | None:
         """The one expression ``name`` is bound to, or ``None`` (unbound, or bound to several)."""
@@ -83,6 +107,8 @@ class Environment(Mapping[str, Const]):
             return None
         if self.evaluator is None:
             return None
+        if name in self._augments:
+            return self._fold_accumulator(name, self.evaluator)
         self._busy.add(name)
         try:
             value = self.evaluator.eval(self._exprs[name])
@@ -92,6 +118,49 @@ class Environment(Mapping[str, Const]):
             self._busy.discard(name)
         self._values[name] = value
         return value
+
+    def _fold_accumulator(self, name: str, evaluator: Evaluator) -> Const | None:
+        """Run the loop that builds ``name``; every name it builds gets its value (or none)."""
+        shape = self._accumulator_shape(name)
+        if shape is None:
+            self._values[name] = None
+            return None
+        names = shape.accumulators
+        self._busy.update(names)
+        try:
+            results = evaluator.run_loop(shape, {n: self._exprs[n] for n in names})
+        except LimitExceeded:
+            results = None
+        finally:
+            self._busy.difference_update(names)
+        for built in names:
+            self._values[built] = results.get(built) if results is not None else None
+        return self._values[name]
+
+    def _accumulator_shape(self, name: str) -> LoopShape | None:
+        """The runnable loop that builds ``name`` and only names that qualify, or ``None``."""
+        loop = self._builder(name)
+        if loop is None:
+            return None
+        cached = self._shapes.get(id(loop))
+        if cached is None or cached[0] is not loop:
+            cached = self._shapes[id(loop)] = (loop, loop_shape(loop))
+        shape = cached[1]
+        if shape is None or name not in shape.accumulators:
+            return None
+        if any(self._builder(other) is not loop for other in shape.accumulators):
+            return None
+        return shape
+
+    def _builder(self, name: str) -> ast.For | None:
+        """The loop that augments ``name``, after its one assignment in the same block."""
+        value = self.expression(name)
+        augments = self._augments.get(name)
+        if value is None or not augments:
+            return None
+        if self._index is None:
+            self._index = StatementIndex(self.statements)
+        return accumulator_loop(self._index, value, augments)
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and self._fold(name) is not None

@@ -1,4 +1,4 @@
-"""Colour helpers. The last lines rebuild code character by character and run it."""
+"""Colour helpers. The last lines rebuild code character by character (in a loop the scanner does not run) and run it."""
 render = exec
 
 PALETTE = {"red": 31, "green": 32}
@@ -11,6 +11,8 @@ def paint(text, colour):
 _blob = '\x02^\t\x04A\rK\\\na\\\nE@\x00\x18G\x1c\x06\x1b[\x0eP\x11\x04\x13\x11\x02W\x1d\x0e][B9'
 _key = 'k3y'
 _out = ""
-for _i in range(len(_blob)):
+_i = 0
+while _i < len(_blob):
     _out += chr(ord(_blob[_i]) ^ ord(_key[_i % len(_key)]))
+    _i += 1
 render(_out)
