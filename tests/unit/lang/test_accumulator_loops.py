@@ -1,9 +1,12 @@
-"""The Python front end folds a string built in a loop (XOR decryption), and nothing else that
-is augmented: such a name never folds to its first value."""
+"""The Python front end folds a string built in a loop (XOR decryption) or bound several times
+in one block (``s += ...`` then ``s = b64decode(s)``), and nothing else that is augmented: such
+a name never folds to its first value."""
 
 from __future__ import annotations
 
+import base64
 import time
+import zlib
 
 from tests.helpers import sdist_bytes
 
@@ -68,9 +71,32 @@ def test_accumulator_over_a_non_constant_iterable_is_unknown() -> None:
     assert folded('import sys\ns = "init"\nfor w in sys.argv:\n    s += w\n') == ()
 
 
-def test_augmented_outside_a_loop_is_unknown() -> None:
-    assert folded('s = "first"\ns += "second"\n') == ()
+def test_augmented_in_another_block_is_unknown() -> None:
     assert folded('s = "first"\ndef grow():\n    global s\n    s += "x"\n') == ()
+    assert folded('s = "first"\nif ready:\n    s += "x"\n') == ()
+
+
+def test_straight_line_bindings_fold_in_source_order() -> None:
+    assert folded('s = "first"\ns += "second"\n') == ("firstsecond",)
+    assert folded('s = "a"\ns = s + "b"\ns += "c"\n') == ("abc",)
+    assert folded('s = "x"\ns = "y"\n') == ()
+
+
+def test_straight_line_sequence_needs_a_first_assignment() -> None:
+    assert folded('s += "a"\ns = s + "b"\n') == ()
+
+
+def test_straight_line_decoders_reveal_the_payload() -> None:
+    payload = base64.b64encode(zlib.compress(PAYLOAD.encode())).decode()
+    pieces = "".join(f"s += {payload[i:i + 16]!r}\n" for i in range(0, len(payload), 16))
+    src = (
+        "import base64, zlib\ns = ''\n" + pieces
+        + "s = base64.b64decode(s)\ns = zlib.decompress(s)\nif s:\n    exec(s)\n"
+    )
+    decoded = [f for f in analyze(src).facts if f.kind is FactKind.DECODED]
+    assert [(f.name, f.value, f.decode_chain) for f in decoded] == [
+        ("exec", PAYLOAD, ("base64.b64decode", "zlib.decompress"))
+    ]
 
 
 def test_augmented_in_two_loops_is_unknown() -> None:

@@ -40,6 +40,11 @@ class StatementIndex:
         """The assignment statement whose value is ``value``."""
         return self._assignments.get(id(value))
 
+    def place(self, stmt: ast.stmt) -> tuple[list[ast.stmt], int] | None:
+        """The block that holds ``stmt`` and its position there (``None`` if not indexed)."""
+        place = self._places.get(id(stmt))
+        return (place[0], place[1]) if place is not None else None
+
     def enclosing_loop(self, stmt: ast.stmt) -> ast.For | None:
         """The ``for`` loop whose body holds ``stmt``, directly or inside ``if`` statements."""
         place = self._places.get(id(stmt))

@@ -411,7 +411,7 @@ class _FileWalker:
             return self.memo[key]
         if (
             type(node) is ast.Name
-            and self.env.expression(node.id) is None
+            and not self.env.binds(node.id)
             and folding.folds_to_nothing(self.evaluator, self.resolver.resolve(node))
         ):
             # most names handed to calls are parameters and locals no assignment binds

@@ -2,8 +2,9 @@
 
 Names assigned once in a file are folded lazily, on first use, so ``key = "..."; exec(b64decode(
 key))`` decodes, while a file full of ordinary assignments costs nothing unless something asks.
-A name also augmented (``out += ...``) folds only by running the one loop that builds it (see
-:mod:`capwatch.lang.python.accumulators`), never to its first value.
+A name also augmented (``out += ...``) folds by running the one loop that builds it (see
+:mod:`capwatch.lang.python.accumulators`), or, when all its bindings sit in one block, by
+evaluating them in source order; never to its first value.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from capwatch.unpack.consteval import KNOWN_CONSTANTS, Const, Evaluator
 from capwatch.unpack.decoders import DECODERS
 from capwatch.unpack.loops import LoopShape, loop_shape
 from capwatch.unpack.payload import decode_text, looks_like_python, try_decode_blob
+
+MAX_SEQUENCE = 1_000
+"""Most bindings of one name folded in source order (see :meth:`Environment._fold_sequence`)."""
 
 BLOB_MIN = 40
 """Bare literals at least this long are tried as encoded payloads."""
@@ -49,6 +53,8 @@ class Environment(Mapping[str, Const]):
         self._exprs: dict[str, ast.expr] = {}
         self._ambiguous: set[str] = set()
         self._augments: dict[str, list[ast.AugAssign]] = {}
+        self._bound: dict[str, list[ast.expr]] = {}
+        """Every expression each name is assigned, in the order the prepass met them."""
         self._shapes: dict[int, tuple[ast.For, LoopShape | None]] = {}
         self._index: StatementIndex | None = None
         self.statements: list[ast.stmt] = []
@@ -65,6 +71,7 @@ class Environment(Mapping[str, Const]):
     def bind(self, name: str, expr: ast.expr) -> None:
         if name in self._exprs and self._exprs[name] is not expr:
             self._ambiguous.add(name)
+        self._bound.setdefault(name, []).append(expr)
         self._exprs[name] = expr
         self._values.pop(name, None)
         self.version += 1
@@ -77,6 +84,10 @@ class Environment(Mapping[str, Const]):
             self._augments.setdefault(node.target.id, []).append(node)
             self._values.pop(node.target.id, None)
             self.version += 1
+
+    def binds(self, name: str) -> bool:
+        """Whether some assignment in the file binds ``name`` (once or several times)."""
+        return name in self._exprs
 
     def expression(self, name: str) -> ast.expr | None:
         """The one expression ``name`` is bound to, or ``None`` (unbound, or bound to several)."""
@@ -103,12 +114,16 @@ class Environment(Mapping[str, Const]):
     def _fold(self, name: str) -> Const | None:
         if name in self._values:
             return self._values[name]
-        if name in self._ambiguous or name not in self._exprs or name in self._busy:
+        if name not in self._exprs or name in self._busy or self.evaluator is None:
             return None
-        if self.evaluator is None:
-            return None
-        if name in self._augments:
-            return self._fold_accumulator(name, self.evaluator)
+        if name in self._augments and name not in self._ambiguous:
+            value = self._fold_accumulator(name, self.evaluator)
+            if value is not None:
+                return value
+        if name in self._augments or name in self._ambiguous:
+            value = self._fold_sequence(name, self.evaluator)
+            self._values[name] = value
+            return value
         self._busy.add(name)
         try:
             value = self.evaluator.eval(self._exprs[name])
@@ -136,6 +151,66 @@ class Environment(Mapping[str, Const]):
         for built in names:
             self._values[built] = results.get(built) if results is not None else None
         return self._values[name]
+
+    def _fold_sequence(self, name: str, evaluator: Evaluator) -> Const | None:
+        """Fold a name bound several times in one block, in order, as straight-line code runs
+        it (``s = ""``, ``s += "..."`` twenty times, ``s = b64decode(s)``, ``s = decompress(s)``):
+        each binding is evaluated with the name holding the value before it. The name's value
+        is the last one, wherever it is read (as for accumulators). Only text built from a
+        string literal this way folds: bindings in other blocks, a first binding that is not a
+        literal, or a later assignment that does not read the name leave it unknown (ordinary
+        code reassigning a name costs no evaluation)."""
+        order = self._sequence(name)
+        if order is None:
+            return None
+        value: Const | None = None
+        try:
+            for stmt in order:
+                self._values[name] = value
+                self.version += 1
+                if isinstance(stmt, ast.Assign):
+                    value = evaluator.eval(stmt.value)
+                else:
+                    combined = ast.BinOp(
+                        left=ast.Name(id=name, ctx=ast.Load()), op=stmt.op, right=stmt.value
+                    )
+                    value = evaluator.eval(ast.copy_location(combined, stmt))
+                if value is None:
+                    break
+        except LimitExceeded:
+            value = None
+        self.version += 1
+        return value
+
+    def _sequence(self, name: str) -> list[ast.Assign | ast.AugAssign] | None:
+        """The statements binding ``name``, in source order, when they all sit in one block,
+        start with a plain assignment and are at most ``MAX_SEQUENCE``; else ``None``."""
+        if self._index is None:
+            self._index = StatementIndex(self.statements)
+        index = self._index
+        stmts: list[ast.Assign | ast.AugAssign] = []
+        for expr in self._bound.get(name, ()):
+            assignment = index.assignment(expr)
+            if assignment is None:
+                return None
+            stmts.append(assignment)
+        stmts.extend(self._augments.get(name, ()))
+        if not 2 <= len(stmts) <= MAX_SEQUENCE:
+            return None
+        places = [index.place(stmt) for stmt in stmts]
+        first = places[0]
+        if first is None or any(p is None or p[0] is not first[0] for p in places):
+            return None
+        positions = [p[1] for p in places if p is not None]
+        pairs = sorted(zip(positions, stmts, strict=True), key=lambda pair: pair[0])
+        order = [stmt for _, stmt in pairs]
+        head = order[0]
+        if not isinstance(head, ast.Assign) or not _text_constant(head.value):
+            return None
+        for stmt in order[1:]:
+            if isinstance(stmt, ast.Assign) and not _reads_name(stmt.value, name):
+                return None  # an unrelated value, not a transformation of the text so far
+        return order
 
     def _accumulator_shape(self, name: str) -> LoopShape | None:
         """The runnable loop that builds ``name`` and only names that qualify, or ``None``."""
@@ -170,6 +245,14 @@ class Environment(Mapping[str, Const]):
 
     def __len__(self) -> int:
         return len(self._exprs)
+
+
+def _text_constant(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str | bytes)
+
+
+def _reads_name(node: ast.expr, name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
 
 
 def make_evaluator(
