@@ -120,15 +120,13 @@ def evidence_of(profile: Profile, items: Iterable[CapabilityUse | Indicator]) ->
     return out
 
 
-def command_line(use: CapabilityUse) -> str | None:
-    """The command line a process use runs, when it was folded to text (not a keyword
-    argument such as ``shell=True``)."""
-    if not use.args:
+def command_line(args: Sequence[str]) -> str | None:
+    """The command line a process call runs, from its folded arguments (``CapabilityUse.args``,
+    ``Fact.args``): the first one, unless nothing folded or it is a keyword argument such as
+    ``shell=True`` (the command itself was computed)."""
+    if not args or "=" in args[0].split(" ", 1)[0]:
         return None
-    first = use.args[0]
-    if "=" in first.split(" ", 1)[0] and not first.startswith(("/", ".")):
-        return None
-    return first
+    return args[0]
 
 
 def describe(uses: Iterable[CapabilityUse]) -> str:

@@ -125,7 +125,8 @@ _SCRIPT_HOSTS = frozenset({"python", "python3", "python2", "py", "pythonw", "nod
                            "pwsh", "wscript", "cscript", "mshta"})
 """Programs that run a script file they are given; ``sh`` and ``bash`` are left out, since
 builds run ``sh configure`` on the sources they fetched."""
-_SCRIPTS = (".py", ".pyw", ".js", ".ps1", ".vbs", ".vbe", ".jse", ".hta", ".exe", ".bat", ".cmd")
+_PROGRAMS = (".exe", ".bat", ".cmd")
+_SCRIPTS = (".py", ".pyw", ".js", ".ps1", ".vbs", ".vbe", ".jse", ".hta", *_PROGRAMS)
 
 
 def _runs_script(use: CapabilityUse) -> bool:
@@ -135,14 +136,13 @@ def _runs_script(use: CapabilityUse) -> bool:
     not a script or program that arrived with the download."""
     if use.capability not in ("proc.spawn", "proc.shell"):
         return False
-    line = command_line(use)
+    line = command_line(use.args)
     words = line.split() if line else []
     if not words:
         return False
-    first = program_name(words[0]).lower()
-    if words[0].strip("\"'").lower().endswith(_SCRIPTS[-3:]):
+    if words[0].strip("\"'").lower().endswith(_PROGRAMS):
         return True
-    if first not in _SCRIPT_HOSTS or len(words) < 2:
+    if program_name(words[0]).lower() not in _SCRIPT_HOSTS or len(words) < 2:
         return False
     script = words[1].strip("\"'").lower()
     return script.startswith(PLACEHOLDER) or script.endswith(_SCRIPTS)
@@ -150,7 +150,8 @@ def _runs_script(use: CapabilityUse) -> bool:
 
 def _constant_command(use: CapabilityUse) -> bool:
     """Whether a process call names its program as a constant (``make``, ``git``)."""
-    if use.capability not in ("proc.spawn", "proc.shell") or not use.args:
+    if use.capability not in ("proc.spawn", "proc.shell"):
         return False
-    words = use.args[0].split()
-    return bool(words) and PLACEHOLDER not in words[0] and "=" not in words[0]
+    line = command_line(use.args)
+    words = line.split() if line else []
+    return bool(words) and PLACEHOLDER not in words[0]

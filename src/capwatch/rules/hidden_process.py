@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from capwatch.capabilities.shell import program_name, simple_commands
-from capwatch.model import CapabilityUse, Confidence, Finding, Severity
+from capwatch.model import Confidence, Finding, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, command_line, earliest, evidence_of
 
@@ -48,22 +48,17 @@ class HiddenProcess(Rule):
         hide = [u for u in profile.uses_of(("evasion.hide",), EARLY) if u.location.path in files]
         flags = [i for i in profile.indicators_of(("evasion.hidden-window",), EARLY)
                  if i.location.path in files]
-        left: list[CapabilityUse] = []
-        for use in procs:
-            line = command_line(use)
-            if line is not None and detached(line):
-                left.append(use)
-        if not hide and not flags and not left:
-            return
-        phase = earliest([*procs, *hide, *flags])
-        if not hide and not flags:
-            phase = earliest(left)
+        left = {u: line for u in procs if (line := command_line(u.args)) and detached(line)}
         if hide or flags:
+            phase = earliest([*procs, *hide, *flags])
             message = "Hides a process it starts: " + ", ".join(
                 sorted({u.via for u in hide} | {i.value for i in flags}))
-        else:
+        elif left:
+            phase = earliest(left)
             message = "Leaves a process running on its own: " + ", ".join(
-                sorted({(command_line(u) or "")[:60] for u in left}))
+                sorted({line[:60] for line in left.values()}))
+        else:
+            return
         yield self.finding(
             message[:190],
             severity=Severity.CRITICAL,

@@ -120,7 +120,7 @@ class HostDiscovery(Rule):
     def _commands(self, profile: Profile) -> Finding | None:
         hits: list[tuple[CapabilityUse, str]] = []
         for use in profile.uses_of(_PROC, _PHASES):
-            line = command_line(use)
+            line = command_line(use.args)
             if line is None:
                 continue
             for words in simple_commands(line):

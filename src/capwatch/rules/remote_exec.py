@@ -5,9 +5,9 @@ from collections.abc import Iterator
 from capwatch.capabilities.catalog import load_catalog
 from capwatch.capabilities.shell import SHELLS, program_name
 from capwatch.lang.python.analyzer import PLACEHOLDER, PROCESS_SINKS
-from capwatch.model import Confidence, Fact, FactKind, Finding, Severity
+from capwatch.model import Confidence, Fact, FactKind, Finding, Phase, Severity
 from capwatch.profile import EARLY, Profile
-from capwatch.rules.base import Rule, evidence_of, when
+from capwatch.rules.base import Rule, command_line, evidence_of, when
 
 _EXEC = frozenset({"exec", "eval", "compile", "execfile"})
 _NET = frozenset({"net.http.request", "net.download", "net.socket"})
@@ -40,7 +40,7 @@ class RemoteCodeExecuted(Rule):
     def check(self, profile: Profile) -> Iterator[Finding]:
         matcher = load_catalog().matcher("python")
 
-        def fetched(fact: Fact, early: bool) -> list[str]:
+        def fetched(fact: Fact, at_load: bool) -> list[str]:
             # A socket feeds a sink only through what is read from it; a name traced back to a
             # socket, or a process given one, usually holds a port or an address instead.
             direct = [n for n in fact.inner if _NET & set(matcher.match(n))]
@@ -48,27 +48,28 @@ class RemoteCodeExecuted(Rule):
                 direct = [n for n in direct if _FETCH & set(matcher.match(n))]
             # what a socket received counts only in code that runs on its own: test suites
             # and servers hand received data to processes when called
-            received = [n for n in (*fact.inner, *fact.sources) if early and n.endswith(_RECEIVE)]
+            received = [n for n in (*fact.inner, *fact.sources) if at_load and n.endswith(_RECEIVE)]
             return direct + [n for n in fact.sources if _FETCH & set(matcher.match(n))] + received
 
-        hits = []
+        hits: list[tuple[Fact, Phase, list[str]]] = []
         for fact, phase in profile.facts_of(FactKind.CALL):
-            early = phase in EARLY
+            at_load = phase in EARLY
             runs_code = fact.name in _EXEC or (
-                fact.name in PROCESS_SINKS and _runs_given_code(fact, early)
+                fact.name in PROCESS_SINKS and _runs_given_code(fact, at_load)
             )
-            if runs_code and fetched(fact, early):
-                hits.append((fact, phase))
+            sources = fetched(fact, at_load) if runs_code else []
+            if sources:
+                hits.append((fact, phase, sources))
         if not hits:
             return
-        phase = min(p for _, p in hits)
-        locations = {f.location for f, _ in hits}
+        phase = min(p for _, p, _ in hits)
+        locations = {f.location for f, _, _ in hits}
         uses = [u for u in profile.uses if u.location in locations
                 and u.capability in ("code.exec.dynamic", "proc.spawn", "proc.shell")]
         early = phase in EARLY
         yield self.finding(
             f"Executes code fetched from the network {when(phase)}"
-            f" ({', '.join(sorted({n for f, p in hits for n in fetched(f, p in EARLY)}))})",
+            f" ({', '.join(sorted({n for _, _, names in hits for n in names}))})",
             severity=Severity.CRITICAL,
             confidence=Confidence.HIGH if early else Confidence.MEDIUM,
             phase=phase,
@@ -77,15 +78,18 @@ class RemoteCodeExecuted(Rule):
         )
 
 
-def _runs_given_code(fact: Fact, early: bool) -> bool:
+def _runs_given_code(fact: Fact, at_load: bool) -> bool:
     """A process whose whole command line is computed, or an interpreter given inline code
     (``python -c …``, ``sh -c …``): what was downloaded is what runs, not a named tool. In code
     that runs on its own, a call whose only folded arguments are keywords (``shell=True``) has
     a computed command too."""
-    words = fact.args[0].split() if fact.args else []
-    if not words or words[0].startswith(PLACEHOLDER):
+    if not fact.args:
         return True
-    if early and "=" in words[0] and not words[0].startswith(("/", ".")):
+    line = command_line(fact.args)
+    if line is None:
+        return at_load  # only keyword arguments folded (``shell=True``)
+    words = line.split()
+    if not words or words[0].startswith(PLACEHOLDER):
         return True
     interpreter = program_name(words[0]).lower() in _INTERPRETERS
     return interpreter and any(w.lower() in _INLINE for w in words[1:3])

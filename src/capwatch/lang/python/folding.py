@@ -44,17 +44,17 @@ class Environment(Mapping[str, Const]):
 
     A name bound once (:meth:`bind`) folds to its expression's value. A name also augmented
     (:meth:`augment`) folds to what the one ``for`` loop that augments it builds, when that loop
-    follows the assignment in its block and can be run (:mod:`capwatch.unpack.loops`); any
-    other name augmented anywhere is unknown. Reads of an accumulator see its final value,
-    wherever they are.
+    follows the assignment in its block and can be run (:mod:`capwatch.unpack.loops`). A
+    name bound several times, or augmented, whose bindings all sit in one block and start from a
+    string literal folds by evaluating them in source order; any other is unknown. Reads of
+    such a name see its final value, wherever they are.
     """
 
     def __init__(self) -> None:
-        self._exprs: dict[str, ast.expr] = {}
-        self._ambiguous: set[str] = set()
-        self._augments: dict[str, list[ast.AugAssign]] = {}
         self._bound: dict[str, list[ast.expr]] = {}
-        """Every expression each name is assigned, in the order the prepass met them."""
+        """The distinct expressions each name is assigned, in the order the prepass met them:
+        a name with one folds to it; a name with several only in source order (``_sequence``)."""
+        self._augments: dict[str, list[ast.AugAssign]] = {}
         self._shapes: dict[int, tuple[ast.For, LoopShape | None]] = {}
         self._index: StatementIndex | None = None
         self.statements: list[ast.stmt] = []
@@ -69,10 +69,9 @@ class Environment(Mapping[str, Const]):
         """Small module-level helpers the evaluator may inline (``def d(s): return ...``)."""
 
     def bind(self, name: str, expr: ast.expr) -> None:
-        if name in self._exprs and self._exprs[name] is not expr:
-            self._ambiguous.add(name)
-        self._bound.setdefault(name, []).append(expr)
-        self._exprs[name] = expr
+        exprs = self._bound.setdefault(name, [])
+        if all(e is not expr for e in exprs):
+            exprs.append(expr)
         self._values.pop(name, None)
         self.version += 1
         if isinstance(expr, ast.Lambda):
@@ -87,13 +86,12 @@ class Environment(Mapping[str, Const]):
 
     def binds(self, name: str) -> bool:
         """Whether some assignment in the file binds ``name`` (once or several times)."""
-        return name in self._exprs
+        return name in self._bound
 
     def expression(self, name: str) -> ast.expr | None:
         """The one expression ``name`` is bound to, or ``None`` (unbound, or bound to several)."""
-        if name in self._ambiguous:
-            return None
-        return self._exprs.get(name)
+        exprs = self._bound.get(name)
+        return exprs[0] if exprs is not None and len(exprs) == 1 else None
 
     def define(self, node: ast.FunctionDef) -> None:
         self.functions[node.name] = node
@@ -114,19 +112,21 @@ class Environment(Mapping[str, Const]):
     def _fold(self, name: str) -> Const | None:
         if name in self._values:
             return self._values[name]
-        if name not in self._exprs or name in self._busy or self.evaluator is None:
+        exprs = self._bound.get(name)
+        if exprs is None or name in self._busy or self.evaluator is None:
             return None
-        if name in self._augments and name not in self._ambiguous:
+        several = len(exprs) > 1
+        if name in self._augments and not several:
             value = self._fold_accumulator(name, self.evaluator)
             if value is not None:
                 return value
-        if name in self._augments or name in self._ambiguous:
+        if name in self._augments or several:
             value = self._fold_sequence(name, self.evaluator)
             self._values[name] = value
             return value
         self._busy.add(name)
         try:
-            value = self.evaluator.eval(self._exprs[name])
+            value = self.evaluator.eval(exprs[0])
         except LimitExceeded:
             value = None
         finally:
@@ -143,7 +143,7 @@ class Environment(Mapping[str, Const]):
         names = shape.accumulators
         self._busy.update(names)
         try:
-            results = evaluator.run_loop(shape, {n: self._exprs[n] for n in names})
+            results = evaluator.run_loop(shape, {n: self._bound[n][0] for n in names})
         except LimitExceeded:
             results = None
         finally:
@@ -185,11 +185,16 @@ class Environment(Mapping[str, Const]):
     def _sequence(self, name: str) -> list[ast.Assign | ast.AugAssign] | None:
         """The statements binding ``name``, in source order, when they all sit in one block,
         start with a plain assignment and are at most ``MAX_SEQUENCE``; else ``None``."""
+        exprs = self._bound.get(name, ())
+        if not any(_text_constant(e) for e in exprs) or not all(
+            _text_constant(e) or _reads_name(e, name) for e in exprs
+        ):
+            return None  # no literal to start from, or an unrelated value: skip the index
         if self._index is None:
             self._index = StatementIndex(self.statements)
         index = self._index
         stmts: list[ast.Assign | ast.AugAssign] = []
-        for expr in self._bound.get(name, ()):
+        for expr in exprs:
             assignment = index.assignment(expr)
             if assignment is None:
                 return None
@@ -241,10 +246,10 @@ class Environment(Mapping[str, Const]):
         return isinstance(name, str) and self._fold(name) is not None
 
     def __iter__(self) -> Iterator[str]:
-        return iter(k for k in self._exprs if k not in self._ambiguous)
+        return iter(k for k, exprs in self._bound.items() if len(exprs) == 1)
 
     def __len__(self) -> int:
-        return len(self._exprs)
+        return len(self._bound)
 
 
 def _text_constant(node: ast.expr) -> bool:
