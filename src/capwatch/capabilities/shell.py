@@ -71,3 +71,21 @@ def shell_capabilities(command_line: str) -> list[tuple[str, str]]:
         for cap in matcher.match(program) or matcher.match(program.lower()):
             found[(cap, program)] = None
     return list(found)
+
+
+_LAUNCHERS = {"start": "/wait", "start-process": "-wait"}
+"""Programs that start another and return at once, unless told to wait (``start /wait``)."""
+
+
+def detached(line: str) -> bool:
+    """Whether a command line leaves what it starts running on its own: a trailing ``&``
+    (``python3 /tmp/x.py &``) or a launcher that does not wait (``start x.exe``,
+    ``Start-Process x``)."""
+    stripped = line.rstrip()
+    if stripped.endswith("&") and not stripped.endswith("&&"):
+        return True
+    for words in simple_commands(line):
+        wait = _LAUNCHERS.get(program_name(words[0]).lower())
+        if wait is not None and wait not in (w.lower() for w in words[1:]):
+            return True
+    return False

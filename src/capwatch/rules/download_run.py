@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from capwatch.capabilities.shell import program_name
+from capwatch.capabilities.shell import detached, program_name
 from capwatch.lang.python.analyzer import PLACEHOLDER
 from capwatch.model import CapabilityUse, Confidence, Finding, Phase, Severity
 from capwatch.profile import EARLY, Profile
@@ -35,7 +35,10 @@ class DownloadAndRun(Rule):
     starts a process looks like a dropper, for a reviewer: high, with medium confidence when the
     file names an executable's URL. When what it fetches is staged on a raw IP address, a paste
     site or chat attachment, or a dynamic-DNS host, it is critical: that is where droppers keep
-    their payloads, not where honest tools publish their downloads.
+    their payloads, not where honest tools publish their downloads. So is fetching a program
+    (a URL ending in ``.exe``, ``.bat``, ``.ps1``...) and leaving it running on its own
+    (``start x.exe`` without ``/wait``, a trailing ``&``): an installer or tool that a package
+    runs for its user is waited for.
     """
 
     id = "CW103"
@@ -109,6 +112,11 @@ class DownloadAndRun(Rule):
         files = {u.location.path for u in fetch}
         urls = [i for i in profile.indicators_of(_HOSTILE_URLS, everywhere) if i.location.path in files]
         staged = [i for i in urls if i.kind in _STAGING]
+        if any(i.kind == "download.executable" for i in urls) and any(
+            (line := command_line(u.args)) and detached(line) for u in run
+        ):
+            # an executable fetched, saved and left running on its own (``start x.exe``)
+            staged = [i for i in urls if i.kind == "download.executable"]
         yield self.finding(
             f"One function downloads ({describe(fetch)}), saves and runs ({describe(run)})"
             + (f"; fetches {(staged or urls)[0].value}" if urls else ""),

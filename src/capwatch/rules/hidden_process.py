@@ -2,27 +2,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from capwatch.capabilities.shell import program_name, simple_commands
-from capwatch.model import Confidence, Finding, Severity
+from capwatch.capabilities.shell import detached, program_name
+from capwatch.lang.python.analyzer import PLACEHOLDER
+from capwatch.model import Confidence, FactKind, Finding, Phase, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, command_line, earliest, evidence_of
 
-_LAUNCHERS = {"start": "/wait", "start-process": "-wait"}
-"""Programs that start another and return at once, unless told to wait (``start /wait``)."""
+_BUILD = frozenset({Phase.INSTALL, Phase.STARTUP})
+_BACKGROUND = frozenset({"subprocess.Popen"})
+"""Starts a process and returns at once; the caller must wait for it."""
+_WAITS = frozenset({"?.wait", "?.communicate"})
+_PYTHONS = frozenset({"python", "python3", "python2", "pythonw", "py", PLACEHOLDER})
+"""Interpreters by name; an unknown program (``sys.executable``) given ``-c`` is one too."""
 
 
-def detached(line: str) -> bool:
-    """Whether a command line leaves what it starts running on its own: a trailing ``&``
-    (``python3 /tmp/x.py &``) or a launcher that does not wait (``start x.exe``,
-    ``Start-Process x``)."""
-    stripped = line.rstrip()
-    if stripped.endswith("&") and not stripped.endswith("&&"):
-        return True
-    for words in simple_commands(line):
-        wait = _LAUNCHERS.get(program_name(words[0]).lower())
-        if wait is not None and wait not in (w.lower() for w in words[1:]):
-            return True
-    return False
+def _on_load(profile: Profile, scope: str) -> bool:
+    """Code that runs as its module loads: the top level, or a function it calls directly."""
+    return profile.load_unit(scope).endswith(":<module>")
+
+
+def _inline_python(line: str) -> bool:
+    """``python3 -c "..."``: a Python interpreter given code on its command line."""
+    words = line.split()
+    return len(words) > 2 and program_name(words[0]).lower() in _PYTHONS and words[1] == "-c"
 
 
 class HiddenProcess(Rule):
@@ -32,7 +34,11 @@ class HiddenProcess(Rule):
     ``pythonw`` or ``nohup ... &`` on a process started in ``install``, ``startup`` or
     ``import`` phase; so does a command line that leaves what it starts running on its own: one
     that ends in ``&`` (``python3 /tmp/x.py &``), or ``start x.exe`` and ``Start-Process``
-    without ``/wait`` or ``-Wait``. Build steps run in the foreground and are waited for;
+    without ``/wait`` or ``-Wait``; or a second Python interpreter given inline code
+    (``Popen(["python3", "-c", "import x"])``) started at install, at start-up, or by a
+    module's own top-level code on import, which never waits for it (``.wait()``, ``.communicate()``): the code it runs outlives the import
+    or installation, and its errors are never seen (a function that starts one hands it to its
+    caller, who may wait). Build steps run in the foreground and are waited for;
     hiding a process from the person installing the package, or leaving one behind when the
     installation ends, means it should not be seen: critical.
     """
@@ -48,7 +54,15 @@ class HiddenProcess(Rule):
         hide = [u for u in profile.uses_of(("evasion.hide",), EARLY) if u.location.path in files]
         flags = [i for i in profile.indicators_of(("evasion.hidden-window",), EARLY)
                  if i.location.path in files]
-        left = {u: line for u in procs if (line := command_line(u.args)) and detached(line)}
+        waited = {profile.load_unit(f.scope) for f, _ in profile.facts_of(FactKind.CALL, EARLY)
+                  if f.name in _WAITS}
+        left = {
+            u: line for u in procs
+            if (line := command_line(u.args))
+            and (detached(line) or (u.via in _BACKGROUND and _inline_python(line)
+                                    and (u.phase in _BUILD or _on_load(profile, u.scope))
+                                    and profile.load_unit(u.scope) not in waited))
+        }
         if hide or flags:
             phase = earliest([*procs, *hide, *flags])
             message = "Hides a process it starts: " + ", ".join(

@@ -104,28 +104,39 @@ def _runs_given_code(fact: Fact, at_load: bool) -> bool:
 
 
 def _staged(profile: Profile) -> Iterator[tuple[Fact, Phase, list[str]]]:
-    """``exec`` of a file's contents, in install, start-up or import code, where that file of
-    code writes a file of the same name and downloads: a download staged on disk, then run."""
+    """``exec`` of what is read from a file, in install, start-up or import code, where that
+    file of code writes a file of the same name and downloads: a download staged on disk, then
+    run. The file is read by ``open`` or by any call nested in the ``exec`` that is given the
+    file's name (``exec(reveal(path))``: code hidden in a downloaded picture)."""
     fetching = {u.location.path for u in profile.uses_of(_FETCH, EARLY)}
     if not fetching:
         return
     written: set[tuple[str, str]] = set()
-    read_at: dict[tuple[str, int], str] = {}
+    given: dict[tuple[str, int], list[tuple[str, str]]] = {}
+    """The calls of each line that are given a file's name (the name of the call, the file)."""
     for fact, _ in profile.facts_of(FactKind.CALL, EARLY):
-        if fact.name not in _OPEN or not fact.args or fact.location.path not in fetching:
+        path = fact.location.path
+        if not fact.args or path not in fetching or not _names_a_file(fact.args[0]):
             continue
-        if _MODE.fullmatch(fact.args[0]) or not fact.args[0].replace(PLACEHOLDER, "").strip("\\/. "):
-            continue  # nothing of the name is known: two such names need not be the same file
         mode = fact.args[1] if len(fact.args) > 1 else "r"
-        if mode.startswith(_WRITE_MODES):
-            written.add((fact.location.path, fact.args[0]))
+        if fact.name in _OPEN and mode.startswith(_WRITE_MODES):
+            written.add((path, fact.args[0]))
         else:
-            read_at[(fact.location.path, fact.location.line)] = fact.args[0]
+            given.setdefault((path, fact.location.line), []).append((fact.name, fact.args[0]))
     if not written:
         return
     for fact, phase in profile.facts_of(FactKind.CALL, EARLY):
-        if fact.name not in _EXEC or not _OPEN & set(fact.inner):
+        if fact.name not in _EXEC:
             continue
-        name = read_at.get((fact.location.path, fact.location.line))
-        if name is not None and (fact.location.path, name) in written:
-            yield fact, phase, [f"a download saved as {name}"]
+        path = fact.location.path
+        for name, file in given.get((path, fact.location.line), ()):
+            if name in fact.inner and (path, file) in written:
+                yield fact, phase, [f"a download saved as {file}"]
+                break
+
+
+def _names_a_file(arg: str) -> bool:
+    """A folded argument that names a file, at least in part: not an ``open`` mode (the only
+    folded argument when the name is unknown) nor wholly unknown (two such names need not be
+    the same file)."""
+    return not _MODE.fullmatch(arg) and bool(arg.replace(PLACEHOLDER, "").strip("\\/. "))

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from capwatch.capabilities.shell import SHELLS, program_name
-from capwatch.model import CapabilityUse, Confidence, FactKind, Finding, Phase, Severity
+from capwatch.model import CapabilityUse, Confidence, Fact, FactKind, Finding, Phase, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, evidence_of
 
@@ -19,7 +20,9 @@ class ReverseShell(Rule):
     in the same file (the code is small and runs top to bottom); at run time they must share a
     function. A reverse shell on install or import gives the attacker the victim's machine:
     critical. At run time, penetration-testing tools ship the same code for their users, so it
-    is high, for a reviewer.
+    is high, for a reviewer, unless the socket connects to a host written in the code
+    (``s.connect(("c2.example", port))``): a tool takes its listener from its user, a back door
+    calls home; that is critical at any time.
     """
 
     id = "CW118"
@@ -47,10 +50,16 @@ class ReverseShell(Rule):
         uses = [u for u in [*sockets, *shells] if key(u.phase, u.location.path, u.scope) in wired]
         phase = min(u.phase for u in uses)
         early = phase in EARLY
+        homes = sorted({
+            host for fact, p in profile.facts_of(FactKind.CALL)
+            if key(p, fact.location.path, fact.scope) in wired
+            and (host := _fixed_host(fact)) is not None
+        })
         yield self.finding(
             f"Wires a socket to a shell ({', '.join(sorted({u.via for u in uses})[:4])})"
-            + (f" at {phase.label} time" if early else ""),
-            severity=Severity.CRITICAL if early else Severity.HIGH,
+            + (f" at {phase.label} time" if early else "")
+            + (f", connecting to {', '.join(homes[:3])}" if homes else ""),
+            severity=Severity.CRITICAL if early or homes else Severity.HIGH,
             confidence=Confidence.HIGH if early else Confidence.MEDIUM,
             phase=phase,
             evidence=evidence_of(profile, uses),
@@ -63,3 +72,20 @@ def _shell(use: CapabilityUse) -> bool:
     """A process that is an interactive shell: ``pty.spawn("bash")``, ``Popen(["/bin/sh", "-i"])``."""
     words = use.args[0].split() if use.args else []
     return bool(words) and program_name(words[0]).lower() in SHELLS
+
+
+_CONNECTS = frozenset({"socket.create_connection"})
+_LOCAL = re.compile(r"(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|::1?)$", re.IGNORECASE)
+_HOST = re.compile(r"(?:\d{1,3}(?:\.\d{1,3}){3}|(?:[a-z0-9-]+\.)+[a-z]{2,})$", re.IGNORECASE)
+
+
+def _fixed_host(fact: Fact) -> str | None:
+    """The remote host a socket connects to, when the code names it: ``s.connect(("h", p))``
+    and ``socket.create_connection(("h", p))`` with ``h`` a literal that is not this machine."""
+    if not (fact.name.endswith(".connect") or fact.name in _CONNECTS) or not fact.args:
+        return None
+    words = fact.args[0].split()
+    host = words[0].strip("'\"()[],") if words else ""
+    if not _HOST.fullmatch(host) or _LOCAL.fullmatch(host):
+        return None
+    return host

@@ -482,7 +482,7 @@ _SHARED: dict[str, MethodHandler] = {
             ("strip", 1), ("lstrip", 1), ("rstrip", 1), ("upper", 0), ("lower", 0),
             ("swapcase", 0), ("title", 0), ("capitalize", 0), ("split", 2), ("rsplit", 2),
             ("splitlines", 1), ("startswith", 3), ("endswith", 3), ("find", 3), ("rfind", 3),
-            ("count", 3), ("removeprefix", 1), ("removesuffix", 1),
+            ("count", 3), ("removeprefix", 1), ("removesuffix", 1), ("index", 3), ("rindex", 3),
         )
     },
 }  # fmt: skip

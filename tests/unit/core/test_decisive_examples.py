@@ -21,25 +21,34 @@ DECISIVE = [
     ("CW102", "with-bound-download"),
     ("CW102", "python-c-download"),
     ("CW102", "socket-commands-on-import"),
+    ("CW102", "staged-on-disk"),
+    ("CW102", "code-in-a-picture"),
+    ("CW102", "name-bound-twice"),
     ("CW103", "conditional-helper"),
     ("CW103", "runtime-paste-dropper"),
     ("CW103", "script-fetched-at-install"),
+    ("CW103", "exe-left-running"),
     ("CW104", "public-ip-probe"),
     ("CW104", "identity-variables"),
     ("CW104", "env-to-tunnel"),
     ("CW104", "setup-runs-own-module"),
     ("CW104", "identity-in-request"),
     ("CW106", "curl-upload-install"),
+    ("CW106", "powershell-tcp-client"),
+    ("CW106", "fifo-netcat-import"),
     ("CW108", "cron-on-install"),
     ("CW110", "detached-on-import"),
     ("CW110", "launcher-on-install"),
     ("CW110", "background-on-import"),
+    ("CW110", "background-interpreter-import"),
     ("CW113", "aliased-exec-xor-import"),
     ("CW113", "disguised-exec-when-called"),
     ("CW107", "token-grabber-webhook"),
     ("CW107", "metadata-on-install"),
+    ("CW107", "game-launcher-accounts"),
     ("CW118", "dup2-on-install"),
     ("CW118", "shell-on-import"),
+    ("CW118", "fixed-host-when-called"),
     ("CW119", "shutdown-on-install"),
     ("CW119", "admin-account-import"),
     ("CW120", "hidden-call-at-import"),
@@ -58,3 +67,21 @@ def test_decisive_example_is_malicious(rule: str, case: str) -> None:
         (f.rule, f.severity, f.message) for f in result.findings
     ]
     assert result.verdict is Verdict.MALICIOUS
+
+
+REVIEW_ONLY = [
+    ("CW103", "installer-run-and-waited"),
+    ("CW118", "listener-from-arguments"),
+]
+"""Rule examples that ask for a reviewer but are not enough to report the package on their
+own: the rule fires, below critical."""
+
+
+@pytest.mark.parametrize(("rule", "case"), REVIEW_ONLY, ids=[f"{r}-{c}" for r, c in REVIEW_ONLY])
+def test_review_only_example_is_below_critical(rule: str, case: str) -> None:
+    folder = RULES / rule / "malicious" / case
+    result = scan_bytes(artifact_from_tree(folder), f"{case}.tar.gz")
+    fired = [f for f in result.findings if f.rule == rule]
+    assert fired and max(f.severity for f in fired) < Severity.CRITICAL, [
+        (f.rule, f.severity, f.message) for f in result.findings
+    ]

@@ -94,6 +94,12 @@ def chain_of(source: str, limits: Limits | None = None) -> tuple[str, ...]:
         ("-(3 ** 2) // 2 % 7", 2),
         ("~5 & 0xff | 1", 251),
         ("'abc'.upper().lower().strip()", "abc"),
+        ("'abcdef'.index('d') + 'abcdef'.rindex('a')", 3),
+        (
+            "''.join(string.ascii_letters[::-1][string.ascii_letters.index(c)]"
+            " if c in string.ascii_letters else c for c in 'RNKLIG LH')",
+            "import os",
+        ),
         ("' a b '.split()", None),  # tuples are checked separately
         ("len('abcd')", 4),
         ("'x' if 1 else 'y'", "x"),
@@ -497,6 +503,7 @@ def test_exponential_sharing_is_bounded() -> None:
         "2.0 ** 100000",
         "(-8) ** 0.5",
         "' '.split('')",
+        "'abc'.index('z')",
     ],
 )
 def test_errors_are_not_constant(source: str) -> None:
