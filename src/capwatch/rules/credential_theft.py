@@ -33,7 +33,9 @@ class CredentialHarvest(Rule):
     store (``.netrc``, cloud keys, a browser profile for cookies), so only a file that goes after
     several kinds and reaches the network is flagged, for a reviewer. SSH keys and cloud
     credential files count only in install, startup or import code, and one kind of them alone
-    at import (a packaging tool reading ``.pypirc`` to log in) is high rather than critical.
+    at import (a packaging tool reading ``.pypirc`` to log in) is high rather than critical,
+    unless the module's own top-level code reads it and reaches the network (a service-account
+    token read and sent as the module is imported).
     Cloud instance-metadata addresses (``169.254.169.254``, ``metadata.google.internal``), where
     a build machine's cloud credentials can be read, count at install and interpreter start:
     nothing needs them while a package installs (cloud SDKs and error reporters ask the service
@@ -96,7 +98,13 @@ class CredentialHarvest(Rule):
         # at import by code that talks to the network is how packaging and cloud clients
         # authenticate; at install, or with a stealer's kind, or with several kinds, it is not.
         everyday_only = not caps and kinds <= set(_EARLY_ONLY) and len(kinds) == 1
-        strong = early and (phase is Phase.INSTALL or not everyday_only)
+        # ... in the functions its user calls; a module whose own top-level code reads the
+        # credential and reaches the network sends it as it is imported
+        on_import = early and any(
+            i.phase is Phase.IMPORT and i.scope.endswith(":<module>") and i.scope in net_scopes
+            for i in items
+        )
+        strong = early and (phase is Phase.INSTALL or not everyday_only or on_import)
         drop = [i for i in profile.indicators_of(_DROPS) if i.location.path in dropped_to]
         yield self.finding(
             f"Reads {', '.join(sorted(kinds | {u.capability for u in caps}))} and reaches the network"

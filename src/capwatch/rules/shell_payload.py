@@ -7,8 +7,8 @@ from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, earliest, evidence_of
 
 _KINDS = ("shell.download-exec", "shell.encoded-powershell", "shell.reverse", "evasion.defender",
-          "shell.powershell-bypass", "shell.upload")
-_EARLY_ONLY = frozenset({"shell.powershell-bypass", "shell.upload"})
+          "shell.powershell-bypass", "shell.upload", "shell.run-dropped")
+_EARLY_ONLY = frozenset({"shell.powershell-bypass", "shell.upload", "shell.run-dropped"})
 """Kinds counted only in early phases: honest tools' scripts and tests use them when called
 (coverage uploaders post files with ``curl --data-binary @file``)."""
 _PROC = ("proc.spawn", "proc.shell", "code.exec.dynamic")
@@ -26,7 +26,11 @@ class ShellPayload(Rule):
     of honest tools pass it to run their own scripts; hiding the command is what counts. A
     command that uploads a local file (``curl -F f=@/etc/passwd``, ``curl -T``, ``wget
     --post-file``) counts only at install, start-up or import: installing a package never needs
-    to send the machine's files anywhere, while coverage and release scripts do it when run.
+    to send the machine's files anywhere, while coverage and release scripts do it when run. So
+    does a command that makes a file in a temporary or home folder executable and runs it
+    (``cd /tmp && chmod +x node && ./node``, ``chmod 755 /dev/shm/x; /dev/shm/x``): a build runs
+    the tools in its own tree (``chmod +x configure && ./configure``), not a file dropped in
+    ``/tmp``.
     """
 
     id = "CW106"
