@@ -28,7 +28,9 @@ class FingerprintSent(Rule):
     count as identity, and so does asking a what-is-my-IP service for the public address. Identity
     or the whole environment sent during install or interpreter start is critical, and so is,
     at import, identity written straight into the request that sends it
-    (``requests.get(url + socket.gethostname())``). A DNS lookup counts as sending when the
+    (``requests.get(url + socket.gethostname())``), and identity collected and sent by a
+    module's own top-level code, whatever names it passes through on the way (``data =
+    {"host": gethostname()}``, ``urlopen(url + encode(data))``). A DNS lookup counts as sending when the
     name it looks up has a domain written in the code (``f"{data}.example.invalid"``, or a
     constant name); resolving a name only computed at run time, such as the machine's own host
     name, asks nothing of anyone else.
@@ -69,7 +71,15 @@ class FingerprintSent(Rule):
             for name in (*fact.inner, *fact.sources)
         }
         inline = any(u.capability in _STRONG and u.via in fed for u in collect)
-        critical = strong_phase in (Phase.INSTALL, Phase.STARTUP) or inline
+        # A module whose own top-level code collects identity and sends: straight-line code
+        # that reports home as it is imported, whatever names the data passes through.
+        send_scopes = {u.scope for u in send}
+        top_level = any(
+            u.capability in _STRONG and u.phase is Phase.IMPORT
+            and u.scope.endswith(":<module>") and u.scope in send_scopes
+            for u in collect
+        )
+        critical = strong_phase in (Phase.INSTALL, Phase.STARTUP) or inline or top_level
         yield self.finding(
             f"Collects {describe(collect)} and reaches the network ({describe(send)})"
             f" at {phase.label if phase is not None else 'load'} time",

@@ -33,6 +33,7 @@ DECISIVE = [
     ("CW104", "env-to-tunnel"),
     ("CW104", "setup-runs-own-module"),
     ("CW104", "identity-in-request"),
+    ("CW104", "top-level-report"),
     ("CW106", "curl-upload-install"),
     ("CW106", "powershell-tcp-client"),
     ("CW106", "fifo-netcat-import"),
@@ -72,6 +73,7 @@ def test_decisive_example_is_malicious(rule: str, case: str) -> None:
 
 
 REVIEW_ONLY = [
+    ("CW104", "debug-dump-function"),
     ("CW103", "installer-run-and-waited"),
     ("CW118", "listener-from-arguments"),
 ]
