@@ -13,6 +13,7 @@ import hashlib
 import signal
 import threading
 import time
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,6 +153,16 @@ def scan_bytes(data: bytes, display: str, options: ScanOptions = ScanOptions()) 
         return error_result(info, exc.diagnostic, started)
     except (RecursionError, MemoryError) as exc:
         return error_result(info, f"analysis aborted: {type(exc).__name__}", started)
+    except Exception as exc:
+        # A bug met on one artifact's content must not take down a batch (or a service
+        # worker) with it: the artifact gets an error result that names the defect.
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return error_result(
+            info,
+            f"internal error {type(exc).__name__} at {Path(where.filename).name}:{where.lineno}"
+            f" ({exc}); please report it with the artifact",
+            started,
+        )
 
 
 def _scan(data: bytes, info: ArtifactInfo, options: ScanOptions, started: float) -> ScanResult:

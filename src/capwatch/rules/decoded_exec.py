@@ -3,12 +3,30 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from capwatch.lang.python.analyzer import DROPPED_STEP
-from capwatch.model import CapabilityUse, Confidence, Evidence, FactKind, Finding, Severity
+from capwatch.model import (
+    CapabilityUse,
+    Confidence,
+    Evidence,
+    FactKind,
+    Finding,
+    Location,
+    Phase,
+    Severity,
+)
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule
 
 _SINKS = frozenset({"code.exec.dynamic", "code.load.bytecode", "proc.spawn", "proc.shell"})
 _PROCESS = frozenset({"proc.spawn", "proc.shell"})
+_DECODERS = frozenset({
+    "base64.b64decode", "base64.urlsafe_b64decode", "base64.standard_b64decode",
+    "base64.b32decode", "base64.b85decode", "base64.a85decode", "base64.b16decode",
+    "base64.decodebytes", "binascii.a2b_base64", "binascii.unhexlify", "binascii.a2b_hex",
+    "codecs.decode", "bytes.fromhex", "zlib.decompress", "bz2.decompress", "lzma.decompress",
+    "gzip.decompress", "marshal.loads",
+})
+"""Calls that turn encoded or compressed data back into text (not ``bytes.decode``, which
+only turns a process's output into text)."""
 
 
 class DecodedPayloadExecuted(Rule):
@@ -16,7 +34,9 @@ class DecodedPayloadExecuted(Rule):
 
     The package hands the result of a decoding chain (base64, hex, zlib, reversal, XOR, marshal,
     ``chr`` lists...) to ``exec``, ``eval``, ``compile`` or a process (also when the decoding
-    happens in a helper function whose result is the command line), or the decoded text is
+    happens in a helper function whose result is the command line; at install or start-up, a
+    command that goes through a decoder is enough, whether or not the scanner can decode it),
+    or the decoded text is
     itself code that reaches for processes, the network or dynamic execution. Honest packages
     ship readable code; hiding what runs is the signature of a payload. In ``install``,
     ``startup`` or ``import`` phase this is critical. Behind a function nobody calls at load
@@ -34,6 +54,7 @@ class DecodedPayloadExecuted(Rule):
         inside = [u for u in profile.uses if _hidden(u.decode_chain) and u.capability in _SINKS | {
             "net.http.request", "net.download", "net.socket"} and DROPPED_STEP not in u.decode_chain]
         inside += [u for u in profile.uses if u.capability in _PROCESS and _given_decoded(profile, u)]
+        inside += [u for u in _decoding_commands(profile) if u not in inside]
         if not executed and not inside:
             return
         phases = [p for _, p in executed] + [u.phase for u in inside]
@@ -76,3 +97,32 @@ def _given_decoded(profile: Profile, use: CapabilityUse) -> bool:
         return False  # already counted as code inside a payload
     decoded = profile.decoded_at.get(use.location)
     return decoded is not None and _hidden(decoded[1]) and DROPPED_STEP not in decoded[1]
+
+
+def _decoding_commands(profile: Profile) -> list[CapabilityUse]:
+    """Processes started at install or start-up with a command that a decoder makes, at the
+    call or in a helper of the package's that the call's argument goes through
+    (``os.system(unwrap("..."))``, ``def unwrap(s): return b64decode(s).decode()``), even when
+    the scanner cannot decode the text itself."""
+    early = [
+        u for u in profile.uses_of(tuple(_PROCESS), (Phase.INSTALL, Phase.STARTUP))
+        if not u.decode_chain
+    ]
+    if not early:
+        return []
+    at = {u.location for u in early}
+    fed: dict[Location, set[str]] = {}
+    for fact, _ in profile.facts_of(FactKind.CALL):
+        if fact.location in at and fact.inner:
+            fed.setdefault(fact.location, set()).update(fact.inner)
+    if not fed:
+        return []
+    helpers = {fact.scope for fact, _ in profile.facts_of(FactKind.CALL) if fact.name in _DECODERS}
+
+    def decodes(name: str) -> bool:
+        if name in _DECODERS:
+            return True
+        module, _, function = name.rpartition(".")
+        return f"{module}:{function}" in helpers
+
+    return [u for u in early if any(decodes(n) for n in fed.get(u.location, ()))]

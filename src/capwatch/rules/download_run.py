@@ -14,6 +14,8 @@ _SAVE = ("fs.write", "fs.permissions")
 _STAGING = ("endpoint.ip-url", "endpoint.paste", "endpoint.webhook", "endpoint.dynamic-dns")
 """Where droppers stage what they run: raw IP addresses, paste sites and chat attachments,
 throwaway host names. Honest tools fetch their binaries from their project's own host."""
+_EVASION = "evasion.defender"
+"""Switching off antivirus or the firewall: what a dropper does before it runs its payload."""
 _HOSTILE_URLS = ("download.executable", "endpoint.ip-url", "endpoint.paste", "endpoint.webhook",
                  "endpoint.dynamic-dns")
 
@@ -35,7 +37,10 @@ class DownloadAndRun(Rule):
     starts a process looks like a dropper, for a reviewer: high, with medium confidence when the
     file names an executable's URL. When what it fetches is staged on a raw IP address, a paste
     site or chat attachment, or a dynamic-DNS host, it is critical: that is where droppers keep
-    their payloads, not where honest tools publish their downloads. So is fetching a program
+    their payloads, not where honest tools publish their downloads; the same steps split into
+    helpers of one file (``run(save(fetch(address())))``), with such a host in that file, are
+    critical too, and so is a function that does it in a file that also switches off antivirus
+    or the firewall (``Set-MpPreference -DisableRealtimeMonitoring``). So is fetching a program
     (a URL ending in ``.exe``, ``.bat``, ``.ps1``...) and leaving it running on its own
     (``start x.exe`` without ``/wait``, a trailing ``&``): an installer or tool that a package
     runs for its user is waited for.
@@ -87,14 +92,15 @@ class DownloadAndRun(Rule):
     def _in_one_function(self, profile: Profile) -> Iterator[Finding]:
         """At run time: one function that fetches something, saves it, and starts a process."""
         everywhere = tuple(Phase)
-        fetch = profile.uses_of(_FETCH, everywhere)
-        run = profile.uses_of(_RUN, everywhere)
+        fetch = fetch_all = profile.uses_of(_FETCH, everywhere)
+        run = run_all = profile.uses_of(_RUN, everywhere)
         save = profile.uses_of(_SAVE, everywhere)
         scopes = (
             {u.scope for u in fetch} & {u.scope for u in run}
             & ({u.scope for u in save} | {u.scope for u in fetch if u.capability == "net.download"})
         )
         if not scopes:
+            yield from self._across_one_file(profile, fetch, run, save)
             return
         hostile = {
             i.location.path for i in profile.indicators_of(_HOSTILE_URLS, everywhere)
@@ -108,10 +114,14 @@ class DownloadAndRun(Rule):
         scopes = {u.scope for u in run}
         fetch = [u for u in fetch if u.scope in scopes]
         if not run or not fetch:
+            yield from self._across_one_file(profile, fetch_all, run_all, save)
             return
         files = {u.location.path for u in fetch}
         urls = [i for i in profile.indicators_of(_HOSTILE_URLS, everywhere) if i.location.path in files]
         staged = [i for i in urls if i.kind in _STAGING]
+        evasion = [
+            i for i in profile.indicators_of((_EVASION,), everywhere) if i.location.path in files
+        ]
         if any(i.kind == "download.executable" for i in urls) and any(
             (line := command_line(u.args)) and detached(line) for u in run
         ):
@@ -119,13 +129,53 @@ class DownloadAndRun(Rule):
             staged = [i for i in urls if i.kind == "download.executable"]
         yield self.finding(
             f"One function downloads ({describe(fetch)}), saves and runs ({describe(run)})"
-            + (f"; fetches {(staged or urls)[0].value}" if urls else ""),
-            severity=Severity.CRITICAL if staged else Severity.HIGH,
-            confidence=Confidence.MEDIUM if urls else Confidence.LOW,
+            + (f"; fetches {(staged or urls)[0].value}" if urls else "")
+            + (f"; its file switches off protection ({evasion[0].value[:60]})" if evasion else ""),
+            severity=Severity.CRITICAL if staged or evasion else Severity.HIGH,
+            confidence=Confidence.MEDIUM if urls or evasion else Confidence.LOW,
             phase=earliest([*fetch, *run]),
-            evidence=evidence_of(profile, [*urls, *fetch, *run]),
+            evidence=evidence_of(profile, [*urls, *evasion, *fetch, *run]),
             capabilities={u.capability for u in [*fetch, *run]},
-            indicators={i.kind for i in urls},
+            indicators={i.kind for i in [*urls, *evasion]},
+        )
+
+    def _across_one_file(
+        self,
+        profile: Profile,
+        fetch: list[CapabilityUse],
+        run: list[CapabilityUse],
+        save: list[CapabilityUse],
+    ) -> Iterator[Finding]:
+        """At run time, split into helpers: one file that fetches from a staging host, saves
+        what it fetched and runs a computed command, each step in a function of its own
+        (``run(save(fetch(resolve())))``). Only a staging host makes this a dropper: honest
+        modules download in one function and run tools in another all the time."""
+        everywhere = tuple(Phase)
+        staged = list(profile.indicators_of(_STAGING, everywhere))
+        files = (
+            {i.location.path for i in staged}
+            & {u.location.path for u in fetch}
+            & {u.location.path for u in save}
+            & {u.location.path for u in run if not _constant_command(u)}
+        )
+        if not files:
+            return
+        path = min(files)
+        fetch = [u for u in fetch if u.location.path == path]
+        run = [u for u in run if u.location.path == path and not _constant_command(u)]
+        saving_scopes = {u.scope for u in save if u.location.path == path}
+        if not any(u.scope in saving_scopes or u.capability == "net.download" for u in fetch):
+            return  # what is saved must be what one function fetched
+        staged = [i for i in staged if i.location.path == path]
+        yield self.finding(
+            f"Downloads ({describe(fetch)}) from {staged[0].value[:80]}, saves it and runs"
+            f" ({describe(run)}) in helpers of one file",
+            severity=Severity.CRITICAL,
+            confidence=Confidence.MEDIUM,
+            phase=earliest([*fetch, *run]),
+            evidence=evidence_of(profile, [*staged, *fetch, *run]),
+            capabilities={u.capability for u in [*fetch, *run]},
+            indicators={i.kind for i in staged},
         )
 
 

@@ -1,15 +1,28 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from capwatch.model import Confidence, Finding, Phase, Severity
+from capwatch.lang.python.analyzer import DROPPED_STEP
+from capwatch.model import Confidence, Evidence, FactKind, Finding, Indicator, Phase, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, earliest, evidence_of
 
 _ENDPOINTS = ("endpoint.webhook", "endpoint.oob", "endpoint.paste")
 _WEAK = ("endpoint.ip-url", "endpoint.dynamic-dns")
-_NET = ("net.http.request", "net.download", "net.socket", "net.dns", "msg.send", "proc.shell",
-        "proc.spawn")
+_ADDRESS = re.compile(r"(?:https?|wss?|ftp)://[\w.-]+(?::\d+)?(?:/\S*)?", re.ASCII)
+"""A whole decoded text that is one web address."""
+_HOST = re.compile(
+    r"(?:(?:https?|wss?|ftp)://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?(?:/\S*)?"
+    r"|(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?",
+    re.ASCII | re.IGNORECASE,
+)
+"""A whole decoded text that is a host name, an IP address or a web address."""
+_BUILD = frozenset({Phase.INSTALL, Phase.STARTUP})
+_SHORTENER = "endpoint.shortener"
+"""A link shortener: counted only written encoded, where it hides a destination twice over."""
+_REACH = ("net.http.request", "net.download", "net.socket", "net.dns", "msg.send")
+_NET = (*_REACH, "proc.shell", "proc.spawn")
 
 
 class ExfiltrationEndpoint(Rule):
@@ -21,7 +34,12 @@ class ExfiltrationEndpoint(Rule):
     startup or import are critical; weak ones (raw IP addresses, dynamic DNS) early are a low
     note that adds weight to other findings. In code that
     runs only when called they are a low note: chat SDKs and tunnelling tools name these
-    services honestly.
+    services honestly; but any of them, raw IP addresses and link shorteners included, written
+    encoded so that only decoding shows it (``b64decode("aHR0cHM6Ly9…")``) is high at any time: an honest package has
+    no reason to hide where it connects. So is any web address decoded from encoded text in a
+    file that reaches the network, or a host handed to a network call that decodes it
+    (``gethostbyname(b64decode("..."))``): a hidden destination, often a dead drop whose reply
+    names the real one; in install or start-up code it is critical.
     """
 
     id = "CW105"
@@ -30,26 +48,34 @@ class ExfiltrationEndpoint(Rule):
     def check(self, profile: Profile) -> Iterator[Finding]:
         strong = profile.indicators_of(_ENDPOINTS)
         weak = profile.indicators_of(_WEAK, EARLY)
-        if not strong and not weak:
+        masked = profile.indicators_of((*_WEAK, _SHORTENER))
+        if not strong and not weak and not masked:
+            yield from self._hidden_address(profile)
             return
         net_early = profile.uses_of(_NET, EARLY)
         net_any = profile.uses_of(_NET, tuple(Phase))
         if not net_any:
             return
+        note = ""
         strong_early = [i for i in strong if i.phase in EARLY]
         if strong_early and net_early:
             severity, confidence, items = Severity.CRITICAL, Confidence.HIGH, strong_early
         elif strong_early:
             severity, confidence, items = Severity.HIGH, Confidence.MEDIUM, strong_early
+        elif hidden := _hidden(profile, [*strong, *masked]):
+            # a destination that only decoding reveals: nobody hides an address to be honest
+            severity, confidence, items = Severity.HIGH, Confidence.MEDIUM, hidden
+            note = ", written so that only decoding shows it"
         elif strong:
             severity, confidence, items = Severity.LOW, Confidence.MEDIUM, strong
-        elif net_early:
+        elif net_early and weak:
             severity, confidence, items = Severity.LOW, Confidence.MEDIUM, weak
         else:
+            yield from self._hidden_address(profile)
             return
         yield self.finding(
             f"Refers to {', '.join(sorted({i.value for i in items})[:3])}"
-            + (" in code that runs on install or import" if items[0].phase in EARLY else ""),
+            + (" in code that runs on install or import" if items[0].phase in EARLY else note),
             severity=severity,
             confidence=confidence,
             phase=earliest(items),
@@ -57,3 +83,53 @@ class ExfiltrationEndpoint(Rule):
             capabilities={u.capability for u in (net_early or net_any)},
             indicators={i.kind for i in items},
         )
+
+    def _hidden_address(self, profile: Profile) -> Iterator[Finding]:
+        """A destination that the package writes encoded and decodes: a web address in a file
+        that reaches the network, or a host or address handed straight to a network call
+        (``gethostbyname(b64decode("..."))``). Hidden from whoever reads the code: a dead drop
+        that names the real destination, a server that hands out commands, a probe's
+        collector. Critical in install and start-up code, high elsewhere."""
+        everywhere = tuple(Phase)
+        reach = profile.uses_of(_REACH, everywhere)
+        net_files = {u.location.path for u in reach}
+        found = [
+            (fact.location, fact.snippet, fact.decode_chain, fact.value.strip(), phase)
+            for fact, phase in profile.facts_of(FactKind.DECODED)
+            if fact.value and fact.location.path in net_files and _decoded(fact.decode_chain)
+            and _ADDRESS.fullmatch(fact.value.strip())
+        ]
+        for use in reach:
+            shown = profile.decoded_at.get(use.location)
+            if shown is not None and _decoded(shown[1]) and _HOST.fullmatch(shown[0].strip()):
+                found.append((use.location, use.snippet, shown[1], shown[0].strip(), use.phase))
+        if not found:
+            return
+        phase = min(item[4] for item in found)
+        yield self.finding(
+            f"Decodes the destination {found[0][3][:100]} from text written encoded"
+            + (f", at {phase.label} time" if phase in _BUILD else ", in a file that reaches the network"),
+            severity=Severity.CRITICAL if phase in _BUILD else Severity.HIGH,
+            confidence=Confidence.HIGH if phase in _BUILD else Confidence.MEDIUM,
+            phase=phase,
+            evidence=[Evidence(loc, snip, chain, text) for loc, snip, chain, text, _ in found[:5]],
+            capabilities={u.capability for u in reach},
+        )
+
+
+def _decoded(chain: tuple[str, ...]) -> bool:
+    """A real decoding step, not code handed to ``exec`` or a script written to disk."""
+    return any(step not in ("exec", DROPPED_STEP) for step in chain)
+
+
+def _hidden(profile: Profile, found: list[Indicator]) -> list[Indicator]:
+    """The endpoints that only decoding shows: found in decoded text, or in a payload that the
+    scanner decoded (a name folded through ``b64decode`` reads as its decoded value wherever it
+    is used, so the same address may also have been met, undecorated, in a call's arguments)."""
+    if not found:
+        return []
+    decoded = [
+        fact.value for fact, _ in profile.facts_of(FactKind.DECODED)
+        if fact.value and fact.decode_chain
+    ]
+    return [i for i in found if i.decode_chain or any(i.value in text for text in decoded)]

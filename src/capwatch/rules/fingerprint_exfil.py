@@ -36,7 +36,10 @@ class FingerprintSent(Rule):
     name, asks nothing of anyone else.
     At any time, one function that collects identity or the whole environment and sends it, in
     a file that names a request catcher, tunnel, chat webhook, paste site or raw IP address, is
-    critical: that is a probe reporting home, whoever calls it.
+    critical: that is a probe reporting home, whoever calls it. At run time, a module whose own
+    top-level code writes identity straight into the request that sends it is high: a file that
+    nothing installs or imports (misplaced, or run only as a script) still reports the user and
+    host wherever it runs, which no honest script does without being asked.
     """
 
     id = "CW104"
@@ -56,7 +59,8 @@ class FingerprintSent(Rule):
 
         together = {key(u) for u in collect} & {key(u) for u in send}
         if not together:
-            yield from self._sent_to_drop(profile)
+            found = list(self._sent_to_drop(profile)) or list(self._script_report(profile))
+            yield from found
             return
         collect = [u for u in collect if key(u) in together]
         send = [u for u in send if key(u) in together]
@@ -65,11 +69,7 @@ class FingerprintSent(Rule):
         strong_phase = min((u.phase for u in collect if u.capability in _STRONG), default=None)
         # Identity written straight into the request (``get(url + socket.gethostname())``) is
         # a report of where the package landed, whatever the phase.
-        send_at = {u.location for u in send}
-        fed = {
-            name for fact, _ in profile.facts_of(FactKind.CALL) if fact.location in send_at
-            for name in (*fact.inner, *fact.sources)
-        }
+        fed = _fed_to_sends(profile, send)
         inline = any(u.capability in _STRONG and u.via in fed for u in collect)
         # A module whose own top-level code collects identity and sends: straight-line code
         # that reports home as it is imported, whatever names the data passes through.
@@ -117,6 +117,45 @@ class FingerprintSent(Rule):
             capabilities={u.capability for u in [*collect, *send]},
             indicators={i.kind for i in drops},
         )
+
+    def _script_report(self, profile: Profile) -> Iterator[Finding]:
+        """At run time: a module's own top-level code that writes identity straight into the
+        request that sends it (a script, or a file that nothing installs or imports)."""
+        later = (Phase.RUNTIME,)
+        collect = [
+            u for u in profile.uses_of(_STRONG, later) if u.scope.endswith(":<module>")
+        ]
+        if not collect:
+            return
+        scopes = {u.scope for u in collect}
+        send = [
+            u for u in profile.uses_of(_SEND, later)
+            if u.scope in scopes and u.capability != "net.dns"
+        ]
+        fed = _fed_to_sends(profile, send)
+        collect = [u for u in collect if u.via in fed and u.scope in {s.scope for s in send}]
+        if not collect:
+            return
+        scopes = {u.scope for u in collect}
+        send = [u for u in send if u.scope in scopes]
+        yield self.finding(
+            f"A module's top-level code sends {describe(collect)} ({describe(send)}) when the"
+            " file runs",
+            severity=Severity.HIGH,
+            confidence=Confidence.MEDIUM,
+            phase=Phase.RUNTIME,
+            evidence=evidence_of(profile, [*send, *collect]),
+            capabilities={u.capability for u in [*collect, *send]},
+        )
+
+
+def _fed_to_sends(profile: Profile, send: list[CapabilityUse]) -> set[str]:
+    """The names computed inside, or flowing into, the calls that send."""
+    send_at = {u.location for u in send}
+    return {
+        name for fact, _ in profile.facts_of(FactKind.CALL) if fact.location in send_at
+        for name in (*fact.inner, *fact.sources)
+    }
 
 
 def _names_a_domain(use: CapabilityUse) -> bool:

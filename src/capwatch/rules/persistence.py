@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from capwatch.model import Confidence, Finding, Phase, Severity
+from capwatch.lang.python.analyzer import DROPPED_STEP
+from capwatch.model import Confidence, Evidence, FactKind, Finding, Phase, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, earliest, evidence_of
 
@@ -17,6 +18,9 @@ class Persistence(Rule):
     shell start-up files from code that runs on install, startup or import, together with writing
     files, starting processes or downloading. Installing a package never needs to plant itself
     in the machine's start-up: at install or interpreter start it is critical; at import, high.
+    At any time, one function that writes a script into an autostart place, where the script
+    holds hidden code (``pickle.loads(zlib.decompress(b"..."))``, ``exec(b64decode(...))``), is
+    critical: a tool that offers to start with the session writes a launcher, not a payload.
     """
 
     id = "CW108"
@@ -26,9 +30,11 @@ class Persistence(Rule):
         places = profile.indicators_of(("persist.autostart",), EARLY)
         caps = profile.uses_of(_CAPS, EARLY)
         if not places and not caps:
+            yield from self._hidden_script(profile)
             return
         act = profile.uses_of(_ACT, EARLY)
         if not act:
+            yield from self._hidden_script(profile)
             return
         phase = earliest([*places, *caps])
         yield self.finding(
@@ -43,4 +49,35 @@ class Persistence(Rule):
             evidence=evidence_of(profile, [*places, *caps]),
             capabilities={u.capability for u in [*caps, *act]},
             indicators={i.kind for i in places},
+        )
+
+    def _hidden_script(self, profile: Profile) -> Iterator[Finding]:
+        """One function that writes a script with hidden code into an autostart place."""
+        everywhere = tuple(Phase)
+        places = profile.indicators_of(("persist.autostart",), everywhere)
+        if not places:
+            return
+        scopes = {i.scope for i in places} & {
+            u.scope for u in profile.uses_of(("fs.write",), everywhere)
+        }
+        hidden = [
+            (fact, phase) for fact, phase in profile.facts_of(FactKind.DECODED)
+            if fact.scope in scopes and fact.decode_chain[:1] == (DROPPED_STEP,)
+            and len(fact.decode_chain) > 1
+        ]
+        if not hidden:
+            return
+        scopes = {fact.scope for fact, _ in hidden}
+        places = [i for i in places if i.scope in scopes]
+        yield self.finding(
+            f"Writes a script with hidden code into {places[0].value[:80]}",
+            severity=Severity.CRITICAL,
+            confidence=Confidence.HIGH,
+            phase=min(phase for _, phase in hidden),
+            evidence=[
+                *evidence_of(profile, places),
+                *(Evidence(f.location, f.snippet, f.decode_chain, f.value) for f, _ in hidden[:2]),
+            ],
+            capabilities={"fs.write", "code.decode"},
+            indicators={"persist.autostart"},
         )

@@ -15,6 +15,10 @@ _NET = frozenset({"net.http.request", "net.download", "net.socket"})
 _FETCH = frozenset({"net.http.request", "net.download"})
 _INTERPRETERS = SHELLS | {"python", "python3", "python2", "pythonw", "py", "perl", "ruby", "node"}
 _INLINE = frozenset({"-c", "/c", "/k", "-command", "-e", "-enc", "-encodedcommand"})
+_STAGING = ("endpoint.ip-url", "endpoint.paste", "endpoint.webhook", "endpoint.oob",
+            "endpoint.dynamic-dns")
+"""Hosts a controller runs: raw IP addresses, paste sites, chat webhooks, tunnels and request
+catchers, throwaway host names."""
 _RECEIVE = (".recv", ".recvfrom")
 """Reads from a socket: what a remote peer sent."""
 _OPEN = frozenset({"open", "io.open", "codecs.open"})
@@ -36,7 +40,8 @@ class RemoteCodeExecuted(Rule):
     (``cmd = s.recv(1024).decode(); subprocess.Popen(cmd, shell=True)``) in ``install``,
     ``startup`` or ``import`` phase: a back door that runs the commands its controller sends
     (test suites and servers hand what they receive to processes when called, so run time does
-    not count). So is, in those phases, evaluating the contents of a file that the same file
+    not count, unless the file names a raw IP address, paste site, chat webhook, tunnel or
+    throwaway host: then it is a controller's client, whenever it runs). So is, in those phases, evaluating the contents of a file that the same file
     of code opens for writing under the same name and that also downloads
     (``open(p, "wb").write(get(url).content)``; ``exec(b64decode(open(p, "rb").read()))``): the
     download is staged on disk first. No honest package evaluates what it downloads.
@@ -60,8 +65,10 @@ class RemoteCodeExecuted(Rule):
             return direct + [n for n in fact.sources if _FETCH & set(matcher.match(n))] + received
 
         hits: list[tuple[Fact, Phase, list[str]]] = list(_staged(profile))
+        # a file that names a drop or staging host is a controller's client whenever it runs
+        controlled = {i.location.path for i in profile.indicators_of(_STAGING, tuple(Phase))}
         for fact, phase in profile.facts_of(FactKind.CALL):
-            at_load = phase in EARLY
+            at_load = phase in EARLY or fact.location.path in controlled
             runs_code = fact.name in _EXEC or (
                 fact.name in PROCESS_SINKS and _runs_given_code(fact, at_load)
             )

@@ -170,6 +170,8 @@ class Evaluator(EvaluatorCore):
             handler = BUILTINS.get(name)
             if handler is not None or name in _TEXT_OF:
                 return self._builtin(name, node, depth)
+        if isinstance(func, ast.Name):
+            return self._bound_method(func, node, depth)
         if not isinstance(func, ast.Attribute):
             return None
         if func.attr in _DUNDER_TEXT and not node.args and not node.keywords:
@@ -192,6 +194,18 @@ class Evaluator(EvaluatorCore):
             return None
         evaluated = self._arguments(node, depth)
         return None if evaluated is None else method(self, receiver, *evaluated)
+
+    def _bound_method(self, func: ast.Name, node: ast.Call, depth: int) -> Const | None:
+        """A call of a name bound once to a method of a string literal (``_ = "".join``, then
+        ``_(chr(c) for c in codes)``): evaluated as that method's call."""
+        if self._in_scopes(func.id):
+            return None
+        expression = getattr(self._env, "expression", None)
+        bound = expression(func.id) if expression is not None else None
+        if not (isinstance(bound, ast.Attribute) and isinstance(bound.value, ast.Constant)):
+            return None
+        call = ast.copy_location(ast.Call(func=bound, args=node.args, keywords=node.keywords), node)
+        return self._call(call, depth + 1)
 
     def _builtin(self, name: str, node: ast.Call, depth: int) -> Const | None:
         evaluated = self._arguments(node, depth)

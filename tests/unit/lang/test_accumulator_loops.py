@@ -148,3 +148,13 @@ def test_scanned_package_shows_the_decrypted_payload() -> None:
     assert any(e.decoded == PAYLOAD and e.decode_chain == ("xor", "chr") for e in evidence)
     assert "proc.shell" in decoded_exec[0].capabilities
     assert result.verdict is Verdict.MALICIOUS
+
+
+def test_sequence_may_start_from_a_call_on_a_literal() -> None:
+    encoded = base64.b64encode(b"first").decode()
+    src = f't = {encoded!r}\ns = bytes(t.encode("ascii"))\ns = base64.b64decode(s)\n'
+    assert folded("import base64\n" + src + "f(s)\n") == ("first",)
+
+
+def test_sequence_does_not_start_from_a_call_on_unknown_names() -> None:
+    assert folded('import os\ns = os.getcwd()\ns = s + "/x"\n') == ()

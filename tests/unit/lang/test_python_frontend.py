@@ -372,3 +372,12 @@ def test_offscreen_rule_documents_the_front_ends_threshold() -> None:
     from capwatch.rules.offscreen_code import OffscreenCode
 
     assert f"at least {OFFSCREEN_GAP} blank columns" in (OffscreenCode.__doc__ or "")
+
+
+def test_a_string_method_bound_to_a_name_folds_when_called() -> None:
+    result = analyze(
+        'import os\n_ = "".join\nos.getenv(_([chr(c) for c in [72, 79, 77, 69]]))\n'
+        "os.getenv(_)\nos.getenv(len([1]))\n"
+    )
+    calls = [f.args for f in result.facts if f.kind is FactKind.CALL and f.name == "os.getenv"]
+    assert calls == [("HOME",), (), ()]

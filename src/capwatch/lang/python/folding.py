@@ -162,8 +162,8 @@ class Environment(Mapping[str, Const]):
         it (``s = ""``, ``s += "..."`` twenty times, ``s = b64decode(s)``, ``s = decompress(s)``):
         each binding is evaluated with the name holding the value before it. The name's value
         is the last one, wherever it is read (as for accumulators). Only text built from a
-        string literal this way folds: bindings in other blocks, a first binding that is not a
-        literal, or a later assignment that does not read the name leave it unknown (ordinary
+        string literal this way folds (the first binding may also be a call on a name bound
+        to a literal): bindings in other blocks, any other first binding, or a later assignment that does not read the name leave it unknown (ordinary
         code reassigning a name costs no evaluation)."""
         order = self._sequence(name)
         if order is None:
@@ -191,9 +191,8 @@ class Environment(Mapping[str, Const]):
         """The statements binding ``name``, in source order, when they all sit in one block,
         start with a plain assignment and are at most ``MAX_SEQUENCE``; else ``None``."""
         exprs = self._bound.get(name, ())
-        if not any(_text_constant(e) for e in exprs) or not all(
-            _text_constant(e) or _reads_name(e, name) for e in exprs
-        ):
+        seeds = [e for e in exprs if self._seed(e, name)]
+        if not seeds or not all(e in seeds or _reads_name(e, name) for e in exprs):
             return None  # no literal to start from, or an unrelated value: skip the index
         if self._index is None:
             self._index = StatementIndex(self.statements)
@@ -215,12 +214,25 @@ class Environment(Mapping[str, Const]):
         pairs = sorted(zip(positions, stmts, strict=True), key=lambda pair: pair[0])
         order = [stmt for _, stmt in pairs]
         head = order[0]
-        if not isinstance(head, ast.Assign) or not _text_constant(head.value):
+        if not isinstance(head, ast.Assign) or not self._seed(head.value, name):
             return None
         for stmt in order[1:]:
             if isinstance(stmt, ast.Assign) and not _reads_name(stmt.value, name):
                 return None  # an unrelated value, not a transformation of the text so far
         return order
+
+    def _seed(self, expr: ast.expr, name: str) -> bool:
+        """Whether ``expr`` can start a sequence for ``name``: a string literal, or a call
+        on a name bound once to one (``key = bytes(text.encode())`` after ``text = "..."``)."""
+        if _text_constant(expr):
+            return True
+        if not isinstance(expr, ast.Call) or _reads_name(expr, name):
+            return False
+        return any(
+            isinstance(n, ast.Name) and n.id != name
+            and _text_constant(self.expression(n.id) or ast.Constant(None))
+            for n in ast.walk(expr)
+        )
 
     def _accumulator_shape(self, name: str) -> LoopShape | None:
         """The runnable loop that builds ``name`` and only names that qualify, or ``None``."""

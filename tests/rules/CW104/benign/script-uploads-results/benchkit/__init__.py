@@ -1,0 +1,5 @@
+"""Benchmark helpers."""
+
+
+def mean(values):
+    return sum(values) / len(values)
