@@ -249,6 +249,16 @@ def _read_and_analyze(data: bytes, info: ArtifactInfo, limits: Limits) -> _Read:
         identity.kind, archive.container,
     )
     plans = plan_files(identity, paths, read)
+    # From here on only the planned files and the inventory's members are read, once each: the
+    # archive lets the rest of a compressed tar go now, and each file's bytes once read.
+    late_paths = members_read(identity)
+    archive.expect_reads(
+        [
+            files[path]
+            for path in [*(p.path for p in plans[: limits.files]), *late_paths]
+            if path in files and path not in cache
+        ]
+    )
     # import facts are left out: imports are edges of the call graph, and no rule reads them
     analyzer = PythonAnalyzer(limits, import_facts=False)
     analyses: dict[str, FileAnalysis] = {}
@@ -259,7 +269,7 @@ def _read_and_analyze(data: bytes, info: ArtifactInfo, limits: Limits) -> _Read:
             continue
         digests[plan.path] = hashlib.sha256(content).hexdigest()
         analyses[plan.path] = _analyze(analyzer, plan, content)
-    late = _read_late(members_read(identity), read, cache, archive.issues, problems)
+    late = _read_late(late_paths, read, cache, archive.issues, problems)
     return _Read(identity, info, plans, analyses, digests, problems, archive.issues, late)
 
 
