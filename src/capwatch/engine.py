@@ -14,18 +14,18 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-from capwatch.artifact import Member, MemberKind, open_artifact
+from capwatch.artifact import ArchiveIssue, Member, MemberKind, open_artifact
 from capwatch.capabilities.catalog import load_catalog
 from capwatch.config import Limits
 from capwatch.ecosystem.layout import FilePlan, Identity, identify, plan_files
 from capwatch.errors import ArtifactError, CapwatchError, LimitExceeded
 from capwatch.flow import assign_phases
-from capwatch.inventory import build_inventory
+from capwatch.inventory import build_inventory, members_read
 from capwatch.lang.base import FileAnalysis, Problem, ProblemKind
 from capwatch.lang.python.analyzer import PythonAnalyzer
 from capwatch.model import (
@@ -165,10 +165,69 @@ def scan_bytes(data: bytes, display: str, options: ScanOptions = ScanOptions()) 
         )
 
 
+@dataclass(slots=True)
+class _Read:
+    """What a scan keeps of the artifact once every member it needs is read and analysed: the
+    archive and its decompressed bytes are gone by then."""
+
+    identity: Identity
+    info: ArtifactInfo
+    plans: list[FilePlan]
+    analyses: dict[str, FileAnalysis]
+    digests: dict[str, str]
+    problems: list[Problem]
+    issues: list[ArchiveIssue]
+    late: dict[str, bytes]
+    """The members the inventory reads (:func:`~capwatch.inventory.members_read`), read."""
+
+
 def _scan(data: bytes, info: ArtifactInfo, options: ScanOptions, started: float) -> ScanResult:
     limits = options.limits
     if not data:
         raise ArtifactError("empty file: zero bytes, nothing to scan")
+    # The archive lives only inside _read_and_analyze: the phases, the profile and the rules
+    # need the files' facts, not the decompressed bytes.
+    done = _read_and_analyze(data, info, limits)
+    identity, info, plans, analyses = done.identity, done.info, done.plans, done.analyses
+    problems = done.problems
+    if len(plans) > limits.files:
+        problems.append(
+            Problem(
+                ProblemKind.TOO_LARGE,
+                Location(""),
+                f"{len(plans):,} source files; only the first {limits.files:,} analysed (files limit)",
+            )
+        )
+    phases = assign_phases({p.path: p for p in plans if p.path in analyses}, analyses)
+    profile = build_profile(identity, plans, analyses, phases, load_catalog().matcher("python"))
+    profile.problems.extend(problems)
+    profile.archive_issues.extend(done.issues)
+    profile.files_scanned = len(analyses)
+    profile.artifact = info
+    if options.intel_db is not None:
+        from capwatch.intel import lookup
+
+        profile.intel = lookup(options.intel_db, info)
+    findings = run_rules(profile, options)
+    verdict, score = decide(findings)
+    inventory = build_inventory(
+        identity, plans, analyses, done.digests, profile.uses, done.late.get
+    )
+    return ScanResult(
+        artifact=info,
+        verdict=verdict,
+        score=score,
+        findings=findings,
+        capabilities=summarize(profile),
+        error=None,
+        duration_ms=round((time.perf_counter() - started) * 1000, 3),
+        files_scanned=len(analyses),
+        metadata=identity.metadata,
+        inventory=inventory,
+    )
+
+
+def _read_and_analyze(data: bytes, info: ArtifactInfo, limits: Limits) -> _Read:
     archive = open_artifact(data, info.path, limits)
     files: dict[str, Member] = {m.path: m for m in archive.members if m.kind is MemberKind.FILE}
     cache: dict[str, bytes] = {}
@@ -201,7 +260,18 @@ def _scan(data: bytes, info: ArtifactInfo, options: ScanOptions, started: float)
         identity.kind, archive.container,
     )
     plans = plan_files(identity, paths, read)
-    analyzer = PythonAnalyzer(limits)
+    # From here on only the planned files and the inventory's members are read, once each: the
+    # archive lets the rest of a compressed tar go now, and each file's bytes once read.
+    late_paths = members_read(identity)
+    archive.expect_reads(
+        [
+            files[path]
+            for path in [*(p.path for p in plans[: limits.files]), *late_paths]
+            if path in files and path not in cache
+        ]
+    )
+    # import facts are left out: imports are edges of the call graph, and no rule reads them
+    analyzer = PythonAnalyzer(limits, import_facts=False)
     analyses: dict[str, FileAnalysis] = {}
     digests: dict[str, str] = {}
     for plan in plans[: limits.files]:
@@ -210,39 +280,30 @@ def _scan(data: bytes, info: ArtifactInfo, options: ScanOptions, started: float)
             continue
         digests[plan.path] = hashlib.sha256(content).hexdigest()
         analyses[plan.path] = _analyze(analyzer, plan, content)
-    if len(plans) > limits.files:
-        problems.append(
-            Problem(
-                ProblemKind.TOO_LARGE,
-                Location(""),
-                f"{len(plans):,} source files; only the first {limits.files:,} analysed (files limit)",
-            )
-        )
-    phases = assign_phases({p.path: p for p in plans if p.path in analyses}, analyses)
-    profile = build_profile(identity, plans, analyses, phases, load_catalog().matcher("python"))
-    profile.problems.extend(problems)
-    profile.archive_issues.extend(archive.issues)
-    profile.files_scanned = len(analyses)
-    profile.artifact = info
-    if options.intel_db is not None:
-        from capwatch.intel import lookup
+    late = _read_late(late_paths, read, cache, archive.issues, problems)
+    return _Read(identity, info, plans, analyses, digests, problems, archive.issues, late)
 
-        profile.intel = lookup(options.intel_db, info)
-    findings = run_rules(profile, options)
-    verdict, score = decide(findings)
-    inventory = build_inventory(identity, plans, analyses, digests, profile.uses, read)
-    return ScanResult(
-        artifact=info,
-        verdict=verdict,
-        score=score,
-        findings=findings,
-        capabilities=summarize(profile),
-        error=None,
-        duration_ms=round((time.perf_counter() - started) * 1000, 3),
-        files_scanned=len(analyses),
-        metadata=identity.metadata,
-        inventory=inventory,
-    )
+
+def _read_late(
+    paths: tuple[str, ...],
+    read: Callable[[str], bytes | None],
+    cache: dict[str, bytes],
+    issues: list[ArchiveIssue],
+    problems: list[Problem],
+) -> dict[str, bytes]:
+    """Read now the members the inventory reads at the end of the scan, as it would: after
+    every source file, and without a trace in the result (an issue or problem found that late
+    used to come after the lists were copied into the profile)."""
+    late: dict[str, bytes] = {}
+    for path in paths:
+        content = cache.get(path)
+        if content is None:
+            issues_before, problems_before = len(issues), len(problems)
+            content = read(path)
+            del issues[issues_before:], problems[problems_before:]
+        if content is not None:
+            late[path] = content
+    return late
 
 
 def _analyze(analyzer: PythonAnalyzer, plan: FilePlan, content: bytes) -> FileAnalysis:
@@ -255,6 +316,8 @@ def _analyze(analyzer: PythonAnalyzer, plan: FilePlan, content: bytes) -> FileAn
             if line.startswith(("import ", "import\t"))
         ]
         content = "\n".join(lines).encode("utf-8")
+        # the inventory tells a .pth that runs import lines from one that lists paths by its facts
+        analyzer = PythonAnalyzer(analyzer.limits)
     return analyzer.analyze(content, plan.path, module, is_package=plan.is_package)
 
 

@@ -111,10 +111,20 @@ def _commands(analysis: FileAnalysis, rel: str) -> list[Hook]:
     ]
 
 
-def _backend(identity: Identity, read: Callable[[str], bytes | None]) -> Hook | None:
+def members_read(identity: Identity) -> tuple[str, ...]:
+    """The members :func:`build_inventory` asks its ``read`` for (the build backend's
+    ``pyproject.toml`` of an sdist), so that a caller can read them before it lets the
+    archive go."""
     if identity.kind is not ArtifactKind.SDIST:
+        return ()
+    return (f"{identity.root}pyproject.toml",)
+
+
+def _backend(identity: Identity, read: Callable[[str], bytes | None]) -> Hook | None:
+    paths = members_read(identity)
+    if not paths:
         return None
-    data = read(f"{identity.root}pyproject.toml")
+    data = read(paths[0])
     if not data:
         return None
     try:

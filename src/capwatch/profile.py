@@ -53,9 +53,13 @@ class Profile:
     phases: PhaseMap
     uses: list[CapabilityUse] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
-    facts: list[tuple[Fact, Phase]] = field(default_factory=list)
-    facts_by_kind: dict[FactKind, list[tuple[Fact, Phase]]] = field(default_factory=dict)
-    """``facts`` again, by kind (rules ask for one kind at a time). Filled with :meth:`add_fact`."""
+    facts_by_kind: dict[FactKind, list[Fact]] = field(default_factory=dict)
+    """Every fact of the artifact, by kind (rules ask for one kind at a time, and for a few
+    kinds only). A fact's phase is its scope's: looked up when a rule first asks for its kind
+    (:meth:`facts_of`), so the kinds no rule reads never hold a pair per fact."""
+    _phased: dict[FactKind, list[tuple[Fact, Phase]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
     problems: list[Problem] = field(default_factory=list)
     archive_issues: list[ArchiveIssue] = field(default_factory=list)
     files_scanned: int = 0
@@ -89,12 +93,17 @@ class Profile:
     def facts_of(
         self, kind: FactKind, phases: Iterable[Phase] = tuple(Phase)
     ) -> list[tuple[Fact, Phase]]:
+        if kind is FactKind.IMPORT:
+            # the engine does not keep them: imports are the call graph's edges (flow.py)
+            raise ValueError("import facts are not part of the profile; read the phases instead")
         wanted = frozenset(phases)
-        return [(f, p) for f, p in self.facts_by_kind.get(kind, ()) if p in wanted]
-
-    def add_fact(self, fact: Fact, phase: Phase) -> None:
-        self.facts.append((fact, phase))
-        self.facts_by_kind.setdefault(fact.kind, []).append((fact, phase))
+        phased = self._phased.get(kind)
+        if phased is None:
+            phase_of, runtime = self.phases.phase_of, Phase.RUNTIME
+            phased = self._phased[kind] = [
+                (f, phase_of.get(f.scope, runtime)) for f in self.facts_by_kind.get(kind, ())
+            ]
+        return [(f, p) for f, p in phased if p in wanted]
 
     def scopes_with(self, capability: str, phases: Iterable[Phase] = EARLY) -> set[str]:
         wanted = frozenset(phases)
@@ -132,7 +141,6 @@ def build_profile(
         FactKind.LITERAL, FactKind.CALL, FactKind.REFERENCE, FactKind.DECODED
     )
     by_kind = profile.facts_by_kind
-    all_facts = profile.facts
     match = matcher.match
     for analysis in analyses.values():
         profile.problems.extend(analysis.problems)
@@ -140,12 +148,10 @@ def build_profile(
         for fact in analysis.facts:
             fact_kind = fact.kind
             phase = phase_of.get(fact.scope, runtime)
-            entry = (fact, phase)
-            all_facts.append(entry)
             same_kind = by_kind.get(fact_kind)
             if same_kind is None:
                 same_kind = by_kind[fact_kind] = []
-            same_kind.append(entry)
+            same_kind.append(fact)
             if fact_kind is literal and fact.value in _IDENTITY_VARIABLES:
                 if environ_lines is None:
                     environ_lines = _environ_lines(analysis)

@@ -11,8 +11,11 @@ from __future__ import annotations
 import bz2
 import lzma
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
+
+from capwatch.artifact.chunked import Chunked, ChunkedWriter
 
 _IN_CHUNK = 256 * 1024
 _OUT_CHUNK = 4 * 1024 * 1024
@@ -62,6 +65,17 @@ def _skip_padding(view: memoryview, pos: int) -> int:
     return pos + len(chunk) - len(chunk.lstrip(b"\0"))
 
 
+@dataclass(frozen=True, slots=True)
+class InflatedChunked:
+    """:class:`Inflated` with the output in blocks (:class:`~capwatch.artifact.chunked.Chunked`),
+    never joined into one object."""
+
+    data: Chunked
+    complete: bool
+    over_limit: bool
+    error: str | None = None
+
+
 def inflate(data: bytes | memoryview, codec: str, cap: int) -> Inflated:
     """Decompress ``data`` with ``codec`` (``gz``, ``bz2``, ``xz`` or raw ``deflate``).
 
@@ -69,8 +83,24 @@ def inflate(data: bytes | memoryview, codec: str, cap: int) -> Inflated:
     truncated input is not an exception: the output decoded so far comes back with
     ``complete=False`` and ``error`` set.
     """
-    cap = max(cap, 0)
     out: list[bytes] = []
+    complete, over, error = _inflate(data, codec, cap, out.append)
+    return Inflated(b"".join(out), complete, over, error)
+
+
+def inflate_chunked(data: bytes | memoryview, codec: str, cap: int) -> InflatedChunked:
+    """:func:`inflate`, with the output in blocks: joined, it would be held twice while it is
+    joined, and it could only be freed whole."""
+    writer = ChunkedWriter()
+    complete, over, error = _inflate(data, codec, cap, writer.write)
+    return InflatedChunked(writer.finish(), complete, over, error)
+
+
+def _inflate(
+    data: bytes | memoryview, codec: str, cap: int, emit: Callable[[bytes], None]
+) -> tuple[bool, bool, str | None]:
+    """Decompress into ``emit``; returns (complete, over_limit, error)."""
+    cap = max(cap, 0)
     produced = 0
     view = memoryview(data)
     pos = 0
@@ -97,10 +127,10 @@ def inflate(data: bytes | memoryview, codec: str, cap: int) -> Inflated:
                 if len(piece) > room:
                     over = True
                     if room:
-                        out.append(piece[:room])
+                        emit(piece[:room])
                     produced = cap
                     break
-                out.append(piece)
+                emit(piece)
                 produced += len(piece)
             if decomp.eof:
                 # The unused bytes are a suffix of what was fed, so the next stream starts here;
@@ -119,4 +149,4 @@ def inflate(data: bytes | memoryview, codec: str, cap: int) -> Inflated:
                 break
     except _CODEC_ERRORS as exc:
         error = f"the compressed stream is corrupt ({exc})"
-    return Inflated(b"".join(out), complete, over, error)
+    return complete, over, error

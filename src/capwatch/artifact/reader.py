@@ -7,10 +7,11 @@ only to other members of the same archive, never to the filesystem.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from capwatch.artifact.blob_source import BlobSource
 from capwatch.artifact.budget import ArchiveLimitExceeded, Budget
+from capwatch.artifact.chunked import Chunked
 from capwatch.artifact.detect import (
     TAR_BLOCK,
     compression_of,
@@ -19,11 +20,11 @@ from capwatch.artifact.detect import (
     is_tar_header,
     looks_like_text,
 )
-from capwatch.artifact.inflate import inflate
+from capwatch.artifact.inflate import inflate, inflate_chunked
 from capwatch.artifact.issues import ArchiveIssue, IssueKind, IssueLog, issue_for_limit
 from capwatch.artifact.members import NESTED_SEPARATOR, Member, MemberKind
 from capwatch.artifact.source import LINK_KINDS, Context, Entry
-from capwatch.artifact.tar_source import open_tar
+from capwatch.artifact.tar_source import TarSource, open_tar
 from capwatch.artifact.zip_source import open_zip
 from capwatch.config import Limits
 from capwatch.errors import ArtifactError, LimitExceeded
@@ -103,6 +104,27 @@ class Archive:
         is recorded.
         """
         return _read_entry(self._entry(member), self._ctx)
+
+    def expect_reads(self, members: Sequence[Member]) -> None:
+        """From now on, :meth:`read` is called only for ``members``, at most once each (a
+        member listed twice may be read twice).
+
+        The decompressed bytes of a compressed tar that none of them needs are let go at once,
+        and a member's once it is read, so the scan of a large sdist does not hold its whole
+        tar while it analyses the files. Reading a member not announced afterwards raises
+        :class:`~capwatch.artifact.chunked.ReleasedError`.
+        """
+        by_source: dict[int, tuple[TarSource, list[Entry]]] = {}
+        for member in members:
+            entry = self._entry(member)
+            target = entry if member.kind is MemberKind.FILE else _resolve(entry)
+            if target is None or target.cache is not None or target.error is not None:
+                continue  # read from the cache, or not read at all
+            source = target.source
+            if isinstance(source, TarSource):
+                by_source.setdefault(id(source), (source, []))[1].append(target)
+        for source, entries in by_source.values():
+            source.expect(entries)
 
     def files(self) -> Iterator[tuple[Member, bytes]]:
         """Every member with content, in order, with its bytes.
@@ -195,21 +217,22 @@ def _open_compressed(
 ) -> tuple[str, list[Entry]]:
     budget = ctx.budget
     if is_tar_header(inflate(data, codec, TAR_BLOCK).data):
-        result = inflate(data, codec, budget.room())
-        budget.add(len(result.data))
-        if result.over_limit:
+        # in blocks: joined, the tar would be held twice while it is joined
+        tar = inflate_chunked(data, codec, budget.room())
+        budget.add(tar.data.size)
+        if tar.over_limit:
             error = budget.over_limit_error(where)
             ctx.issues.add(issue_for_limit(error.limit), where, error.message)
-            if len(result.data) < TAR_BLOCK:
+            if tar.data.size < TAR_BLOCK:
                 return f"tar.{codec}", []
-        elif not result.complete:
+        elif not tar.complete:
             ctx.issues.add(
                 IssueKind.TRUNCATED,
                 where,
-                f"{result.error}; the members before the break are kept",
+                f"{tar.error}; the members before the break are kept",
             )
         return f"tar.{codec}", open_tar(
-            result.data, ctx, prefix, where, cut_short=result.over_limit
+            tar.data, ctx, prefix, where, cut_short=tar.over_limit
         )
     path = prefix + _single_name(name)
     member_cap = ctx.limits.member_bytes
@@ -252,11 +275,11 @@ def _open_level(
             if not tar_header:
                 raise
             # Not a stream after all: a tar whose first name starts with compression magic.
-            container, entries = "tar", open_tar(data, ctx, prefix, where)
+            container, entries = "tar", open_tar(Chunked((data,)), ctx, prefix, where)
     elif has_zip_magic(data) and not (tar_header and not has_zip_directory(data)):
         container, entries = "zip", open_zip(data, ctx, prefix, where)
     elif tar_header:
-        container, entries = "tar", open_tar(data, ctx, prefix, where)
+        container, entries = "tar", open_tar(Chunked((data,)), ctx, prefix, where)
     elif has_zip_directory(data):
         container, entries = "zip", open_zip(data, ctx, prefix, where)
     elif looks_like_text(data):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import struct
 import tarfile
+from collections.abc import Sequence
 
 from capwatch.artifact.budget import Budget
+from capwatch.artifact.chunked import Chunked, ChunkedFile
 from capwatch.artifact.issues import IssueKind
 from capwatch.artifact.members import MemberKind
 from capwatch.artifact.source import Context, Entry, Listing
@@ -35,7 +36,7 @@ class TarSource:
 
     __slots__ = ("_limits", "_raw", "_tar")
 
-    def __init__(self, raw: bytes, tar: tarfile.TarFile, limits: Limits) -> None:
+    def __init__(self, raw: Chunked, tar: tarfile.TarFile, limits: Limits) -> None:
         self._raw = raw
         self._tar = tar
         self._limits = limits
@@ -57,7 +58,21 @@ class TarSource:
                 "member_bytes",
                 f"{entry.member.path} holds {end - start} bytes, over the {cap}-byte member limit",
             )
-        return self._raw[start:end]
+        content = self._raw.slice(start, end)
+        self._raw.done(start, end)
+        return content
+
+    def expect(self, entries: Sequence[Entry]) -> None:
+        """Every read still to come is of ``entries`` (one read each): the bytes of the tar that
+        none of them needs are let go now, and each member's once it is read. A tar with a
+        sparse member among them keeps everything (those are read through ``tarfile``)."""
+        infos = [self._info(entry) for entry in entries]
+        if any(info.sparse is not None for info in infos):
+            return
+        size = len(self._raw)
+        self._raw.expect(
+            (info.offset_data, min(info.offset_data + info.size, size)) for info in infos
+        )
 
     def _read_sparse(self, entry: Entry, info: tarfile.TarInfo, budget: Budget) -> bytes:
         # Sparse members expand holes to zeros: new bytes, so they count against the budget.
@@ -88,7 +103,7 @@ class TarSource:
         if info.sparse is not None:
             return b""
         start = info.offset_data
-        return self._raw[start : start + min(size, info.size)]
+        return self._raw.slice(start, start + min(size, info.size))
 
 
 def _kind(info: tarfile.TarInfo) -> MemberKind:
@@ -105,7 +120,7 @@ def _kind(info: tarfile.TarInfo) -> MemberKind:
 
 
 def open_tar(
-    raw: bytes, ctx: Context, prefix: str, where: str, *, cut_short: bool = False
+    raw: Chunked, ctx: Context, prefix: str, where: str, *, cut_short: bool = False
 ) -> list[Entry]:
     """List the members of the uncompressed tar ``raw``, at most ``Limits.members`` in all.
 
@@ -115,7 +130,10 @@ def open_tar(
     """
     try:
         tar = tarfile.TarFile(
-            fileobj=io.BytesIO(raw), mode="r", encoding="utf-8", errors="surrogateescape"
+            fileobj=ChunkedFile(raw),  # type: ignore[arg-type]
+            mode="r",
+            encoding="utf-8",
+            errors="surrogateescape",
         )
     except _TAR_ERRORS as exc:
         raise ArtifactError(f"{where or 'the artifact'} is not a readable tar ({exc})") from None

@@ -253,8 +253,18 @@ def module_name_for(path: str) -> tuple[str, bool]:
 
 
 class PythonAnalyzer:
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, *, import_facts: bool = True) -> None:
         self.limits = limits
+        self.import_facts = import_facts
+        """Record an ``import`` fact per imported name. The import edges of the call graph are
+        recorded either way; the engine leaves the facts out (no rule reads them, and they are
+        a quarter of the facts of a large package)."""
+        self.strings: dict[str, str] = {}
+        """One object for each distinct text the facts and edges of the analysed files hold
+        (qualified names, snippets, literals): generated and vendored code repeats the same
+        lines and names thousands of times, and one analyzer serves one artifact."""
+        self.texts: dict[tuple[str, ...], tuple[str, ...]] = {}
+        """The same for the argument tuples of calls."""
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -373,6 +383,10 @@ class _FileWalker:
         origin: ast.AST | None,
     ) -> None:
         self.analyzer = analyzer
+        self.strings = analyzer.strings
+        self.texts = analyzer.texts
+        self.edge_keys: set[tuple[str, str, EdgeKind]] = set()
+        """The edges this walk added, each once."""
         self.limits = analyzer.limits
         self.result = result
         self.lines = text.split("\n")
@@ -452,11 +466,34 @@ class _FileWalker:
             if 0 < line <= len(self.lines):
                 text = self.lines[line - 1].strip()
                 snippet = text if len(text) <= 240 else text[:237] + "..."
+                snippet = self.strings.setdefault(snippet, snippet)
             self.snippets[line] = snippet
         return snippet
 
     def _add(self, fact: Fact) -> None:
+        # Facts live until the artifact's profile is built: equal texts share one object.
+        strings = self.strings
+        fact.name = strings.setdefault(fact.name, fact.name)
+        value = fact.value
+        if value is not None:
+            fact.value = strings.setdefault(value, value)
+        args = fact.args
+        if args:
+            shared = self.texts.get(args)
+            if shared is None:
+                shared = tuple([strings.setdefault(a, a) for a in args])
+                self.texts[shared] = shared
+            fact.args = shared
         self.result.facts.append(fact)
+
+    def _edge(self, source: str, target: str, kind: EdgeKind) -> None:
+        # A scope that calls the same name twice adds nothing to the call graph the second time
+        # (phases follow the first edge from a scope to a target): one edge is kept.
+        key = (source, target, kind)
+        if key in self.edge_keys:
+            return
+        self.edge_keys.add(key)
+        self.result.edges.append(Edge(source, self.strings.setdefault(target, target), kind))
 
     # -- the walk -------------------------------------------------------------------------
 
@@ -838,13 +875,17 @@ class _FileWalker:
                 else (node.module or "")
             )
             names = [base] + [f"{base}.{a.name}" for a in node.names if a.name != "*"]
+        import_facts = self.analyzer.import_facts
         for name in names:
             if not name:
                 continue
-            self._add(
-                Fact(FactKind.IMPORT, name, loc, scope, snippet=snippet, decode_chain=self.chain)
-            )
-            self.result.edges.append(Edge(scope, name, EdgeKind.IMPORT))
+            if import_facts:
+                self._add(
+                    Fact(
+                        FactKind.IMPORT, name, loc, scope, snippet=snippet, decode_chain=self.chain
+                    )
+                )
+            self._edge(scope, name, EdgeKind.IMPORT)
 
     def _call(self, node: ast.Call, scope: str, consumed: bool) -> bool:
         """Record a call. Returns True when the whole call was folded and unpacked."""
@@ -857,19 +898,19 @@ class _FileWalker:
             own_class = self.method_class.get(scope)
             if isinstance(owner, ast.Name) and owner.id in _RUNNERS_OF_SELF and own_class:
                 target = f"{self.result.module}:{own_class}.{node.func.attr}"
-                self.result.edges.append(Edge(scope, target, EdgeKind.CALL))
+                self._edge(scope, target, EdgeKind.CALL)
                 return False
             # A method on an unknown object: keep the method name for patterns like .decode().
             name = f"?.{node.func.attr}"
         if isinstance(node.func, ast.Name):
             nested = self._nested_target(node.func.id, scope)
             if nested is not None:
-                self.result.edges.append(Edge(scope, nested, EdgeKind.CALL))
+                self._edge(scope, nested, EdgeKind.CALL)
             elif name is None and node.func.id in self.conditional_defs:
                 # ``if ok: def run(): ...`` then ``run()``: only a call reaches such a function
                 # (handing it around as a value, as callback tables do, is not followed)
                 target = f"{self.result.module}:{node.func.id}"
-                self.result.edges.append(Edge(scope, target, EdgeKind.CALL))
+                self._edge(scope, target, EdgeKind.CALL)
         if scope.endswith(":<module>") and node.args:
             # a protector's runtime is often a builtin it injects: a name nothing resolves
             self._opaque(node, name or (node.func.id if isinstance(node.func, ast.Name) else "?"), scope)
@@ -904,7 +945,7 @@ class _FileWalker:
             )
         )
         if not name.startswith("?."):
-            self.result.edges.append(Edge(scope, name, EdgeKind.CALL))
+            self._edge(scope, name, EdgeKind.CALL)
         for arg in args:
             if len(arg) > 40:
                 self._powershell(arg, scope, node)
@@ -952,8 +993,8 @@ class _FileWalker:
         words = command.split()
         for flag, target in itertools.pairwise(words):
             if flag == "-m" and _DOTTED.fullmatch(target):
-                self.result.edges.append(Edge(scope, target, EdgeKind.IMPORT))
-                self.result.edges.append(Edge(scope, f"{target}:<main>", EdgeKind.RUNS))
+                self._edge(scope, target, EdgeKind.IMPORT)
+                self._edge(scope, f"{target}:<main>", EdgeKind.RUNS)
                 return
 
     def _visit_with_hidden(self, frame: _Frame) -> list[_Frame] | None:
@@ -1195,7 +1236,7 @@ class _FileWalker:
             if isinstance(sub, _REFERENCES):
                 target = self._local_target(sub, scope)
                 if target:
-                    self.result.edges.append(Edge(scope, target, EdgeKind.RUNS))
+                    self._edge(scope, target, EdgeKind.RUNS)
             elif isinstance(sub, _CONTAINERS):
                 todo.extend(c for c in _children(sub) if isinstance(c, ast.expr))
 
@@ -1219,7 +1260,7 @@ class _FileWalker:
         """A scope that reads a module-level constant reaches what its value holds."""
         const_scope = self.module_consts.get(name)
         if const_scope is not None and const_scope != self.binding:
-            self.result.edges.append(Edge(scope, const_scope, EdgeKind.RUNS))
+            self._edge(scope, const_scope, EdgeKind.RUNS)
 
     def _name_reference(self, node: ast.Name, scope: str) -> None:
         """Record a name read as a value."""
@@ -1228,7 +1269,7 @@ class _FileWalker:
             # A function or class handed around as a value (dispatch tables, cmdclass dicts).
             target = self.resolver.resolve(node)
             if target:
-                self.result.edges.append(Edge(scope, target, EdgeKind.RUNS))
+                self._edge(scope, target, EdgeKind.RUNS)
         elif node.id in self.table.aliases:
             self._package_value(self.resolver.resolve(node), scope)
         elif node.id in ("exec", "eval", "compile", "__import__"):
@@ -1253,9 +1294,7 @@ class _FileWalker:
         if name is None:
             own_class = self.method_class.get(scope)
             if isinstance(node.value, ast.Name) and node.value.id in _RUNNERS_OF_SELF and own_class:
-                self.result.edges.append(
-                    Edge(scope, f"{self.result.module}:{own_class}.{node.attr}", EdgeKind.RUNS)
-                )
+                self._edge(scope, f"{self.result.module}:{own_class}.{node.attr}", EdgeKind.RUNS)
             return False
         self._package_value(name, scope)
         self._add(
@@ -1274,7 +1313,7 @@ class _FileWalker:
         """A value read from another module of the same package (``config.URL``) is reached by
         the reader: the call graph maps it to that module's constant, if it is one."""
         if name and name.startswith(self.package_prefix):
-            self.result.edges.append(Edge(scope, name, EdgeKind.RUNS))
+            self._edge(scope, name, EdgeKind.RUNS)
 
     def _literal(self, node: ast.Constant, scope: str, consumed: bool) -> None:
         value = node.value
