@@ -4,8 +4,8 @@ import functools
 from collections.abc import Iterator
 
 from capwatch.capabilities.catalog import load_catalog
-from capwatch.lang.python.analyzer import PLACEHOLDER
-from capwatch.model import Confidence, Fact, FactKind, Finding, Phase, Severity
+from capwatch.lang.python.analyzer import DROPPED_STEP, PLACEHOLDER
+from capwatch.model import Confidence, Evidence, Fact, FactKind, Finding, Phase, Severity
 from capwatch.profile import Profile
 from capwatch.rules.base import Rule, evidence_of, when
 
@@ -42,7 +42,10 @@ class ObfuscatedExecution(Rule):
     there is no honest reason to ship encrypted code that runs on install or import. Reading a
     version file and executing it (``exec(open(...).read())``), the common honest idiom in
     ``setup.py``, does not count. In code that runs only when called, only an ``exec`` that the
-    file itself disguises counts: critical with medium confidence.
+    file itself disguises counts: critical with medium confidence. Code that hides the names of
+    what it calls (``__import__``, ``getattr``, ``exec``, ``subprocess``, ``socket``,
+    ``system``...) behind character codes or an encoding is critical in install, start-up and
+    import code and high elsewhere, whatever it then runs.
     """
 
     id = "CW113"
@@ -92,6 +95,7 @@ class ObfuscatedExecution(Rule):
                 decrypted = decrypted or hidden
                 looped_any = looped_any or looped
         if not hits:
+            yield from self._hidden_names(profile)
             return
         phase = min(p for _, p in hits)
         hits = [(f, p) for f, p in hits if p == phase]
@@ -109,6 +113,43 @@ class ObfuscatedExecution(Rule):
             evidence=evidence_of(profile, uses),
             capabilities={"code.exec.dynamic"},
         )
+
+    def _hidden_names(self, profile: Profile) -> Iterator[Finding]:
+        """The name of a builtin, a process or network API or a module that code reaches for,
+        written so that only decoding shows it (``getattr(b, "".join(chr(c) for c in codes))``,
+        ``__import__(b64decode("c3VicHJvY2Vzcw==").decode())``)."""
+        found = [
+            (fact, phase) for fact, phase in profile.facts_of(FactKind.DECODED)
+            if fact.value is not None and fact.value.strip() in _SENSITIVE_NAMES
+            and fact.decode_chain and "exec" not in fact.decode_chain
+            and DROPPED_STEP not in fact.decode_chain
+        ]
+        if not found:
+            return
+        phase = min(p for _, p in found)
+        early = phase is not Phase.RUNTIME
+        names = sorted({(f.value or "").strip() for f, _ in found})
+        yield self.finding(
+            f"Hides the names it calls: {', '.join(names[:6])}, decoded"
+            f" ({' -> '.join(found[0][0].decode_chain)}) {when(phase)}",
+            severity=Severity.CRITICAL if early else Severity.HIGH,
+            confidence=Confidence.MEDIUM,
+            phase=phase,
+            evidence=[
+                Evidence(f.location, f.snippet, f.decode_chain, f.value) for f, _ in found[:5]
+            ],
+            capabilities={"code.decode"},
+        )
+
+
+_SENSITIVE_NAMES = frozenset({
+    "__import__", "__builtins__", "builtins", "exec", "eval", "compile", "getattr",
+    "os", "subprocess", "socket", "ctypes", "marshal", "base64", "zlib", "requests",
+    "urllib", "urllib.request", "http.client", "system", "popen", "Popen", "check_output",
+    "urlopen", "b64decode", "loads",
+})
+"""Names a hidden call reaches for: how to run code, processes and the network, and how to
+decode more. Nothing honest spells these out with character codes or base64."""
 
 
 def _decrypt(name: str) -> bool:

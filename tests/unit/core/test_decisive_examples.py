@@ -51,6 +51,7 @@ DECISIVE = [
     ("CW110", "background-interpreter-import"),
     ("CW113", "aliased-exec-xor-import"),
     ("CW113", "disguised-exec-when-called"),
+    ("CW113", "names-from-char-codes"),
     ("CW107", "token-grabber-webhook"),
     ("CW107", "metadata-on-install"),
     ("CW107", "game-launcher-accounts"),
