@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 from capwatch.drift.model import Drift
+from capwatch.lang.python.analyzer import DROPPED_STEP
 from capwatch.model import (
     CapabilityUse,
     Confidence,
@@ -94,6 +95,12 @@ class DriftRule(Rule):
     @abc.abstractmethod
     def check_drift(self, drift: Drift) -> Iterable[Finding]:
         """Yield the findings this rule draws from the drift between two releases."""
+
+
+def decoded_chain(chain: tuple[str, ...]) -> bool:
+    """A real decoding step in a decode chain, not just readable text handed to ``exec`` or a
+    script written to disk."""
+    return any(step not in ("exec", DROPPED_STEP) for step in chain)
 
 
 def when(phase: Phase) -> str:

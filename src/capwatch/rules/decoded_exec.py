@@ -14,19 +14,11 @@ from capwatch.model import (
     Severity,
 )
 from capwatch.profile import EARLY, Profile
-from capwatch.rules.base import Rule
+from capwatch.rules.base import Rule, decoded_chain
+from capwatch.unpack.decoders import DECODERS
 
 _SINKS = frozenset({"code.exec.dynamic", "code.load.bytecode", "proc.spawn", "proc.shell"})
 _PROCESS = frozenset({"proc.spawn", "proc.shell"})
-_DECODERS = frozenset({
-    "base64.b64decode", "base64.urlsafe_b64decode", "base64.standard_b64decode",
-    "base64.b32decode", "base64.b85decode", "base64.a85decode", "base64.b16decode",
-    "base64.decodebytes", "binascii.a2b_base64", "binascii.unhexlify", "binascii.a2b_hex",
-    "codecs.decode", "bytes.fromhex", "zlib.decompress", "bz2.decompress", "lzma.decompress",
-    "gzip.decompress", "marshal.loads",
-})
-"""Calls that turn encoded or compressed data back into text (not ``bytes.decode``, which
-only turns a process's output into text)."""
 
 
 class DecodedPayloadExecuted(Rule):
@@ -50,8 +42,8 @@ class DecodedPayloadExecuted(Rule):
 
     def check(self, profile: Profile) -> Iterator[Finding]:
         decoded = profile.facts_of(FactKind.DECODED)
-        executed = [(f, p) for f, p in decoded if f.name == "exec" and _hidden(f.decode_chain)]
-        inside = [u for u in profile.uses if _hidden(u.decode_chain) and u.capability in _SINKS | {
+        executed = [(f, p) for f, p in decoded if f.name == "exec" and decoded_chain(f.decode_chain)]
+        inside = [u for u in profile.uses if decoded_chain(u.decode_chain) and u.capability in _SINKS | {
             "net.http.request", "net.download", "net.socket"} and DROPPED_STEP not in u.decode_chain]
         inside += [u for u in profile.uses if u.capability in _PROCESS and _given_decoded(profile, u)]
         inside += [u for u in _decoding_commands(profile) if u not in inside]
@@ -86,17 +78,12 @@ class DecodedPayloadExecuted(Rule):
 
 
 
-def _hidden(chain: tuple[str, ...]) -> bool:
-    """A real decoding step, not just a readable constant handed to ``exec``."""
-    return any(step not in ("exec", DROPPED_STEP) for step in chain)
-
-
 def _given_decoded(profile: Profile, use: CapabilityUse) -> bool:
     """A process started with a command line that a decoding chain produced, at its call."""
-    if _hidden(use.decode_chain):
+    if decoded_chain(use.decode_chain):
         return False  # already counted as code inside a payload
     decoded = profile.decoded_at.get(use.location)
-    return decoded is not None and _hidden(decoded[1]) and DROPPED_STEP not in decoded[1]
+    return decoded is not None and decoded_chain(decoded[1]) and DROPPED_STEP not in decoded[1]
 
 
 def _decoding_commands(profile: Profile) -> list[CapabilityUse]:
@@ -117,10 +104,10 @@ def _decoding_commands(profile: Profile) -> list[CapabilityUse]:
             fed.setdefault(fact.location, set()).update(fact.inner)
     if not fed:
         return []
-    helpers = {fact.scope for fact, _ in profile.facts_of(FactKind.CALL) if fact.name in _DECODERS}
+    helpers = {fact.scope for fact, _ in profile.facts_of(FactKind.CALL) if fact.name in DECODERS}
 
     def decodes(name: str) -> bool:
-        if name in _DECODERS:
+        if name in DECODERS:
             return True
         module, _, function = name.rpartition(".")
         return f"{module}:{function}" in helpers

@@ -3,10 +3,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from capwatch.lang.python.analyzer import DROPPED_STEP
 from capwatch.model import Confidence, Evidence, FactKind, Finding, Indicator, Phase, Severity
 from capwatch.profile import EARLY, Profile
-from capwatch.rules.base import Rule, earliest, evidence_of
+from capwatch.rules.base import Rule, decoded_chain, earliest, evidence_of
 
 _ENDPOINTS = ("endpoint.webhook", "endpoint.oob", "endpoint.paste")
 _WEAK = ("endpoint.ip-url", "endpoint.dynamic-dns")
@@ -96,12 +95,12 @@ class ExfiltrationEndpoint(Rule):
         found = [
             (fact.location, fact.snippet, fact.decode_chain, fact.value.strip(), phase)
             for fact, phase in profile.facts_of(FactKind.DECODED)
-            if fact.value and fact.location.path in net_files and _decoded(fact.decode_chain)
+            if fact.value and fact.location.path in net_files and decoded_chain(fact.decode_chain)
             and _ADDRESS.fullmatch(fact.value.strip())
         ]
         for use in reach:
             shown = profile.decoded_at.get(use.location)
-            if shown is not None and _decoded(shown[1]) and _HOST.fullmatch(shown[0].strip()):
+            if shown is not None and decoded_chain(shown[1]) and _HOST.fullmatch(shown[0].strip()):
                 found.append((use.location, use.snippet, shown[1], shown[0].strip(), use.phase))
         if not found:
             return
@@ -115,11 +114,6 @@ class ExfiltrationEndpoint(Rule):
             evidence=[Evidence(loc, snip, chain, text) for loc, snip, chain, text, _ in found[:5]],
             capabilities={u.capability for u in reach},
         )
-
-
-def _decoded(chain: tuple[str, ...]) -> bool:
-    """A real decoding step, not code handed to ``exec`` or a script written to disk."""
-    return any(step not in ("exec", DROPPED_STEP) for step in chain)
 
 
 def _hidden(profile: Profile, found: list[Indicator]) -> list[Indicator]:
