@@ -103,6 +103,11 @@ class FactKind(enum.Enum):
     (``setup()``, a long run of spaces, then ``;run(payload)``): code placed where an editor or a
     review page does not show it. ``name`` is the first call the hidden statement makes (empty
     when it makes none), ``value`` says how far right it starts and ``snippet`` is its text."""
+    UNREAD_REPLY = "unread-reply"
+    """A request whose reply the code never reads: the call is a statement of its own
+    (``urlopen(url)``), or its result is bound to a name nothing in the function reads again.
+    Only the request itself tells anything: it is a message to the server. ``name`` is the
+    request call and ``args`` its folded arguments, as on the call fact."""
 
 
 @dataclass(frozen=True, slots=True)

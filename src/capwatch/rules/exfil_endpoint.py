@@ -34,11 +34,13 @@ class ExfiltrationEndpoint(Rule):
     note that adds weight to other findings. In code that
     runs only when called they are a low note: chat SDKs and tunnelling tools name these
     services honestly; but any of them, raw IP addresses and link shorteners included, written
-    encoded so that only decoding shows it (``b64decode("aHR0cHM6Ly9…")``) is high at any time: an honest package has
-    no reason to hide where it connects. So is any web address decoded from encoded text in a
-    file that reaches the network, or a host handed to a network call that decodes it
-    (``gethostbyname(b64decode("..."))``): a hidden destination, often a dead drop whose reply
-    names the real one; in install or start-up code it is critical.
+    encoded so that only decoding shows it (``b64decode("aHR0cHM6Ly9…")``) is critical at any
+    time (medium confidence): an honest package has no reason to hide that it talks to a
+    webhook, a paste site or a bare IP address. Any other web address decoded from encoded
+    text in a file that reaches the network, or a host handed to a network call that decodes it
+    (``gethostbyname(b64decode("..."))``), is a hidden destination, often a dead drop whose
+    reply names the real one: high, and critical in install or start-up code (an honest
+    client may keep its own address encoded; it does not contact it while being installed).
     """
 
     id = "CW105"
@@ -62,8 +64,9 @@ class ExfiltrationEndpoint(Rule):
         elif strong_early:
             severity, confidence, items = Severity.HIGH, Confidence.MEDIUM, strong_early
         elif hidden := _hidden(profile, [*strong, *masked]):
-            # a destination that only decoding reveals: nobody hides an address to be honest
-            severity, confidence, items = Severity.HIGH, Confidence.MEDIUM, hidden
+            # staging infrastructure that only decoding reveals: nobody hides such an address
+            # to be honest, whoever calls the code
+            severity, confidence, items = Severity.CRITICAL, Confidence.MEDIUM, hidden
             note = ", written so that only decoding shows it"
         elif strong:
             severity, confidence, items = Severity.LOW, Confidence.MEDIUM, strong

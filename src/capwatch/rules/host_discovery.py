@@ -4,7 +4,8 @@ import re
 from collections.abc import Iterator, Sequence
 
 from capwatch.capabilities.shell import program_name, simple_commands
-from capwatch.model import CapabilityUse, Confidence, Finding, Phase, Severity
+from capwatch.lang.python.analyzer import PLACEHOLDER
+from capwatch.model import CapabilityUse, Confidence, Evidence, FactKind, Finding, Phase, Severity
 from capwatch.profile import Profile
 from capwatch.rules.base import Rule, command_line, describe, evidence_of
 
@@ -32,6 +33,12 @@ _SYSTEM_PATH = re.compile(
 )
 """An operand that names the machine's own folders rather than the build tree: an absolute
 path (but ``/tmp``), the home folder, a Windows variable or drive."""
+_USER_FOLDER = re.compile(
+    rf"^(?:[A-Za-z]:)?[\\/]+(?:Users|home|Documents and Settings)[\\/]+{PLACEHOLDER}(?:[\\/]|$)",
+    re.IGNORECASE,
+)
+"""A path into a user's own folders with the user's name computed (``C:\\Users\\{login}\\Desktop``,
+``/home/{user}/.ssh``)."""
 _REDIRECTS = frozenset({">", ">>", "<", "1>", "2>", "1>>", "2>>", "&>"})
 
 
@@ -89,7 +96,10 @@ class HostDiscovery(Rule):
     often written where it can be collected: critical, medium confidence. Reading the user's or
     the machine's name with Python (``getpass.getuser()``, ``os.getlogin()``,
     ``socket.gethostname()``) at install is the same question asked without a shell; on its own
-    it harms nothing, so it is high, for a reviewer (sending it is CW104). Start-up hooks of
+    it harms nothing, so it is high, for a reviewer (sending it is CW104); using the name
+    to reach into that user's own folders (``C:\\Users\\{login}\\Desktop``, ``/home/{user}``)
+    is critical: a build that needs the home folder asks for ``~``, and stealers and intrusion
+    tests build these paths. Start-up hooks of
     honest tools (a coverage collector naming its data file after the host) read these names,
     so this part counts at install only. Build tools
     (``uname -m``, ``ls build/``, ``cat setup.cfg``) are not counted; at import and run time
@@ -107,6 +117,10 @@ class HostDiscovery(Rule):
         identity = [u for u in profile.uses_of(("host.fingerprint",), (Phase.INSTALL,))
                     if u.via in _IDENTITY_APIS]
         if identity:
+            reached = self._user_folders(profile, {u.scope for u in identity})
+            if reached is not None:
+                yield reached
+                return
             phase = min(u.phase for u in identity)
             yield self.finding(
                 f"At {phase.label} time reads who installs: {describe(identity)}",
@@ -116,6 +130,26 @@ class HostDiscovery(Rule):
                 evidence=evidence_of(profile, identity),
                 capabilities={"host.fingerprint"},
             )
+
+    def _user_folders(self, profile: Profile, scopes: set[str]) -> Finding | None:
+        """At install, a function that reads the login name and reaches into that user's
+        folders by it (``open(f"C:/Users/{os.getlogin()}/Desktop/x", "w")``)."""
+        calls = [
+            (fact, phase) for fact, phase in profile.facts_of(FactKind.CALL, (Phase.INSTALL,))
+            if fact.scope in scopes and fact.args and _USER_FOLDER.match(fact.args[0])
+        ]
+        if not calls:
+            return None
+        first = calls[0][0]
+        return self.finding(
+            f"At install time reads who installs and reaches into their folders by name: "
+            f"{first.name}({first.args[0][:80]!r})",
+            severity=Severity.CRITICAL,
+            confidence=Confidence.MEDIUM,
+            phase=Phase.INSTALL,
+            evidence=[Evidence(f.location, f.snippet, f.decode_chain) for f, _ in calls[:5]],
+            capabilities={"host.fingerprint"},
+        )
 
     def _commands(self, profile: Profile) -> Finding | None:
         hits: list[tuple[CapabilityUse, str]] = []

@@ -38,6 +38,7 @@ DECISIVE = [
     ("CW104", "identity-in-request"),
     ("CW104", "top-level-report"),
     ("CW105", "decoded-host-install"),
+    ("CW105", "encoded-webhook"),
     ("CW106", "curl-upload-install"),
     ("CW106", "powershell-tcp-client"),
     ("CW106", "fifo-netcat-import"),
@@ -65,6 +66,9 @@ DECISIVE = [
     ("CW120", "hidden-in-called-function"),
     ("CW121", "probe-on-install"),
     ("CW121", "listing-into-build"),
+    ("CW121", "login-path-at-install"),
+    ("CW122", "beacon-on-install"),
+    ("CW122", "reply-never-read"),
 ]
 
 
@@ -82,7 +86,6 @@ def test_decisive_example_is_malicious(rule: str, case: str) -> None:
 REVIEW_ONLY = [
     ("CW104", "debug-dump-function"),
     ("CW104", "script-report"),
-    ("CW105", "encoded-webhook"),
     ("CW105", "dead-drop-address"),
     ("CW103", "installer-run-and-waited"),
     ("CW118", "listener-from-arguments"),

@@ -381,3 +381,23 @@ def test_a_string_method_bound_to_a_name_folds_when_called() -> None:
     )
     calls = [f.args for f in result.facts if f.kind is FactKind.CALL and f.name == "os.getenv"]
     assert calls == [("HOME",), (), ()]
+
+
+def test_requests_whose_reply_nothing_reads() -> None:
+    result = analyze(
+        "import requests\nfrom urllib.request import urlopen, Request\n"
+        "def ping(event):\n    urlopen('https://h.invalid/e/' + event)\n"
+        "def post(body):\n    req = Request('https://h.invalid')\n    answer = urlopen(req, body)\n"
+        "def fetch(u):\n    reply = requests.get(u)\n    return reply.text\n"
+        "def loop(urls):\n    for u in urls:\n        if last:\n            print(last.status_code)\n"
+        "        last = requests.get(u)\n"
+        "def client():\n    s = requests.Session()\n"
+        "requests.post('https://h.invalid/i', data={'a': 1})\n"
+        "print(requests.get('https://h.invalid/v').text)\n"
+    )
+    unread = [(f.name, f.scope) for f in result.facts if f.kind is FactKind.UNREAD_REPLY]
+    assert unread == [
+        ("urllib.request.urlopen", "pkg.mod:ping"),
+        ("urllib.request.urlopen", "pkg.mod:post"),
+        ("requests.post", "pkg.mod:<module>"),
+    ]

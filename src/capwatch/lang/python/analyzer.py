@@ -62,6 +62,10 @@ PROCESS_SINKS = _catalog_calls("proc.spawn", "proc.shell")
 _REQUEST_SINKS = _catalog_calls("net.http.request")
 """Calls that send a request: what their arguments are built from is recorded too
 (``get(url + socket.gethostname())`` reports the host it runs on)."""
+_SENDING_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "request", "urlopen"})
+_REQUEST_CALLS = frozenset(n for n in _REQUEST_SINKS if n.rsplit(".", 1)[-1] in _SENDING_VERBS)
+"""Request sinks that send a request when called (not clients or request objects, which send
+nothing until used): a reply of theirs that nothing reads is worth a fact."""
 _BUILTINS = frozenset(dir(builtins))
 """Builtins whose aliases (``run = exec``, ``m = map``) are followed."""
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
@@ -97,6 +101,8 @@ _SEQUENCES = (ast.Tuple, ast.List)
 _REFERENCES = (ast.Name, ast.Attribute)
 _CONTAINERS = (ast.Dict, ast.List, ast.Tuple, ast.Set)
 _ALIASABLE = (ast.Attribute, ast.Name, ast.Call)
+_TEMPLATES = frozenset({ast.JoinedStr, ast.BinOp})
+"""Expressions that may be partly constant text (an f-string, a concatenation)."""
 _HANDLERS = (ast.ExceptHandler, ast.match_case)
 _BLOCK_FIELDS: dict[type, tuple[str, ...]] = {}
 """Each statement type's fields among ``_STMT_FIELDS``: most statements have none."""
@@ -130,6 +136,8 @@ _PROCESS = 32
 """Starts a process (``PROCESS_SINKS``): ``python -m pkg.mod`` runs a module of the package."""
 _TRACED = 64
 """An exec, process or request sink: where its arguments come from is recorded."""
+_SENDS_REQUEST = 128
+"""Sends a request when called (``_REQUEST_CALLS``): whether its reply is read is recorded."""
 
 
 @functools.lru_cache(maxsize=65536)
@@ -148,6 +156,8 @@ def _call_kind(name: str) -> int:
         kind |= _PROCESS | _TRACED
     if name in EXEC_SINKS or name in _REQUEST_SINKS:
         kind |= _TRACED
+    if name in _REQUEST_CALLS:
+        kind |= _SENDS_REQUEST
     return kind
 
 
@@ -424,6 +434,13 @@ class _FileWalker:
         """Scope id of each method to the qualified name of its class, for ``self.x``."""
         self.binding: str | None = None
         self.nested: dict[str, list[str]] = {}
+        self.bodies: dict[str, ast.AST] = {}
+        """Scope id of each function (and of the module's top level) to its node, for the rare
+        question asked of a whole function (is a name read again?)."""
+        self.dropped: set[int] = set()
+        """Ids of calls that are statements of their own: their result is thrown away."""
+        self.bound_to: dict[int, str] = {}
+        """Ids of calls whose result is bound to a single name (``reply = get(url)``)."""
         """Functions defined inside functions: their name to their scope ids."""
         self.offscreen = _wide_gap_lines(text)
         """Lines with a wide run of blanks after code, where a statement may hide off screen;
@@ -514,6 +531,7 @@ class _FileWalker:
 
     def _walk(self, tree: ast.Module, root_scope: str) -> None:
         self._prepass(tree)
+        self.bodies[root_scope] = tree
         stack: list[_Frame] = [_frame(s, root_scope, None, 0) for s in reversed(tree.body)]
         limit = self.limits.recursion
         visit = self._visit if self.offscreen is None else self._visit_with_hidden
@@ -657,7 +675,9 @@ class _FileWalker:
         elif kind is ast.Expr:
             assert isinstance(node, ast.Expr)
             value = node.value
-            if (
+            if type(value) is ast.Call:
+                self.dropped.add(id(value))
+            elif (
                 isinstance(value, ast.Constant)
                 and isinstance(value.value, str)
                 and not self.docs_read
@@ -665,6 +685,13 @@ class _FileWalker:
                 return None  # a docstring or bare string: never data the code can use
         elif kind is ast.Assign or kind is ast.AnnAssign:
             assert isinstance(node, _ASSIGNS)
+            if (
+                kind is ast.Assign
+                and type(node.value) is ast.Call
+                and len(node.targets) == 1  # type: ignore[union-attr]
+                and type(node.targets[0]) is ast.Name  # type: ignore[union-attr]
+            ):
+                self.bound_to[id(node.value)] = node.targets[0].id  # type: ignore[union-attr]
             if (
                 scope.endswith(":<module>")
                 and cls is None
@@ -825,6 +852,7 @@ class _FileWalker:
             body_scope = scope
         else:
             body_scope = f"{self.result.module}:{qual}"
+            self.bodies[body_scope] = node
             bases: tuple[str, ...] = ()
             if cls is not None:
                 bases = self._class_bases.get(cls, ())
@@ -949,12 +977,41 @@ class _FileWalker:
         for arg in args:
             if len(arg) > 40:
                 self._powershell(arg, scope, node)
+        if flags & _SENDS_REQUEST and self._reply_unread(node, scope):
+            self._add(
+                Fact(
+                    FactKind.UNREAD_REPLY,
+                    name,
+                    self._loc(node),
+                    scope,
+                    args=args,
+                    decode_chain=self.chain,
+                    snippet=self._snippet(node),
+                )
+            )
         if flags & _WRITER and not consumed:
             self._dropped(node, args, scope)
         self._runs_edges(node, scope)
         if consumed:
             return False
         return self._unpack(node, flags, scope)
+
+    def _reply_unread(self, node: ast.Call, scope: str) -> bool:
+        """Whether nothing reads what the request ``node`` returns: the call is a statement of
+        its own, or its result is bound to a name that nothing else in the function (or the
+        module's top level) reads. A name read anywhere in the function counts as read, a
+        loop's earlier iteration included."""
+        key = id(node)
+        if key in self.dropped:
+            return True
+        name = self.bound_to.get(key)
+        body = self.bodies.get(scope)
+        if name is None or body is None:
+            return False
+        return not any(
+            type(sub) is ast.Name and sub.id == name and type(sub.ctx) is ast.Load
+            for sub in ast.walk(body)
+        )
 
     def _inline_code(self, node: ast.Call, command: str, scope: str) -> None:
         """``python -c CODE`` started by this scope: CODE is this scope's code, as if handed to
@@ -1079,8 +1136,13 @@ class _FileWalker:
                     args.append(value.decode("latin-1")[:MAX_FACT_TEXT])
                 continue
             folded = self._folded(expr)
-            if folded is None and kind is ast.Name and self._argv(expr) is None:
-                continue  # a name holding neither text nor an argv list: no payload, no template
+            if (
+                folded is None
+                and kind is ast.Name
+                and self._argv(expr) is None
+                and type(self.env.expression(expr.id)) not in _TEMPLATES  # type: ignore[attr-defined]
+            ):
+                continue  # a name holding neither text, an argv list nor a template: nothing
             text = folded[0] if folded is not None else None
             if scope is not None:
                 self._decoded_arguments(expr, folded, scope, node)
@@ -1186,6 +1248,16 @@ class _FileWalker:
         spaces, the program first: ``["sh", "-c", cmd]`` gives ``sh -c …``."""
         if depth > 8:
             return None
+        if type(expr) is ast.Name:
+            # ``path = f"C:/Users/{user}/x"; open(path)``: the one text a name is bound to, for
+            # the name handed to the call itself (not followed further: ``s = s + "b"``)
+            name = expr.id
+            bound = self.env.expression(name) if depth == 0 else None
+            if type(bound) in _TEMPLATES and not any(
+                type(sub) is ast.Name and sub.id == name
+                for sub in ast.walk(bound)  # type: ignore[arg-type]
+            ):
+                return self._template(bound, depth + 1)  # type: ignore[arg-type]
         if isinstance(expr, ast.JoinedStr):
             parts = []
             for value in expr.values:
