@@ -19,8 +19,10 @@ class InstallBeacon(Rule):
     thrown away exists only to be received: the installation announced to whoever runs the
     server, often with the user's name or files in the request. Dependency-confusion probes and
     the first stage of stealers do this; a registry treats it as malware: critical, medium
-    confidence. Requests of this kind in code that runs only when called (a client's
-    ``session.post`` with no answer needed) are not counted.
+    confidence. Only a request that says something counts: a path or query after the host, a
+    body, or more than one argument; a bare host asked for in a ``try`` with nothing read is a
+    connectivity check. Requests of this kind in code that runs only when called (a client's
+    ``requests.post`` with no answer needed) are not counted.
     """
 
     id = "CW122"

@@ -401,3 +401,15 @@ def test_requests_whose_reply_nothing_reads() -> None:
         ("urllib.request.urlopen", "pkg.mod:post"),
         ("requests.post", "pkg.mod:<module>"),
     ]
+
+
+def test_a_connectivity_check_is_not_an_unread_reply() -> None:
+    result = analyze(
+        "import requests\n"
+        "try:\n    requests.get('https://pypi.org', timeout=3)\nexcept OSError:\n    offline = True\n"
+        "requests.get('https://h.invalid/', timeout=3)\n"
+        "requests.get('https://h.invalid/?i=1')\n"
+        "requests.get('https://h.invalid', params={'pkg': 'x'})\n"
+    )
+    unread = [f.location.line for f in result.facts if f.kind is FactKind.UNREAD_REPLY]
+    assert unread == [7, 8]

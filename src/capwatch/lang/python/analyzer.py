@@ -175,6 +175,20 @@ def _reaching(values: tuple[ast.expr, ...], sink: ast.expr) -> tuple[ast.expr, .
     )
 
 
+_MESSAGE_KEYWORDS = frozenset({"data", "json", "params", "files", "body", "fields"})
+_URL_WITH_PATH = re.compile(r"[A-Za-z][\w+.-]*://[^/\s]+/\S")
+"""A web address with a path or a query after its host (``https://host/log/install``)."""
+
+
+def _carries_message(node: ast.Call, args: tuple[str, ...]) -> bool:
+    """Whether a request says something beyond "are you there": a path or query after the host,
+    a body, or more than one positional argument. A bare host asked for and nothing read is a
+    connectivity check (``requests.get("https://pypi.org")`` in a ``try``)."""
+    if len(node.args) > 1 or any(k.arg in _MESSAGE_KEYWORDS for k in node.keywords):
+        return True
+    return bool(args) and _URL_WITH_PATH.match(args[0]) is not None
+
+
 def _children(node: ast.AST) -> list[ast.AST]:
     """The child nodes that hold code, in field order: ``ast.iter_child_nodes`` without the
     context and operator markers, and without its two layers of generators (the walk's
@@ -977,7 +991,7 @@ class _FileWalker:
         for arg in args:
             if len(arg) > 40:
                 self._powershell(arg, scope, node)
-        if flags & _SENDS_REQUEST and self._reply_unread(node, scope):
+        if flags & _SENDS_REQUEST and _carries_message(node, args) and self._reply_unread(node, scope):
             self._add(
                 Fact(
                     FactKind.UNREAD_REPLY,
