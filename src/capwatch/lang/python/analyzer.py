@@ -1243,7 +1243,13 @@ class _FileWalker:
                     _reaching(self.env.expressions(sub.id, _MAX_FOLLOWED), node) if every_binding
                     else (self.env.expression(sub.id),)
                 )
-                for bound in (*values, self.with_bound.get(sub.id))[:_MAX_FOLLOWED]:
+                # a ``with`` target also bound by an assignment holds the one or the other (a
+                # name reused in another function): followed only where every binding is
+                held = (
+                    self.with_bound.get(sub.id)
+                    if every_binding or not self.env.binds(sub.id) else None
+                )
+                for bound in (*values, held)[:_MAX_FOLLOWED]:
                     if bound is not None and id(bound) not in followed:
                         followed.add(id(bound))
                         todo.append((bound, True))
