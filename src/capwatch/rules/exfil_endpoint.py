@@ -3,11 +3,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from capwatch.model import Confidence, Evidence, FactKind, Finding, Indicator, Phase, Severity
+from capwatch.model import (
+    CapabilityUse,
+    Confidence,
+    Evidence,
+    FactKind,
+    Finding,
+    Indicator,
+    Phase,
+    Severity,
+)
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, decoded_chain, earliest, evidence_of
 
-_ENDPOINTS = ("endpoint.webhook", "endpoint.oob", "endpoint.paste")
+_WEBHOOK = "endpoint.webhook"
+_ENDPOINTS = (_WEBHOOK, "endpoint.oob", "endpoint.paste")
 _WEAK = ("endpoint.ip-url", "endpoint.dynamic-dns")
 _ADDRESS = re.compile(r"(?:https?|wss?|ftp)://[\w.-]+(?::\d+)?(?:/\S*)?", re.ASCII)
 """A whole decoded text that is one web address."""
@@ -33,7 +43,9 @@ class ExfiltrationEndpoint(Rule):
     startup or import are critical; weak ones (raw IP addresses, dynamic DNS) early are a low
     note that adds weight to other findings. In code that
     runs only when called they are a low note: chat SDKs and tunnelling tools name these
-    services honestly; but any of them, raw IP addresses and link shorteners included, written
+    services honestly; but a chat webhook or bot address with its secret token in a file that
+    itself sends requests is high whenever it runs (an honest library does not ship the secret
+    of a channel someone else reads), and any of them, raw IP addresses and link shorteners included, written
     encoded so that only decoding shows it (``b64decode("aHR0cHM6Ly9…")``) is critical at any
     time (medium confidence): an honest package has no reason to hide that it talks to a
     webhook, a paste site or a bare IP address. Any other web address decoded from encoded
@@ -68,6 +80,11 @@ class ExfiltrationEndpoint(Rule):
             # to be honest, whoever calls the code
             severity, confidence, items = Severity.CRITICAL, Confidence.MEDIUM, hidden
             note = ", written so that only decoding shows it"
+        elif secrets := _secrets_in_senders(strong, profile.uses_of(_REACH, tuple(Phase))):
+            # a chat channel's own secret, in the file that talks to the network: whoever holds
+            # it reads what is posted there, and an honest library does not ship one
+            severity, confidence, items = Severity.HIGH, Confidence.MEDIUM, secrets
+            note = ", a chat webhook or bot with its secret, in a file that sends requests"
         elif strong:
             severity, confidence, items = Severity.LOW, Confidence.MEDIUM, strong
         elif net_early and weak:
@@ -117,6 +134,13 @@ class ExfiltrationEndpoint(Rule):
             evidence=[Evidence(loc, snip, chain, text) for loc, snip, chain, text, _ in found[:5]],
             capabilities={u.capability for u in reach},
         )
+
+
+def _secrets_in_senders(strong: list[Indicator], net: list[CapabilityUse]) -> list[Indicator]:
+    """Chat webhooks and bot API addresses with their secret token (``endpoint.webhook``) in a
+    file that itself reaches the network (a request, socket, DNS lookup or chat client)."""
+    files = {u.location.path for u in net}
+    return [i for i in strong if i.kind == _WEBHOOK and i.location.path in files]
 
 
 def _hidden(profile: Profile, found: list[Indicator]) -> list[Indicator]:
