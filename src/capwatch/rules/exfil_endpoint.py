@@ -45,9 +45,9 @@ class ExfiltrationEndpoint(Rule):
     runs only when called they are a low note: chat SDKs and tunnelling tools name these
     services honestly; but a chat webhook or bot address with its secret token in a file that
     itself sends requests is high whenever it runs (an honest library does not ship the secret
-    of a channel someone else reads), and any of them, raw IP addresses and link shorteners included, written
-    encoded so that only decoding shows it (``b64decode("aHR0cHM6Ly9…")``) is critical at any
-    time (medium confidence): an honest package has no reason to hide that it talks to a
+    of a channel someone else reads), and any of them, raw IP addresses and link shorteners
+    included, written encoded so that only decoding shows it (``b64decode("aHR0cHM6Ly9…")``) is
+    critical at any time (medium confidence): an honest package has no reason to hide that it talks to a
     webhook, a paste site or a bare IP address. Any other web address decoded from encoded
     text in a file that reaches the network, or a host handed to a network call that decodes it
     (``gethostbyname(b64decode("..."))``), is a hidden destination, often a dead drop whose

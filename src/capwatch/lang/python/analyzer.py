@@ -448,6 +448,7 @@ class _FileWalker:
         """Scope id of each method to the qualified name of its class, for ``self.x``."""
         self.binding: str | None = None
         self.nested: dict[str, list[str]] = {}
+        """Functions defined inside functions: their name to their scope ids."""
         self.bodies: dict[str, ast.AST] = {}
         """Scope id of each function (and of the module's top level) to its node, for the rare
         question asked of a whole function (is a name read again?)."""
@@ -455,7 +456,6 @@ class _FileWalker:
         """Ids of calls that are statements of their own: their result is thrown away."""
         self.bound_to: dict[int, str] = {}
         """Ids of calls whose result is bound to a single name (``reply = get(url)``)."""
-        """Functions defined inside functions: their name to their scope ids."""
         self.offscreen = _wide_gap_lines(text)
         """Lines with a wide run of blanks after code, where a statement may hide off screen;
         ``None`` for the files (nearly all) with none."""
