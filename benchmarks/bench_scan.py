@@ -7,6 +7,7 @@ A script that prints figures, not a timed test. Run from the repository root::
     .venv/bin/python benchmarks/bench_scan.py --sample 300     # quick run: 300 per corpus
     .venv/bin/python benchmarks/bench_scan.py --only heavy --json
     .venv/bin/python benchmarks/bench_scan.py --only malicious --sample 500 --profile 500
+    .venv/bin/python benchmarks/bench_scan.py --paths a.whl b.tar.gz   # peak RSS of these files
 
 Corpora:
 
@@ -61,8 +62,10 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-if str(REPO / "src") not in sys.path:
-    sys.path.insert(0, str(REPO / "src"))
+# CAPWATCH_BENCH_SRC measures another checkout's capwatch (a base commit) with this script.
+SRC = Path(os.environ.get("CAPWATCH_BENCH_SRC") or REPO / "src")
+if str(SRC) not in sys.path:
+    sys.path.insert(0, str(SRC))
 
 from capwatch.artifact import open_artifact  # noqa: E402
 from capwatch.batch import Job, default_jobs, scan_many  # noqa: E402
@@ -660,6 +663,29 @@ def print_heavy(h: dict[str, Any]) -> None:
         print(f"  largest benign by .py bytes: {lb['artifact']} ({lb['py_mb']:.1f} MiB of .py) -- below 100 MiB, so the synthetic sdist is used")
 
 
+def print_paths(rows: Sequence[MemRow], as_json: bool) -> None:
+    """The rows of ``--paths``, one line per artifact (or one JSON document)."""
+    if as_json:
+        json.dump([_row_dict(r) for r in rows], sys.stdout, indent=2, allow_nan=True)
+        sys.stdout.write("\n")
+        return
+    for row in rows:
+        flag = "  over target" if row.peak_mb > TARGETS["peak_rss_mb"] else ""
+        print(f"{row.peak_mb:>7.0f} MB  {row.scan_ms:>9,.0f} ms  {row.verdict:<10} {row.display}  "
+              f"[{row.status}]{flag}")
+
+
+def serve(zygote: Zygote, seconds: float) -> None:
+    """``--serve``: one artifact per line of stdin, one row per line of stdout. Two servers (a base
+    checkout's and this one's) driven in turn compare like with like on a busy machine."""
+    for line in sys.stdin:
+        path = line.strip()
+        if path:
+            row = zygote.measure([(path, path)], seconds, 1)[0]
+            sys.stdout.write(json.dumps(_row_dict(row), allow_nan=True) + "\n")
+            sys.stdout.flush()
+
+
 # ------------------------------------------------------------------------------------------------
 # Profiling
 
@@ -699,6 +725,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--profile", type=int, default=0, metavar="N",
                     help="also cProfile the scan of N malicious artifacts in-process")
     ap.add_argument("--profile-top", type=int, default=15)
+    ap.add_argument("--paths", nargs="+", type=Path, metavar="FILE",
+                    help="only the peak-RSS pass, on these artifact files (one child each)")
+    ap.add_argument("--serve", action="store_true",
+                    help="read artifact paths on stdin, one a line; for each, scan it in a fresh child "
+                         "and write its peak-RSS row as one JSON line (benchmarks/compare_scan.py)")
     args = ap.parse_args(argv)
     parts = set(args.only or ["malicious", "benign", "heavy"])
     options = ScanOptions(Limits())
@@ -725,6 +756,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # forks the per-artifact children of the memory passes, before this process grows.
     scan_bytes(heavy_sdist(0.01, 0)[0], "warmup.tar.gz", options)
     zygote = None if args.no_memory else Zygote(progress)
+    if zygote is not None and (args.paths or args.serve):
+        if args.serve:
+            serve(zygote, options.limits.seconds)
+        else:
+            print_paths(zygote.measure([(str(p), str(p)) for p in args.paths], options.limits.seconds,
+                                       args.jobs), quiet)
+        zygote.close()
+        return 0
 
     largest_benign: dict[str, Any] | None = None
     for name in ("malicious", "benign"):

@@ -39,7 +39,7 @@ from capwatch.model import (
     ScanResult,
     Verdict,
 )
-from capwatch.profile import Profile, build_profile
+from capwatch.profile import IndicatorMemo, Profile, build_profile, drop_idle_literals
 from capwatch.rules import RuleKind, all_rules
 from capwatch.verdict import decide
 
@@ -187,7 +187,8 @@ def _scan(data: bytes, info: ArtifactInfo, options: ScanOptions, started: float)
         raise ArtifactError("empty file: zero bytes, nothing to scan")
     # The archive lives only inside _read_and_analyze: the phases, the profile and the rules
     # need the files' facts, not the decompressed bytes.
-    done = _read_and_analyze(data, info, limits)
+    indicator_memo: IndicatorMemo = {}
+    done = _read_and_analyze(data, info, limits, indicator_memo)
     identity, info, plans, analyses = done.identity, done.info, done.plans, done.analyses
     problems = done.problems
     if len(plans) > limits.files:
@@ -199,7 +200,9 @@ def _scan(data: bytes, info: ArtifactInfo, options: ScanOptions, started: float)
             )
         )
     phases = assign_phases({p.path: p for p in plans if p.path in analyses}, analyses)
-    profile = build_profile(identity, plans, analyses, phases, load_catalog().matcher("python"))
+    profile = build_profile(
+        identity, plans, analyses, phases, load_catalog().matcher("python"), indicator_memo
+    )
     profile.problems.extend(problems)
     profile.archive_issues.extend(done.issues)
     profile.files_scanned = len(analyses)
@@ -227,7 +230,9 @@ def _scan(data: bytes, info: ArtifactInfo, options: ScanOptions, started: float)
     )
 
 
-def _read_and_analyze(data: bytes, info: ArtifactInfo, limits: Limits) -> _Read:
+def _read_and_analyze(
+    data: bytes, info: ArtifactInfo, limits: Limits, indicator_memo: IndicatorMemo
+) -> _Read:
     archive = open_artifact(data, info.path, limits)
     files: dict[str, Member] = {m.path: m for m in archive.members if m.kind is MemberKind.FILE}
     cache: dict[str, bytes] = {}
@@ -279,7 +284,9 @@ def _read_and_analyze(data: bytes, info: ArtifactInfo, limits: Limits) -> _Read:
         if content is None:
             continue
         digests[plan.path] = hashlib.sha256(content).hexdigest()
-        analyses[plan.path] = _analyze(analyzer, plan, content)
+        analysis = analyses[plan.path] = _analyze(analyzer, plan, content)
+        if plan.role != "pth":  # the inventory tells a .pth's kind by its facts
+            drop_idle_literals(analysis, indicator_memo)
     late = _read_late(late_paths, read, cache, archive.issues, problems)
     return _Read(identity, info, plans, analyses, digests, problems, archive.issues, late)
 

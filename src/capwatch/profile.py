@@ -45,6 +45,10 @@ _PATH_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join", "pathl
 """Calls that join path parts: their constant parts are looked at as one path too."""
 _SENDS = frozenset({"net.http.request", "net.socket", "msg.send"})
 
+IndicatorMemo = dict[str, tuple[tuple[str, str], ...]]
+"""The indicators found in each distinct text of one artifact (``find_indicators``), worked out
+once: the same text is often several literals and a call's argument."""
+
 
 @dataclass(slots=True)
 class Profile:
@@ -96,6 +100,9 @@ class Profile:
         if kind is FactKind.IMPORT:
             # the engine does not keep them: imports are the call graph's edges (flow.py)
             raise ValueError("import facts are not part of the profile; read the phases instead")
+        if kind is FactKind.LITERAL:
+            # the engine keeps only those that give something (drop_idle_literals)
+            raise ValueError("literal facts are not part of the profile; read the indicators")
         wanted = frozenset(phases)
         phased = self._phased.get(kind)
         if phased is None:
@@ -130,10 +137,12 @@ def build_profile(
     analyses: dict[str, FileAnalysis],
     phases: PhaseMap,
     matcher: ApiMatcher,
+    indicator_memo: IndicatorMemo | None = None,
 ) -> Profile:
     profile = Profile(identity, {p.path: p for p in plans}, phases)
     seen_indicators: set[tuple[str, str, str]] = set()
-    indicator_memo: dict[str, tuple[tuple[str, str], ...]] = {}
+    if indicator_memo is None:
+        indicator_memo = {}
     # the loop runs once per fact of the artifact: phases, fact lists and the kinds are local
     # names (reading an enum member off its class costs as much as a dictionary lookup)
     phase_of, runtime = phases.phase_of, Phase.RUNTIME
@@ -148,10 +157,11 @@ def build_profile(
         for fact in analysis.facts:
             fact_kind = fact.kind
             phase = phase_of.get(fact.scope, runtime)
-            same_kind = by_kind.get(fact_kind)
-            if same_kind is None:
-                same_kind = by_kind[fact_kind] = []
-            same_kind.append(fact)
+            if fact_kind is not literal:  # literals reach rules as indicators and uses only
+                same_kind = by_kind.get(fact_kind)
+                if same_kind is None:
+                    same_kind = by_kind[fact_kind] = []
+                same_kind.append(fact)
             if fact_kind is literal and fact.value in _IDENTITY_VARIABLES:
                 if environ_lines is None:
                     environ_lines = _environ_lines(analysis)
@@ -219,6 +229,36 @@ def build_profile(
                         )
                     )
     return profile
+
+
+def drop_idle_literals(analysis: FileAnalysis, indicator_memo: IndicatorMemo) -> None:
+    """Leave out of one file's facts the string literals that can give the profile nothing.
+
+    No rule reads literal facts: a literal counts only as an indicator found in its text, or as
+    an identity variable read from the environment (:func:`build_profile`). Data-heavy packages
+    hold millions of literals with neither (generated tables, message catalogues, test data), and
+    every fact lives until the rules have run; the engine calls this right after each file is
+    analysed, so only the literals that matter are held. The facts kept keep their order, so the
+    profile built from them is the same."""
+    literal = FactKind.LITERAL
+    analysis.facts = [
+        f for f in analysis.facts if f.kind is not literal or _literal_counts(f, indicator_memo)
+    ]
+
+
+def _literal_counts(fact: Fact, indicator_memo: IndicatorMemo) -> bool:
+    """Whether :func:`build_profile` makes anything of a literal fact."""
+    value = fact.value
+    if not value:
+        return False
+    if value in _IDENTITY_VARIABLES:
+        return True
+    if fact.name == MESSAGE:
+        return False
+    found = indicator_memo.get(value)
+    if found is None:
+        found = indicator_memo[value] = tuple(find_indicators(value))
+    return bool(found)
 
 
 def _environ_lines(analysis: FileAnalysis) -> set[tuple[str, int]]:

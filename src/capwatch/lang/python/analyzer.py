@@ -431,6 +431,9 @@ class _FileWalker:
         self.consumed: set[int] = set()
         """Ids of expressions already folded and unpacked."""
         self.memo: dict[int, tuple[str, tuple[str, ...]] | None] = {}
+        self.long_texts: dict[str, str] = {}
+        """One object for each distinct long folded text in ``memo`` (``"x" * 10_000_000`` written
+        twenty times in a test file is twenty nodes, each holding the same ten megabytes)."""
         self.seen_payloads: set[str] = set()
         self.cut = False
         self.module_consts: dict[str, str] = {}
@@ -480,6 +483,8 @@ class _FileWalker:
             value = None
         else:
             value = folding.folded_text(self.evaluator, node)
+            if value is not None and len(value[0]) > MAX_FACT_TEXT:
+                value = (self.long_texts.setdefault(value[0], value[0]), value[1])
         self.memo[key] = value
         return value
 
@@ -542,6 +547,7 @@ class _FileWalker:
         self.env.evaluator = None
         del self.evaluator, self.resolver
         self.memo.clear()
+        self.long_texts.clear()
 
     def _walk(self, tree: ast.Module, root_scope: str) -> None:
         self._prepass(tree)
