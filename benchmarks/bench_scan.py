@@ -733,7 +733,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
     parts = set(args.only or ["malicious", "benign", "heavy"])
     options = ScanOptions(Limits())
-    quiet = args.json
+    quiet = args.json or args.serve  # --serve's stdout carries only its JSON rows
 
     def progress(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
