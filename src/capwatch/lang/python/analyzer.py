@@ -189,6 +189,31 @@ def _carries_message(node: ast.Call, args: tuple[str, ...]) -> bool:
     return bool(args) and _URL_WITH_PATH.match(args[0]) is not None
 
 
+_ReplyIndex = tuple[dict[int, str | None], set[str]]
+"""Of one function's calls, those whose result is thrown away (``None``) or bound to a single
+name (that name), by id; and the names the function reads."""
+
+
+def _reply_index(body: ast.AST) -> _ReplyIndex:
+    """Where the results of the calls in ``body`` go: worked out once per scope that sends a
+    request, by one walk, so that no other statement pays for the question."""
+    holders: dict[int, str | None] = {}
+    loaded: set[str] = set()
+    for sub in ast.walk(body):
+        kind = type(sub)
+        if kind is ast.Expr and type(sub.value) is ast.Call:  # type: ignore[attr-defined]
+            holders[id(sub.value)] = None  # type: ignore[attr-defined]
+        elif kind is ast.Assign:
+            assert isinstance(sub, ast.Assign)
+            if type(sub.value) is ast.Call and len(sub.targets) == 1:
+                target = sub.targets[0]
+                if isinstance(target, ast.Name):
+                    holders[id(sub.value)] = target.id
+        elif kind is ast.Name and type(sub.ctx) is ast.Load:  # type: ignore[attr-defined]
+            loaded.add(sub.id)  # type: ignore[attr-defined]
+    return holders, loaded
+
+
 def _children(node: ast.AST) -> list[ast.AST]:
     """The child nodes that hold code, in field order: ``ast.iter_child_nodes`` without the
     context and operator markers, and without its two layers of generators (the walk's
@@ -455,10 +480,8 @@ class _FileWalker:
         self.bodies: dict[str, ast.AST] = {}
         """Scope id of each function (and of the module's top level) to its node, for the rare
         question asked of a whole function (is a name read again?)."""
-        self.dropped: set[int] = set()
-        """Ids of calls that are statements of their own: their result is thrown away."""
-        self.bound_to: dict[int, str] = {}
-        """Ids of calls whose result is bound to a single name (``reply = get(url)``)."""
+        self.replies: dict[str, _ReplyIndex] = {}
+        """Per scope that sends a request: where its calls' results go (built on first need)."""
         self.offscreen = _wide_gap_lines(text)
         """Lines with a wide run of blanks after code, where a statement may hide off screen;
         ``None`` for the files (nearly all) with none."""
@@ -695,9 +718,7 @@ class _FileWalker:
         elif kind is ast.Expr:
             assert isinstance(node, ast.Expr)
             value = node.value
-            if type(value) is ast.Call:
-                self.dropped.add(id(value))
-            elif (
+            if (
                 isinstance(value, ast.Constant)
                 and isinstance(value.value, str)
                 and not self.docs_read
@@ -705,13 +726,6 @@ class _FileWalker:
                 return None  # a docstring or bare string: never data the code can use
         elif kind is ast.Assign or kind is ast.AnnAssign:
             assert isinstance(node, _ASSIGNS)
-            if (
-                kind is ast.Assign
-                and type(node.value) is ast.Call
-                and len(node.targets) == 1  # type: ignore[union-attr]
-                and type(node.targets[0]) is ast.Name  # type: ignore[union-attr]
-            ):
-                self.bound_to[id(node.value)] = node.targets[0].id  # type: ignore[union-attr]
             if (
                 scope.endswith(":<module>")
                 and cls is None
@@ -1021,17 +1035,16 @@ class _FileWalker:
         its own, or its result is bound to a name that nothing else in the function (or the
         module's top level) reads. A name read anywhere in the function counts as read, a
         loop's earlier iteration included."""
+        index = self.replies.get(scope)
+        if index is None:
+            body = self.bodies.get(scope)
+            index = self.replies[scope] = _reply_index(body) if body is not None else ({}, set())
+        holders, loaded = index
         key = id(node)
-        if key in self.dropped:
-            return True
-        name = self.bound_to.get(key)
-        body = self.bodies.get(scope)
-        if name is None or body is None:
+        if key not in holders:
             return False
-        return not any(
-            type(sub) is ast.Name and sub.id == name and type(sub.ctx) is ast.Load
-            for sub in ast.walk(body)
-        )
+        name = holders[key]
+        return name is None or name not in loaded
 
     def _inline_code(self, node: ast.Call, command: str, scope: str) -> None:
         """``python -c CODE`` started by this scope: CODE is this scope's code, as if handed to
@@ -1156,13 +1169,13 @@ class _FileWalker:
                     args.append(value.decode("latin-1")[:MAX_FACT_TEXT])
                 continue
             folded = self._folded(expr)
-            if (
-                folded is None
-                and kind is ast.Name
-                and self._argv(expr) is None
-                and type(self.env.expression(expr.id)) not in _TEMPLATES  # type: ignore[attr-defined]
-            ):
-                continue  # a name holding neither text, an argv list nor a template: nothing
+            if folded is None and kind is ast.Name and self._argv(expr) is None:
+                # a name holding neither text nor an argv list: at most the template it is
+                # bound to (``path = f"..."; open(path)``), no payload
+                template = self._template(expr, 0)
+                if template is not None:
+                    args.append(template[:MAX_FACT_TEXT])
+                continue
             text = folded[0] if folded is not None else None
             if scope is not None:
                 self._decoded_arguments(expr, folded, scope, node)
