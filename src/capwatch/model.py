@@ -108,6 +108,10 @@ class FactKind(enum.Enum):
     (``urlopen(url)``), or its result is bound to a name nothing in the function reads again.
     Only the request itself tells anything: it is a message to the server. ``name`` is the
     request call and ``args`` its folded arguments, as on the call fact."""
+    SECRET_SENT = "secret-sent"
+    """A request whose arguments are built from values named as secrets (``secret_key``,
+    ``self.password``, ``api_token``), read straight or through a name bound once to them.
+    ``name`` is the request call, ``args`` the secret names, sorted."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,7 +52,9 @@ class ExfiltrationEndpoint(Rule):
     text in a file that reaches the network, or a host handed to a network call that decodes it
     (``gethostbyname(b64decode("..."))``), is a hidden destination, often a dead drop whose
     reply names the real one: high, and critical in install or start-up code (an honest
-    client may keep its own address encoded; it does not contact it while being installed).
+    client may keep its own address encoded; it does not contact it while being installed),
+    or when the request to it sends values named as secrets (``{"sk": secret_key}``): an SDK
+    that posts its user's keys to a host it hides is stealing them, whoever calls it.
     """
 
     id = "CW105"
@@ -108,7 +110,9 @@ class ExfiltrationEndpoint(Rule):
         that reaches the network, or a host or address handed straight to a network call
         (``gethostbyname(b64decode("..."))``). Hidden from whoever reads the code: a dead drop
         that names the real destination, a server that hands out commands, a probe's
-        collector. Critical in install and start-up code, high elsewhere."""
+        collector. Critical in install and start-up code, high elsewhere; critical at any time
+        when the request to it sends values named as secrets (``secret_key``,
+        ``self.password``): credentials stolen by a library that hides where they go."""
         everywhere = tuple(Phase)
         reach = profile.uses_of(_REACH, everywhere)
         net_files = {u.location.path for u in reach}
@@ -125,10 +129,18 @@ class ExfiltrationEndpoint(Rule):
         if not found:
             return
         phase = min(item[4] for item in found)
+        # secrets handed to the very request whose destination is hidden: stolen credentials
+        sent = {fact.location: fact.args for fact, _ in profile.facts_of(FactKind.SECRET_SENT)}
+        secrets = sorted({name for item in found for name in sent.get(item[0], ())})
+        if phase in _BUILD:
+            where = f", at {phase.label} time"
+        elif secrets:
+            where = f", and sends it {', '.join(secrets[:3])}"
+        else:
+            where = ", in a file that reaches the network"
         yield self.finding(
-            f"Decodes the destination {found[0][3][:100]} from text written encoded"
-            + (f", at {phase.label} time" if phase in _BUILD else ", in a file that reaches the network"),
-            severity=Severity.CRITICAL if phase in _BUILD else Severity.HIGH,
+            f"Decodes the destination {found[0][3][:100]} from text written encoded" + where,
+            severity=Severity.CRITICAL if phase in _BUILD or secrets else Severity.HIGH,
             confidence=Confidence.HIGH if phase in _BUILD else Confidence.MEDIUM,
             phase=phase,
             evidence=[Evidence(loc, snip, chain, text) for loc, snip, chain, text, _ in found[:5]],

@@ -159,7 +159,9 @@ class Evaluator(EvaluatorCore):
         function = self._function(func)
         if function is not None:
             evaluated = self._arguments(node, depth)
-            return None if evaluated is None else self._inline(function, *evaluated, depth)
+            if evaluated is None:
+                return None
+            return self._inline(function, *evaluated, depth, bound=_on_self(func))
         name = self._object_name(func, depth)
         if name is not None:
             if name in DECODERS:
@@ -331,7 +333,7 @@ class Evaluator(EvaluatorCore):
         results: list[Const] = []
         if function is not None:
             for row in rows:
-                value = self._inline(function, list(row), {}, depth)
+                value = self._inline(function, list(row), {}, depth, bound=_on_self(func))
                 if value is None:
                     return None
                 results.append(value)
@@ -419,6 +421,10 @@ class Evaluator(EvaluatorCore):
             if self._in_scopes(func.id):
                 return None
             return self._functions.get(func.id)
+        if _on_self(func):
+            assert isinstance(func, ast.Attribute)
+            # ``self.decode(blob)``: a method of the class the code is in (see METHOD_PREFIX)
+            return self._functions.get(METHOD_PREFIX + func.attr)
         name = self._resolve(func)
         return self._functions.get(name) if name else None
 
@@ -428,14 +434,21 @@ class Evaluator(EvaluatorCore):
         args: Sequence[Const],
         kwargs: Mapping[str, Const],
         depth: int,
+        *,
+        bound: bool = False,
     ) -> Const | None:
-        """Evaluate a helper's returned expression with its parameters bound to ``args``."""
+        """Evaluate a helper's returned expression with its parameters bound to ``args``. A
+        method called on ``self`` (``bound``) gets nothing for its first parameter: a result
+        that needs the instance does not fold."""
         body = self._body(function)
-        if body is None or self._inlining >= MAX_INLINE_DEPTH or len(args) > len(body.params):
+        if body is None or self._inlining >= MAX_INLINE_DEPTH:
             return None
-        scope = dict(zip(body.params, args, strict=False))
+        params = body.params[1:] if bound else body.params
+        if len(args) > len(params) or (bound and not body.params):
+            return None
+        scope = dict(zip(params, args, strict=False))
         for key, given in kwargs.items():
-            if key not in body.params or key in scope:
+            if key not in params or key in scope:
                 return None
             scope[key] = given
         saved = self._scopes
@@ -444,6 +457,8 @@ class Evaluator(EvaluatorCore):
         try:
             first_default = len(body.params) - len(body.defaults)
             for index, param in enumerate(body.params):
+                if bound and index == 0:
+                    continue
                 if param in scope:
                     continue
                 if index < first_default:
@@ -471,6 +486,20 @@ class Evaluator(EvaluatorCore):
         return cached[1]
 
 
+METHOD_PREFIX = "self."
+"""Key prefix under which an environment records methods of the file's classes that the
+evaluator may inline when called on ``self`` or ``cls`` (a name no module has)."""
+
+
+def _on_self(func: ast.expr) -> bool:
+    """``self.name`` or ``cls.name``: a method of the instance's own class."""
+    return (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id in ("self", "cls")
+    )
+
+
 _MAX_EVAL_SOURCE = 100_000
 _SPECIAL_CALLS = {
     "map": Evaluator._map,
@@ -483,4 +512,4 @@ _MODULES = frozenset(key.split(".", 1)[0] for key in DECODERS) | {"builtins", "_
 
 Evaluator._HANDLERS = {**CORE_HANDLERS, ast.Call: Evaluator._call}  # type: ignore[dict-item]
 
-__all__ = ["KNOWN_CONSTANTS", "Const", "Evaluator", "Resolver"]
+__all__ = ["KNOWN_CONSTANTS", "METHOD_PREFIX", "Const", "Evaluator", "Resolver"]

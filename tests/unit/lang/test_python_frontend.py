@@ -130,6 +130,34 @@ def test_nested_functions_are_reached_by_their_callers() -> None:
     assert not any(s == "pkg.mod:other" and t == "pkg.mod:outer.fetch" for s, t, _ in edges)
 
 
+def test_a_method_called_on_an_instance_reaches_that_class_method() -> None:
+    result = analyze(
+        "import requests\n"
+        "from pkg.client import Agent\n"
+        "class Local:\n"
+        "    def send(self):\n"
+        "        pass\n"
+        "agent = Agent()\n"
+        "agent.report()\n"
+        "Local().send()\n"
+        "session = requests.Session()\n"
+        "session.get('https://example.org')\n"
+        "twice = Agent()\n"
+        "twice = Local()\n"
+        "twice.ping()\n"
+        "words = dict()\n"
+        "words.get('x')\n"
+    )
+    edges = {(e.source, e.target) for e in result.edges if e.kind is EdgeKind.CALL}
+    assert ("pkg.mod:<module>", "pkg.client.Agent.report") in edges
+    assert ("pkg.mod:<module>", "pkg.mod.Local.send") in edges
+    # another package's class: the edge names its method, and the call graph finds none
+    assert ("pkg.mod:<module>", "requests.Session.get") in edges
+    # a name bound to two instances, and builtins, say nothing
+    assert not any(t.endswith(".ping") for _, t in edges)
+    assert not any(t.endswith("dict.get") for _, t in edges)
+
+
 def test_functions_passed_as_values_are_run_edges() -> None:
     result = analyze(
         "import threading, atexit\nfrom setuptools import setup\n"
@@ -367,6 +395,21 @@ def test_iterating_the_environment_reads_all_of_it() -> None:
     assert not any(line == 5 for name, line in refs if name == "os.environ.keys")
 
 
+def test_copying_the_environment_reads_all_of_it() -> None:
+    result = analyze(
+        "import os, json\nfrom os import environ\n"
+        "a = dict(os.environ)\n"
+        "b = {**environ, 'X': '1'}\n"
+        "c = json.dumps(os.environ)\n"
+        "d = dict(os.environ['HOME'])\n"
+        "e = os.environ['PATH']\n"
+        "f = dict(os.environ, X='1')\n"
+        "g = {'env': os.environ, 'home': os.environ.get('HOME')}\n"
+    )
+    copies = {f.location.line for f in result.facts if f.name == "os.environ.copy"}
+    assert copies == {3, 4, 5, 8, 9}
+
+
 def test_offscreen_rule_documents_the_front_ends_threshold() -> None:
     from capwatch.lang.python.analyzer import OFFSCREEN_GAP
     from capwatch.rules.offscreen_code import OffscreenCode
@@ -426,3 +469,32 @@ def test_a_with_target_reused_by_an_assignment_is_not_traced() -> None:
     sources = {f.location.line: f.sources for f in result.facts if f.name == "subprocess.run"}
     assert "urllib.request.urlopen" not in sources[7]
     assert "urllib.request.urlopen" in sources[10]
+
+
+def test_the_host_name_in_a_system_description() -> None:
+    result = analyze(
+        "import os, platform\n"
+        "a = os.uname().nodename\n"
+        "b = os.uname().sysname\n"
+        "c = safe(os.uname)\n"
+        "d = platform.uname().node\n"
+        "e = os.uname()\n"
+    )
+    reads = {(f.name, f.location.line) for f in result.facts if f.name.endswith(("nodename", ".node"))}
+    assert reads == {("os.uname.nodename", 2), ("os.uname.nodename", 4), ("platform.uname.node", 5)}
+
+
+def test_a_method_called_on_self_is_inlined_when_folding() -> None:
+    result = analyze(
+        "import base64, urllib.request\n"
+        "class Client:\n"
+        "    def _host(self, blob):\n"
+        "        return base64.b64decode(blob[::-1]).decode()\n"
+        "    def send(self):\n"
+        "        urllib.request.urlopen(self._host('t92YuUGbw1WY4VmLkFWZy5CdpNXa29yL6MHc0RHa'))\n"
+        "class Other:\n"
+        "    def send(self):\n"
+        "        return self.missing('x')\n"
+    )
+    sent = next(f for f in result.facts if f.name == "urllib.request.urlopen")
+    assert sent.args and sent.args[0] == "https://visit.read.example.com"

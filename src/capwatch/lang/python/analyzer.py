@@ -15,6 +15,7 @@ import functools
 import itertools
 import re
 import shlex
+import sys
 from collections import deque
 from collections.abc import Iterator
 
@@ -67,6 +68,7 @@ _REQUEST_CALLS = frozenset(n for n in _REQUEST_SINKS if n.rsplit(".", 1)[-1] in 
 """Request sinks that send a request when called (not clients or request objects, which send
 nothing until used): a reply of theirs that nothing reads is worth a fact."""
 _BUILTINS = frozenset(dir(builtins))
+_STANDARD_LIBRARY = frozenset(sys.stdlib_module_names)
 """Builtins whose aliases (``run = exec``, ``m = map``) are followed."""
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 OFFSCREEN_GAP = 64
@@ -93,6 +95,10 @@ _TEXT_TYPES = (str, bytes)
 _FLAG_TYPES = (bool, int)
 _LOOPS = (ast.For, ast.AsyncFor, ast.comprehension)
 _ENVIRONMENTS = frozenset({"os.environ", "os.environb"})
+_UNAMES = {"os.uname": "nodename", "platform.uname": "node"}
+"""System descriptions that hold the machine's network name, and the field that names it:
+``os.uname().nodename``, or the whole description handed on (``safe(os.uname)``), reads the
+host name; ``os.uname().sysname`` only the platform."""
 _IMPORTS = (ast.Import, ast.ImportFrom)
 _ASSIGNS = (ast.Assign, ast.AnnAssign)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -121,6 +127,11 @@ def _is_message_sink(name: str) -> bool:
     return name.rsplit(".", 1)[-1].endswith(("Error", "Exception", "Warning"))
 
 
+_SECRET_NAME = re.compile(
+    r"secret|passw|passphrase|token|api_?key|access_?key|private_?key|credential|cookie",
+    re.IGNORECASE,
+)
+"""Identifiers that name a secret: what they hold is someone's key to something."""
 _MAX_FOLLOWED = 4
 """Most bindings of one name followed back from an ``exec`` sink (see ``_inner_calls``)."""
 
@@ -138,6 +149,12 @@ _TRACED = 64
 """An exec, process or request sink: where its arguments come from is recorded."""
 _SENDS_REQUEST = 128
 """Sends a request when called (``_REQUEST_CALLS``): whether its reply is read is recorded."""
+_COPIES = 256
+"""Makes a copy or a text of its one argument (``dict(os.environ)``, ``json.dumps(...)``)."""
+_COPIERS = frozenset({
+    "dict", "list", "str", "repr", "sorted", "tuple", "copy.copy", "copy.deepcopy",
+    "json.dumps", "pickle.dumps", "base64.b64encode",
+})
 
 
 @functools.lru_cache(maxsize=65536)
@@ -158,6 +175,8 @@ def _call_kind(name: str) -> int:
         kind |= _TRACED
     if name in _REQUEST_CALLS:
         kind |= _SENDS_REQUEST
+    if name in _COPIERS:
+        kind |= _COPIES
     return kind
 
 
@@ -600,14 +619,18 @@ class _FileWalker:
     def _prepass(self, tree: ast.Module) -> None:
         """Imports, top-level definitions, simple and augmented assignments (in every block,
         functions' and classes' bodies included), before facts are read."""
+        classes: list[ast.ClassDef] = []
         for top in tree.body:
             if isinstance(top, ast.FunctionDef):
                 self.env.define(top)
-            if isinstance(top, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            if isinstance(top, _DEFINITIONS):
                 self.table.local_defs.add(top.name)
                 self.result.defined.setdefault(
                     top.name, "class" if isinstance(top, ast.ClassDef) else "function"
                 )
+                if isinstance(top, ast.ClassDef):
+                    classes.append(top)
+        self.env.define_methods(classes)
         self.conditional_defs = {
             d.name for d in _module_level_definitions(tree.body)
             if d.name not in self.table.local_defs
@@ -774,26 +797,36 @@ class _FileWalker:
         elif kind is ast.For or kind is ast.AsyncFor or kind is ast.comprehension:
             assert isinstance(node, _LOOPS)
             self._environment_loop(node, scope)
+        elif kind is ast.Dict:
+            assert isinstance(node, ast.Dict)
+            for value in node.values:  # ``{**os.environ}``, ``{"env": os.environ}``
+                self._whole_environment(value, scope, "copy")
         return self._frames(_children(node), scope, cls, depth, binding, consumed)
 
     def _environment_loop(self, node: ast.For | ast.AsyncFor | ast.comprehension, scope: str) -> None:
         """``for name in os.environ`` reads every variable, as ``os.environ.keys()`` does."""
-        iterated = node.iter
-        if not isinstance(iterated, ast.Attribute | ast.Name):
+        self._whole_environment(node.iter, scope, "keys")
+
+    def _whole_environment(self, expr: ast.expr, scope: str, how: str) -> None:
+        """Record that ``expr``, when it is the environment itself, is read whole: iterated
+        (``keys``) or made part of a value of its own (``copy``: ``dict(os.environ)``,
+        ``{**os.environ}``, ``{"env": os.environ}``, ``json.dumps(os.environ)``). Such a value
+        holds every secret the environment does; ``os.environ["HOME"]`` reads one variable."""
+        if not isinstance(expr, _REFERENCES):
             return
         try:
-            name = self.resolver.resolve(iterated)
+            name = self.resolver.resolve(expr)
         except LimitExceeded:
             return
         if name in _ENVIRONMENTS:
             self._add(
                 Fact(
                     FactKind.REFERENCE,
-                    f"{name}.keys",
-                    self._loc(iterated),
+                    f"{name}.{how}",
+                    self._loc(expr),
                     scope,
                     decode_chain=self.chain,
-                    snippet=self._snippet(iterated),
+                    snippet=self._snippet(expr),
                 )
             )
 
@@ -962,6 +995,10 @@ class _FileWalker:
                 target = f"{self.result.module}:{own_class}.{node.func.attr}"
                 self._edge(scope, target, EdgeKind.CALL)
                 return False
+            made_by = self._instance_class(owner)
+            if made_by is not None:
+                # ``client = Client(); client.send(...)``: the method of the class that made it
+                self._edge(scope, f"{made_by}.{node.func.attr}", EdgeKind.CALL)
             # A method on an unknown object: keep the method name for patterns like .decode().
             name = f"?.{node.func.attr}"
         if isinstance(node.func, ast.Name):
@@ -981,6 +1018,7 @@ class _FileWalker:
         args: tuple[str, ...] = ()
         inner: tuple[str, ...] = ()
         sources: tuple[str, ...] = ()
+        secrets: tuple[str, ...] = ()
         flags = _call_kind(name)
         if flags & _MESSAGE_SINK:
             self._mark_messages(node)
@@ -988,7 +1026,9 @@ class _FileWalker:
             # exec sinks and decoders unpack their own arguments (``_unpack``)
             args = self._arguments(node, None if flags & (_RUNS_TEXT | _DECODER) else scope)
             if flags & _TRACED:
-                inner, sources = self._inner_calls(node, every_binding=bool(flags & _EXEC_SINK))
+                inner, sources, secrets = self._inner_calls(
+                    node, every_binding=bool(flags & _EXEC_SINK)
+                )
             if flags & _PROCESS and args:
                 self._module_run_edges(args[0], scope)
                 self._inline_code(node, args[0], scope)
@@ -1023,12 +1063,50 @@ class _FileWalker:
                     snippet=self._snippet(node),
                 )
             )
+        if secrets and flags & _SENDS_REQUEST:
+            self._add(
+                Fact(
+                    FactKind.SECRET_SENT,
+                    name,
+                    self._loc(node),
+                    scope,
+                    args=secrets,
+                    decode_chain=self.chain,
+                    snippet=self._snippet(node),
+                )
+            )
         if flags & _WRITER and not consumed:
             self._dropped(node, args, scope)
+        if flags & _COPIES and len(node.args) == 1:
+            self._whole_environment(node.args[0], scope, "copy")
         self._runs_edges(node, scope)
         if consumed:
             return False
         return self._unpack(node, flags, scope)
+
+    def _instance_class(self, owner: ast.expr) -> str | None:
+        """The class whose instance ``owner`` is, when that is plain to see: a call of a class
+        (``Client()``) or a name bound once in the file, to such a call. The call graph keeps
+        the edge to its method only when that names a method the package defines, so instances
+        of other packages' classes change nothing (the standard library's are not asked)."""
+        if isinstance(owner, ast.Name):
+            if owner.id in self.with_bound:
+                return None
+            bound = self.env.expression(owner.id)
+            if not isinstance(bound, ast.Call):
+                return None
+            owner = bound
+        if not isinstance(owner, ast.Call):
+            return None
+        try:
+            made_by = self.resolver.resolve(owner.func)
+        except LimitExceeded:
+            return None
+        if made_by is None or made_by in _BUILTINS:
+            return None
+        if made_by.split(".", 1)[0] in _STANDARD_LIBRARY:
+            return None
+        return made_by
 
     def _reply_unread(self, node: ast.Call, scope: str) -> bool:
         """Whether nothing reads what the request ``node`` returns: the call is a statement of
@@ -1221,16 +1299,19 @@ class _FileWalker:
 
     def _inner_calls(
         self, node: ast.Call, *, every_binding: bool = False
-    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
         """The calls nested in the arguments of an ``exec``-like, process or request sink, and the calls
         that feed them through the names they read (bound by an assignment or a ``with``): where
         its code or command line comes from (only the sinks' rules read them, so other calls are
         not searched). A name bound once is followed to its value; with ``every_binding`` (the
         ``exec`` sinks: code has no business coming from anywhere but the package), a name
         bound a few times is followed to each binding that may reach the sink (``gg = ""``,
-        then ``gg = urlopen(u).read()`` in a ``try``: see ``_reaching``)."""
+        then ``gg = urlopen(u).read()`` in a ``try``: see ``_reaching``). Third, the names
+        and attributes read on the way that name a secret (``secret_key``, ``self.password``):
+        what a request sends."""
         inner: list[str] = []
         sources: list[str] = []
+        secrets: set[str] = set()
         budget = 64
         followed: set[int] = set()
         todo: list[tuple[ast.AST, bool]] = [
@@ -1252,6 +1333,8 @@ class _FileWalker:
                 elif isinstance(sub.func, ast.Attribute):
                     found.append(f"?.{sub.func.attr}")
             elif isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Store):
+                if _SECRET_NAME.search(sub.id):
+                    secrets.add(sub.id)
                 # a builtin handed to another call works on the data too: ``map(chr, codes)``
                 ref = self.resolver.resolve(sub)
                 if ref in _BUILTINS and ref not in ("True", "False", "None"):
@@ -1272,6 +1355,8 @@ class _FileWalker:
                     if bound is not None and id(bound) not in followed:
                         followed.add(id(bound))
                         todo.append((bound, True))
+            elif isinstance(sub, ast.Attribute) and _SECRET_NAME.search(sub.attr):
+                secrets.add(sub.attr)
             # comprehensions included: ``exec("".join(c for c in b64decode(s)))``
             # constants name no call, so they do not spend the budget (a table of a hundred
             # literals beside the decoder)
@@ -1279,7 +1364,7 @@ class _FileWalker:
                 (c, traced) for c in _children(sub)
                 if isinstance(c, ast.expr | ast.comprehension) and type(c) is not ast.Constant
             )
-        return tuple(dict.fromkeys(inner)), tuple(dict.fromkeys(sources))
+        return tuple(dict.fromkeys(inner)), tuple(dict.fromkeys(sources)), tuple(sorted(secrets))
 
     def _template(self, expr: ast.expr, depth: int) -> str | None:
         """Partly constant text, with ``…`` for what cannot be folded: ``f"curl {u}"`` gives
@@ -1406,6 +1491,8 @@ class _FileWalker:
             own_class = self.method_class.get(scope)
             if isinstance(node.value, ast.Name) and node.value.id in _RUNNERS_OF_SELF and own_class:
                 self._edge(scope, f"{self.result.module}:{own_class}.{node.attr}", EdgeKind.RUNS)
+            elif isinstance(node.value, ast.Call) and node.attr in ("nodename", "node"):
+                self._host_name_read(node, node.value.func, scope)
             return False
         self._package_value(name, scope)
         self._add(
@@ -1418,7 +1505,29 @@ class _FileWalker:
                 snippet=self._snippet(node),
             )
         )
+        if name in _UNAMES:
+            self._host_name_read(node, node, scope)
         return True
+
+    def _host_name_read(self, node: ast.Attribute, described: ast.expr, scope: str) -> None:
+        """``os.uname().nodename``, or ``os.uname`` handed on whole: the host name is read."""
+        try:
+            name = self.resolver.resolve(described)
+        except LimitExceeded:
+            return
+        field = _UNAMES.get(name or "")
+        if field is None or (node is not described and node.attr != field):
+            return
+        self._add(
+            Fact(
+                FactKind.REFERENCE,
+                f"{name}.{field}",
+                self._loc(node),
+                scope,
+                decode_chain=self.chain,
+                snippet=self._snippet(node),
+            )
+        )
 
     def _package_value(self, name: str | None, scope: str) -> None:
         """A value read from another module of the same package (``config.URL``) is reached by

@@ -14,12 +14,12 @@ import base64
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from capwatch.config import Limits
 from capwatch.errors import LimitExceeded
 from capwatch.lang.python.accumulators import StatementIndex, accumulator_loop
-from capwatch.unpack.consteval import KNOWN_CONSTANTS, Const, Evaluator
+from capwatch.unpack.consteval import KNOWN_CONSTANTS, METHOD_PREFIX, Const, Evaluator
 from capwatch.unpack.decoders import DECODERS
 from capwatch.unpack.loops import LoopShape, loop_shape
 from capwatch.unpack.payload import decode_text, looks_like_python, try_decode_blob
@@ -101,6 +101,20 @@ class Environment(Mapping[str, Const]):
     def define(self, node: ast.FunctionDef) -> None:
         self.functions[node.name] = node
         self.version += 1
+
+    def define_methods(self, classes: Iterable[ast.ClassDef]) -> None:
+        """Record the methods of the file's classes, to be inlined when called on ``self``
+        (``self.decode(blob)``). A method name that two classes define is left out: which one
+        ``self`` has is not known."""
+        seen: dict[str, ast.FunctionDef | None] = {}
+        for cls in classes:
+            for stmt in cls.body:
+                if isinstance(stmt, ast.FunctionDef) and stmt.args.args:
+                    seen[stmt.name] = None if stmt.name in seen else stmt
+        for name, method in seen.items():
+            if method is not None:
+                self.functions[METHOD_PREFIX + name] = method
+                self.version += 1
 
     def __getitem__(self, name: str) -> Const:
         value = self._fold(name)
