@@ -155,7 +155,8 @@ class DownloadAndRun(Rule):
         files = (
             {i.location.path for i in staged}
             & {u.location.path for u in fetch}
-            & {u.location.path for u in save}
+            # a download (``urlretrieve``) saves what it fetches
+            & {u.location.path for u in [*save, *fetch] if u.capability != "net.http.request"}
             & {u.location.path for u in run if not _constant_command(u)}
         )
         if not files:

