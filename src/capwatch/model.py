@@ -108,6 +108,10 @@ class FactKind(enum.Enum):
     (``urlopen(url)``), or its result is bound to a name nothing in the function reads again.
     Only the request itself tells anything: it is a message to the server. ``name`` is the
     request call and ``args`` its folded arguments, as on the call fact."""
+    DISGUISED_EXECUTABLE = "disguised-executable"
+    """A file named as source (``utilities.py``) whose bytes are a native executable, as they
+    stand or encrypted with a one-byte XOR key. ``name`` is the format, ``value`` says how it is
+    hidden; ``decode_chain`` is ``("xor",)`` when encrypted."""
     SECRET_SENT = "secret-sent"
     """A request whose arguments are built from values named as secrets (``secret_key``,
     ``self.password``, ``api_token``), read straight or through a name bound once to them.

@@ -18,12 +18,18 @@ class EmbeddedExecutable(Rule):
     download shows. Critical when that file's code runs at install, startup or import; high at
     run time. An executable in a string with no way to run it is only a note: honest packages
     ship programs as files, not as strings in their code.
+    A file named as Python source whose bytes are a native executable, as they stand or
+    encrypted with a one-byte XOR key (``utilities.py`` that is a DLL), is hidden from anyone
+    who reads the package and from scanners that look for programs by their name: high, and
+    critical (medium confidence) when the package also starts programs, as the loader that
+    decrypts and runs it does.
     """
 
     id = "CW116"
     title = "Drops and runs an executable hidden in its code"
 
     def check(self, profile: Profile) -> Iterator[Finding]:
+        yield from self._disguised(profile)
         embedded = profile.facts_of(FactKind.EMBEDDED)
         if not embedded:
             return
@@ -55,4 +61,24 @@ class EmbeddedExecutable(Rule):
             confidence=Confidence.LOW,
             phase=min(phase for _, phase in embedded),
             evidence=evidence,
+        )
+
+    def _disguised(self, profile: Profile) -> Iterator[Finding]:
+        """A file named as source that is a native executable, encrypted or not."""
+        disguised = profile.facts_of(FactKind.DISGUISED_EXECUTABLE)
+        if not disguised:
+            return
+        runs = profile.uses_of(_RUN, tuple(Phase))
+        first = disguised[0][0]
+        yield self.finding(
+            f"{first.location.path} is not source but a {first.value}"
+            + (f"; the package starts programs ({describe(runs)})" if runs else ""),
+            severity=Severity.CRITICAL if runs else Severity.HIGH,
+            confidence=Confidence.MEDIUM,
+            phase=min(phase for _, phase in disguised),
+            evidence=[
+                *(Evidence(f.location, "", f.decode_chain, f.value) for f, _ in disguised[:3]),
+                *evidence_of(profile, runs[:2]),
+            ],
+            capabilities={u.capability for u in runs},
         )

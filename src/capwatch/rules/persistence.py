@@ -21,6 +21,8 @@ class Persistence(Rule):
     At any time, one function that writes a script into an autostart place, where the script
     holds hidden code (``pickle.loads(zlib.decompress(b"..."))``, ``exec(b64decode(...))``), is
     critical: a tool that offers to start with the session writes a launcher, not a payload.
+    So is, at any time, one function that downloads something and saves it into an autostart
+    place: what starts with every session is then whatever the server sends.
     """
 
     id = "CW108"
@@ -30,11 +32,11 @@ class Persistence(Rule):
         places = profile.indicators_of(("persist.autostart",), EARLY)
         caps = profile.uses_of(_CAPS, EARLY)
         if not places and not caps:
-            yield from self._hidden_script(profile)
+            yield from self._at_any_time(profile)
             return
         act = profile.uses_of(_ACT, EARLY)
         if not act:
-            yield from self._hidden_script(profile)
+            yield from self._at_any_time(profile)
             return
         phase = earliest([*places, *caps])
         yield self.finding(
@@ -49,6 +51,36 @@ class Persistence(Rule):
             evidence=evidence_of(profile, [*places, *caps]),
             capabilities={u.capability for u in [*caps, *act]},
             indicators={i.kind for i in places},
+        )
+
+    def _at_any_time(self, profile: Profile) -> Iterator[Finding]:
+        found = list(self._hidden_script(profile))
+        yield from found or self._fetched_into_autostart(profile)
+
+    def _fetched_into_autostart(self, profile: Profile) -> Iterator[Finding]:
+        """One function that fetches something from the network and saves it into an
+        autostart place (``open(join(startup_folder, name), "wb").write(get(url).content)``)."""
+        everywhere = tuple(Phase)
+        places = profile.indicators_of(("persist.autostart",), everywhere)
+        if not places:
+            return
+        fetch = profile.uses_of(("net.download", "net.http.request"), everywhere)
+        saving = {u.scope for u in profile.uses_of(("fs.write",), everywhere)} | {
+            u.scope for u in fetch if u.capability == "net.download"
+        }
+        scopes = {i.scope for i in places} & {u.scope for u in fetch} & saving
+        if not scopes:
+            return
+        places = [i for i in places if i.scope in scopes]
+        fetch = [u for u in fetch if u.scope in scopes]
+        yield self.finding(
+            f"Saves what it downloads into {places[0].value[:80]}",
+            severity=Severity.CRITICAL,
+            confidence=Confidence.MEDIUM,
+            phase=earliest([*places, *fetch]),
+            evidence=evidence_of(profile, [*places, *fetch]),
+            capabilities={u.capability for u in fetch} | {"fs.write"},
+            indicators={"persist.autostart"},
         )
 
     def _hidden_script(self, profile: Profile) -> Iterator[Finding]:

@@ -49,6 +49,7 @@ DECISIVE = [
     ("CW106", "temp-binary-install"),
     ("CW108", "cron-on-install"),
     ("CW108", "hidden-script-in-startup"),
+    ("CW108", "download-into-startup"),
     ("CW110", "detached-on-import"),
     ("CW111", "chat-bot-on-install"),
     ("CW110", "launcher-on-install"),

@@ -514,3 +514,19 @@ def test_secrets_in_what_a_request_sends() -> None:
     )
     sent = {(f.location.line, f.args) for f in result.facts if f.kind is FactKind.SECRET_SENT}
     assert sent == {(4, ("secret_key",)), (9, ("password",))}
+
+
+def test_a_string_with_a_broken_escape_is_kept_not_blanked() -> None:
+    source = (
+        "import base64\n"
+        "def run():\n"
+        "    note = 'C:\\\\temp\\x1'\n"
+        "    blob = 'cHJpbnQoMSk='\n"
+        "    exec(base64.b64decode(blob))\n"
+        "    label = 'one \\x4 two'\n"
+    )
+    result = analyze(source)
+    assert "exec" in calls(result)
+    assert not any(p.kind is ProblemKind.UNPARSABLE for p in result.problems)
+    literals = {f.value for f in result.facts if f.kind is FactKind.LITERAL}
+    assert "one \\x4 two" in literals

@@ -351,6 +351,20 @@ class PythonAnalyzer:
         result.scopes[module_scope] = Scope(
             module_scope, ScopeKind.MODULE, module, "<module>", Location(path, 1)
         )
+        disguised = folding.disguised_executable(data)
+        if disguised is not None:
+            executable, key = disguised
+            how = f"encrypted with the XOR key 0x{key:02x}" if key else "as it stands"
+            result.facts.append(
+                Fact(
+                    FactKind.DISGUISED_EXECUTABLE,
+                    executable,
+                    Location(path, 1),
+                    module_scope,
+                    value=f"{executable} executable of {len(data):,} bytes, {how}",
+                    decode_chain=("xor",) if key else (),
+                )
+            )
         if len(data) > self.limits.source_bytes:
             result.problems.append(
                 Problem(

@@ -465,6 +465,24 @@ def embedded_executable(text: str) -> str | None:
     return None
 
 
+def disguised_executable(data: bytes) -> tuple[str, int] | None:
+    """The format of the native executable that a whole file's bytes are, as they stand or
+    under a one-byte XOR key, with that key (0 when not encrypted), or ``None``. A PE must also
+    have its ``PE`` signature where its header says, so text that happens to start with two
+    letters is not taken for one."""
+    if len(data) < 1024:
+        return None
+    key = data[0] ^ 0x4D
+    if data[1] ^ key == 0x5A:
+        offset = int.from_bytes(bytes(b ^ key for b in data[0x3C:0x40]), "little")
+        if 0x40 <= offset <= len(data) - 4 and bytes(b ^ key for b in data[offset:offset + 4]) == b"PE\0\0":
+            return "PE", key
+    key = data[0] ^ 0x7F
+    if bytes(b ^ key for b in data[1:4]) == b"ELF":
+        return "ELF", key
+    return None
+
+
 OPAQUE_MIN = 512
 """Shortest bytes literal that can count as an opaque (encrypted or compiled) code blob."""
 OPAQUE_ENTROPY = 7.0

@@ -74,6 +74,13 @@ _PY2_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+_BAD_ESCAPE = re.compile(
+    r"(?<!\\)((?:\\\\)*)\\(x(?![0-9A-Fa-f]{2})|u(?![0-9A-Fa-f]{4})|U(?![0-9A-Fa-f]{8})|N(?!\{))"
+)
+"""A ``\\x``, ``\\u``, ``\\U`` or ``\\N`` escape that is not followed by what it needs (after
+any escaped backslashes): the string cannot be compiled (``(unicode error)``)."""
+
+
 def _rewrite_py2(text: str) -> str:
     for pattern, repl in _PY2_REWRITES:
         text = pattern.sub(repl, text)
@@ -118,6 +125,18 @@ def parse(data: bytes, path: str) -> Parsed:
             if not lines[lineno - 1].strip():
                 break
         index = min(max(lineno, 1), len(lines)) - 1
+        if exc is not None and exc.msg.startswith("(unicode error)"):
+            repaired = _BAD_ESCAPE.sub(r"\1\\\\\2", lines[index])
+            if repaired != lines[index]:
+                # ``"\x1"``: keep the string (often a payload) with the broken escape made literal
+                lines[index] = repaired
+                tree, exc, _ = _try_parse("\n".join(lines), path)
+                if tree is not None:
+                    return Parsed(
+                        tree, "\n".join(lines), fallback=True, dropped_lines=dropped,
+                        error=error, bad_encoding=bad,
+                    )
+                continue
         if index in (i - 1 for i in dropped) and not lines[index].strip():
             break
         original = lines[index]
