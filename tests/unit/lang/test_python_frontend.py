@@ -530,3 +530,10 @@ def test_a_string_with_a_broken_escape_is_kept_not_blanked() -> None:
     assert not any(p.kind is ProblemKind.UNPARSABLE for p in result.problems)
     literals = {f.value for f in result.facts if f.kind is FactKind.LITERAL}
     assert "one \\x4 two" in literals
+
+
+def test_tabs_mixed_with_spaces_read_as_python_2_read_them() -> None:
+    source = "import os\ndef run(cmd):\n\tx = 1\n        os.system(cmd)\n"
+    result = analyze(source)
+    assert "os.system" in calls(result)
+    assert not any(p.kind is ProblemKind.UNPARSABLE for p in result.problems)

@@ -81,6 +81,9 @@ _BAD_ESCAPE = re.compile(
 any escaped backslashes): the string cannot be compiled (``(unicode error)``)."""
 
 
+_LEADING_BLANKS = re.compile(r"^[ \t]+", re.M)
+
+
 def _rewrite_py2(text: str) -> str:
     for pattern, repl in _PY2_REWRITES:
         text = pattern.sub(repl, text)
@@ -114,6 +117,13 @@ def parse(data: bytes, path: str) -> Parsed:
     tree, exc, _ = _try_parse(candidate, path)
     if tree is not None:
         return Parsed(tree, candidate, fallback=True, error=error, bad_encoding=bad)
+    if isinstance(exc, TabError) or (exc is not None and "indent" in exc.msg):
+        # Python 2 read a tab as reaching the next multiple of eight columns: files that mix
+        # tabs and spaces ran there, and still read as their author meant once expanded
+        candidate = _LEADING_BLANKS.sub(lambda m: m.group(0).expandtabs(8), candidate)
+        tree, exc, _ = _try_parse(candidate, path)
+        if tree is not None:
+            return Parsed(tree, candidate, fallback=True, error=error, bad_encoding=bad)
 
     lines = candidate.split("\n")
     dropped: list[int] = []
