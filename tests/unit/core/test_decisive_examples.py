@@ -50,6 +50,7 @@ DECISIVE = [
     ("CW108", "cron-on-install"),
     ("CW108", "hidden-script-in-startup"),
     ("CW108", "download-into-startup"),
+    ("CW108", "download-command-in-shell-rc"),
     ("CW110", "detached-on-import"),
     ("CW111", "chat-bot-on-install"),
     ("CW110", "launcher-on-install"),
