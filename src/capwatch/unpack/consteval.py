@@ -73,6 +73,8 @@ class Evaluator(EvaluatorCore):
         self._memo: dict[tuple[object, ...], _MemoEntry] = {}
         self._memo_bytes = 0
         self._bodies: dict[int, tuple[FunctionLike, InlineBody | None]] = {}
+        self._local_functions: dict[str, ast.Lambda] = {}
+        """The lambdas the helper being inlined binds to its own names (``d = lambda s: ...``)."""
 
     # -- public API -----------------------------------------------------------------------------
 
@@ -414,7 +416,10 @@ class Evaluator(EvaluatorCore):
         )
 
     def _function(self, func: ast.expr) -> FunctionLike | None:
-        """A helper function (recorded by the environment) that ``func`` names."""
+        """A helper function (recorded by the environment, or a lambda the helper being inlined
+        binds) that ``func`` names."""
+        if isinstance(func, ast.Name) and func.id in self._local_functions:
+            return self._local_functions[func.id]
         if not self._functions:
             return None
         if isinstance(func, ast.Name):
@@ -451,8 +456,9 @@ class Evaluator(EvaluatorCore):
             if key not in params or key in scope:
                 return None
             scope[key] = given
-        saved = self._scopes
+        saved, saved_functions = self._scopes, self._local_functions
         self._scopes = []  # the helper sees its parameters and the environment, not the caller
+        self._local_functions = {}
         self._inlining += 1
         try:
             first_default = len(body.params) - len(body.defaults)
@@ -469,6 +475,9 @@ class Evaluator(EvaluatorCore):
                 scope[param] = default
             self._scopes = [scope]
             for name, expr in body.assignments:
+                if isinstance(expr, ast.Lambda):  # ``b64d = lambda s: b64decode(s)``
+                    self._local_functions[name] = expr
+                    continue
                 local = self._eval(expr, depth)
                 if local is None:
                     return None
@@ -476,7 +485,7 @@ class Evaluator(EvaluatorCore):
             return self._eval(body.result, depth)
         finally:
             self._inlining -= 1
-            self._scopes = saved
+            self._scopes, self._local_functions = saved, saved_functions
 
     def _body(self, function: FunctionLike) -> InlineBody | None:
         cached = self._bodies.get(id(function))

@@ -516,6 +516,24 @@ def test_secrets_in_what_a_request_sends() -> None:
     assert sent == {(4, ("secret_key",)), (9, ("password",))}
 
 
+def test_secrets_sent_through_a_name_the_file_binds_many_times() -> None:
+    result = analyze(
+        "import requests\n"
+        "def other():\n"
+        "    data = {'page': 1}\n"
+        "    return data\n"
+        "class Client:\n"
+        "    def __init__(self, key_id, secret):\n"
+        "        self._secret_key = secret\n"
+        "        data = {'id': key_id}\n"
+        "        data = {'sk': self._secret_key}\n"
+        "        requests.post('https://h.example/x', json=data)\n"
+        "        data = {'page': 2}\n"
+    )
+    sent = [f.args for f in result.facts if f.kind is FactKind.SECRET_SENT]
+    assert sent == [("_secret_key",)]
+
+
 def test_a_string_with_a_broken_escape_is_kept_not_blanked() -> None:
     source = (
         "import base64\n"
@@ -537,3 +555,18 @@ def test_tabs_mixed_with_spaces_read_as_python_2_read_them() -> None:
     result = analyze(source)
     assert "os.system" in calls(result)
     assert not any(p.kind is ProblemKind.UNPARSABLE for p in result.problems)
+
+
+def test_a_helper_that_names_its_own_lambdas_is_inlined() -> None:
+    result = analyze(
+        "import base64, urllib.request\n"
+        "class Client:\n"
+        "    def _host(self, blob):\n"
+        "        unb64 = lambda s: base64.b64decode(s)\n"
+        "        flip = lambda s: s[::-1]\n"
+        "        return unb64(flip(blob)).decode()\n"
+        "    def send(self):\n"
+        "        urllib.request.urlopen(self._host('t92YuUGbw1WY4VmLkFWZy5CdpNXa29yL6MHc0RHa'))\n"
+    )
+    sent = next(f for f in result.facts if f.name == "urllib.request.urlopen")
+    assert sent.args and sent.args[0] == "https://visit.read.example.com"

@@ -1083,7 +1083,7 @@ class _FileWalker:
                     snippet=self._snippet(node),
                 )
             )
-        secrets = self._secrets_sent(node) if flags & _SENDS_REQUEST else ()
+        secrets = self._secrets_sent(node, scope) if flags & _SENDS_REQUEST else ()
         if secrets:
             self._add(
                 Fact(
@@ -1380,17 +1380,18 @@ class _FileWalker:
             )
         return tuple(dict.fromkeys(inner)), tuple(dict.fromkeys(sources))
 
-    def _secrets_sent(self, node: ast.Call) -> tuple[str, ...]:
+    def _secrets_sent(self, node: ast.Call, scope: str) -> tuple[str, ...]:
         """The names and attributes that name a secret (``secret_key``, ``self.password``) in
         what the request ``node`` sends: its body or query (``json=``, ``data=``, ``params=``,
         positional arguments after the address, the body of a ``Request`` it is handed),
-        followed through names bound once. A secret in the address or the headers only
+        followed through the names they read to the value each was last given before the
+        request in the same function. A secret in the address or the headers only
         authenticates the request."""
         secrets: set[str] = set()
         todo: list[ast.AST] = list(_body_parts(node))
         first = node.args[0] if node.args else None
         if isinstance(first, ast.Name):
-            first = self.env.expression(first.id)
+            first = self._bound_before(first.id, node, scope)
         if isinstance(first, ast.Call):  # ``urlopen(Request(url, data=...))``
             todo.extend(_body_parts(first))
         budget = 64
@@ -1400,7 +1401,7 @@ class _FileWalker:
             if isinstance(sub, ast.Name):
                 if _SECRET_NAME.search(sub.id):
                     secrets.add(sub.id)
-                bound = self.env.expression(sub.id)
+                bound = self._bound_before(sub.id, node, scope)
                 if bound is not None:
                     todo.append(bound)
                 continue
@@ -1408,6 +1409,22 @@ class _FileWalker:
                 secrets.add(sub.attr)
             todo.extend(c for c in _children(sub) if isinstance(c, ast.expr))
         return tuple(sorted(secrets))
+
+    def _bound_before(self, name: str, node: ast.expr, scope: str) -> ast.expr | None:
+        """The value ``name`` was last given (``name = value``) before ``node``, in the function
+        (or module top level) ``scope``; else the one value the file binds it to, if one."""
+        body = self.bodies.get(scope)
+        best: ast.Assign | None = None
+        if body is not None:
+            for sub in ast.walk(body):
+                if (
+                    type(sub) is ast.Assign
+                    and sub.lineno < node.lineno
+                    and (best is None or sub.lineno > best.lineno)
+                    and any(isinstance(t, ast.Name) and t.id == name for t in sub.targets)
+                ):
+                    best = sub
+        return best.value if best is not None else self.env.expression(name)
 
     def _template(self, expr: ast.expr, depth: int) -> str | None:
         """Partly constant text, with ``…`` for what cannot be folded: ``f"curl {u}"`` gives
