@@ -43,7 +43,8 @@ class ExfiltrationEndpoint(Rule):
     startup or import are critical; weak ones (raw IP addresses, dynamic DNS) early are a low
     note that adds weight to other findings. In code that
     runs only when called they are a low note: chat SDKs and tunnelling tools name these
-    services honestly; but a chat webhook or bot address with its secret token in a file that
+    services honestly; but a chat webhook or bot address with its secret token (or a chat bot's
+    token on its own, ``"123456789:AA..."``, with the address built around it) in a file that
     itself sends requests is high whenever it runs (an honest library does not ship the secret
     of a channel someone else reads), and any of them, raw IP addresses and link shorteners
     included, written encoded so that only decoding shows it (``b64decode("aHR0cHM6Ly9…")``) is

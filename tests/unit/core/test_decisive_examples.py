@@ -95,6 +95,7 @@ REVIEW_ONLY = [
     ("CW104", "script-report"),
     ("CW105", "dead-drop-address"),
     ("CW105", "webhook-secret-when-called"),
+    ("CW105", "bot-token-in-sender"),
     ("CW103", "installer-run-and-waited"),
     ("CW118", "listener-from-arguments"),
 ]
