@@ -158,6 +158,21 @@ def test_a_method_called_on_an_instance_reaches_that_class_method() -> None:
     assert not any(t.endswith("dict.get") for _, t in edges)
 
 
+def test_instances_are_followed_only_in_code_that_runs_on_load() -> None:
+    result = analyze(
+        "from setuptools.command.install import install\n"
+        "from pkg.client import Agent\n"
+        "class Install(install):\n"
+        "    def run(self):\n"
+        "        Agent().report()\n"
+        "def helper():\n"
+        "    Agent().flush()\n"
+    )
+    edges = {(e.source, e.target) for e in result.edges if e.kind is EdgeKind.CALL}
+    assert ("pkg.mod:Install.run", "pkg.client.Agent.report") in edges
+    assert not any(t == "pkg.client.Agent.flush" for _, t in edges)
+
+
 def test_functions_passed_as_values_are_run_edges() -> None:
     result = analyze(
         "import threading, atexit\nfrom setuptools import setup\n"

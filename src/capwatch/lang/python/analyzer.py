@@ -23,6 +23,7 @@ from capwatch.capabilities.catalog import load_catalog
 from capwatch.capabilities.shell import program_name
 from capwatch.config import Limits
 from capwatch.errors import LimitExceeded
+from capwatch.flow import COMMAND_BASES
 from capwatch.lang.base import (
     MESSAGE,
     Edge,
@@ -1018,7 +1019,7 @@ class _FileWalker:
                 target = f"{self.result.module}:{own_class}.{node.func.attr}"
                 self._edge(scope, target, EdgeKind.CALL)
                 return False
-            made_by = self._instance_class(owner)
+            made_by = self._instance_class(owner) if self._runs_on_load(scope) else None
             if made_by is not None:
                 # ``client = Client(); client.send(...)``: the method of the class that made it
                 self._edge(scope, f"{made_by}.{node.func.attr}", EdgeKind.CALL)
@@ -1104,6 +1105,19 @@ class _FileWalker:
         if consumed:
             return False
         return self._unpack(node, flags, scope)
+
+    def _runs_on_load(self, scope: str) -> bool:
+        """Whether ``scope`` is code that runs as it is loaded or installed: a module's top
+        level, its ``__main__`` block, or a method of a setuptools command class. Only there are
+        the methods called on the objects it makes followed: a library's functions make objects
+        and call their methods everywhere, and following each would take much of a large
+        package's run-time code into its import phase."""
+        if scope.endswith((":<module>", ":<main>")):
+            return True
+        cls = self.method_class.get(scope)
+        return cls is not None and any(
+            base.startswith(COMMAND_BASES) for base in self._class_bases.get(cls, ())
+        )
 
     def _instance_class(self, owner: ast.expr) -> str | None:
         """The class whose instance ``owner`` is, when that is plain to see: a call of a class
