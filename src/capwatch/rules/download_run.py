@@ -148,15 +148,16 @@ class DownloadAndRun(Rule):
     ) -> Iterator[Finding]:
         """At run time, split into helpers: one file that fetches from a staging host, saves
         what it fetched and runs a computed command, each step in a function of its own
-        (``run(save(fetch(resolve())))``). Only a staging host makes this a dropper: honest
-        modules download in one function and run tools in another all the time."""
+        (``run(save(fetch(resolve())))``); a download function or a download tool run as a
+        command (``curl -o``) saves what it fetches. Only a staging host makes this a dropper:
+        honest modules download in one function and run tools in another all the time."""
         everywhere = tuple(Phase)
         staged = list(profile.indicators_of(_STAGING, everywhere))
         files = (
             {i.location.path for i in staged}
             & {u.location.path for u in fetch}
-            # a download (``urlretrieve``) saves what it fetches
-            & {u.location.path for u in [*save, *fetch] if u.capability != "net.http.request"}
+            # a download (``urlretrieve``, ``curl -o``) saves what it fetches
+            & {u.location.path for u in [*save, *fetch] if _saves(u)}
             & {u.location.path for u in run if not _constant_command(u)}
         )
         if not files:
@@ -165,7 +166,7 @@ class DownloadAndRun(Rule):
         fetch = [u for u in fetch if u.location.path == path]
         run = [u for u in run if u.location.path == path and not _constant_command(u)]
         saving_scopes = {u.scope for u in save if u.location.path == path}
-        if not any(u.scope in saving_scopes or u.capability == "net.download" for u in fetch):
+        if not any(u.scope in saving_scopes or _saves(u) for u in fetch):
             return  # what is saved must be what one function fetched
         staged = [i for i in staged if i.location.path == path]
         yield self.finding(
@@ -205,6 +206,12 @@ def _runs_script(use: CapabilityUse) -> bool:
         return False
     script = words[1].strip("\"'").lower()
     return script.startswith(PLACEHOLDER) or script.endswith(_SCRIPTS)
+
+
+def _saves(use: CapabilityUse) -> bool:
+    """Whether a use writes what it fetches to a file: writing, a download function, or a
+    download tool run as a command (``curl -o``, ``wget``, ``certutil``...)."""
+    return use.capability != "net.http.request" or use.via.startswith("shell:")
 
 
 def _constant_command(use: CapabilityUse) -> bool:

@@ -32,6 +32,7 @@ DECISIVE = [
     ("CW103", "exe-left-running"),
     ("CW103", "helpers-paste-dropper"),
     ("CW103", "helpers-retrieve-and-start"),
+    ("CW103", "helpers-curl-and-start"),
     ("CW104", "public-ip-probe"),
     ("CW104", "identity-variables"),
     ("CW104", "env-to-tunnel"),
