@@ -200,7 +200,6 @@ def _scan(data: bytes, info: ArtifactInfo, options: ScanOptions, started: float)
             )
         )
     phases = assign_phases({p.path: p for p in plans if p.path in analyses}, analyses)
-    _drop_edges(analyses)
     profile = build_profile(
         identity, plans, analyses, phases, load_catalog().matcher("python"), indicator_memo
     )
@@ -229,15 +228,6 @@ def _scan(data: bytes, info: ArtifactInfo, options: ScanOptions, started: float)
         metadata=identity.metadata,
         inventory=inventory,
     )
-
-
-def _drop_edges(analyses: dict[str, FileAnalysis]) -> None:
-    """Let the files' call edges go once the phases are assigned: nothing reads them after
-    :func:`~capwatch.flow.assign_phases` (the phase map keeps, for each scope reached, the scope
-    that reached it, which is all ``Profile.why`` and ``Profile.load_unit`` ask), and a large
-    package holds several hundred thousand while the profile is built and the rules run."""
-    for analysis in analyses.values():
-        analysis.edges = []
 
 
 def _read_and_analyze(

@@ -24,7 +24,6 @@ from capwatch.config import Limits
 from capwatch.errors import LimitExceeded
 from capwatch.lang.base import (
     MESSAGE,
-    Edge,
     EdgeKind,
     FileAnalysis,
     Problem,
@@ -552,7 +551,7 @@ class _FileWalker:
         if key in self.edge_keys:
             return
         self.edge_keys.add(key)
-        self.result.edges.append(Edge(source, self.strings.setdefault(target, target), kind))
+        self.result.edges.add(source, self.strings.setdefault(target, target), kind)
 
     # -- the walk -------------------------------------------------------------------------
 
