@@ -39,6 +39,7 @@ _IDENTITY_VARIABLES = frozenset(
     {"USERNAME", "USER", "LOGNAME", "COMPUTERNAME", "HOSTNAME", "USERDOMAIN"}
 )
 """Environment variables that say who and which machine this is: reading one is fingerprinting."""
+_ENVIRON = frozenset({"os.environ", "os.environb"})
 _ENV_READS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.environb.get"})
 _WHOLE_ENVIRONMENT = ("=os.environ", "=os.environb")
 """A keyword argument that is the whole environment (``data=os.environ``)."""
@@ -104,8 +105,8 @@ class Profile:
     uses: list[CapabilityUse] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     facts_by_kind: dict[FactKind, list[Fact]] = field(default_factory=dict)
-    """Every fact of the artifact, by kind (rules ask for one kind at a time, and for a few
-    kinds only). A fact's phase is its scope's: looked up when a rule first asks for its kind
+    """The facts of the artifact that can give anything (:func:`drop_idle_facts`), by kind
+    (rules ask for one kind at a time, and for a few kinds only). A fact's phase is its scope's: looked up when a rule first asks for its kind
     (:meth:`facts_of`) and kept as one byte a fact, so the kinds no rule reads hold none."""
     _phase_codes: dict[FactKind, bytes] = field(default_factory=dict, init=False, repr=False)
     problems: list[Problem] = field(default_factory=list)
@@ -277,19 +278,55 @@ def build_profile(
     return profile
 
 
-def drop_idle_literals(analysis: FileAnalysis, indicator_memo: IndicatorMemo) -> None:
-    """Leave out of one file's facts the string literals that can give the profile nothing.
+class NamesRead:
+    """The call and reference names that give something by the name alone, for one artifact:
+    a capability (a use in :func:`build_profile`), ``os.environ`` (the lines that read it), or
+    a name some rule looks for among facts with nothing else to them (``Rule.names_read``,
+    such as ``?.wait``). Worked out once per distinct name: names repeat thousands of times."""
 
-    No rule reads literal facts: a literal counts only as an indicator found in its text, or as
-    an identity variable read from the environment (:func:`build_profile`). Data-heavy packages
-    hold millions of literals with neither (generated tables, message catalogues, test data), and
-    every fact lives until the rules have run; the engine calls this right after each file is
-    analysed, so only the literals that matter are held. The facts kept keep their order, so the
-    profile built from them is the same."""
-    literal = FactKind.LITERAL
-    analysis.facts = [
-        f for f in analysis.facts if f.kind is not literal or _literal_counts(f, indicator_memo)
-    ]
+    __slots__ = ("_matcher", "_memo", "_named")
+
+    def __init__(self, matcher: ApiMatcher, named: Iterable[str]) -> None:
+        self._matcher = matcher
+        self._named = frozenset(named) | _ENVIRON
+        self._memo: dict[str, bool] = {}
+
+    def __contains__(self, name: str) -> bool:
+        known = self._memo.get(name)
+        if known is None:
+            known = self._memo[name] = bool(self._matcher.match(name)) or name in self._named
+        return known
+
+
+def drop_idle_facts(
+    analysis: FileAnalysis, indicator_memo: IndicatorMemo, names: NamesRead
+) -> None:
+    """Leave out of one file's facts those that can give the profile and the rules nothing.
+
+    Every fact lives until the rules have run, and most of a large package's are idle: string
+    literals with no indicator in them (generated tables, message catalogues, test data), and
+    calls and references of names that are no capability, with nothing folded or traced in
+    them (``client.create_job(request=request)``, two thirds of the calls of a generated API
+    client). No rule reads literal facts: a literal counts only as an indicator found in its
+    text, or as an identity variable read from the environment (:func:`build_profile`). Rules
+    read calls by their arguments, by the data traced into them (``inner``, ``sources``), by
+    a decode chain, or by name: a call or reference with none of the first three counts only
+    if its name is in ``names``. The engine calls this right after each file is analysed, so
+    only the facts that matter are held. The facts kept keep their order, so the profile
+    built from them, and every rule's view of it, is the same."""
+    analysis.facts = [f for f in analysis.facts if _counts(f, indicator_memo, names)]
+
+
+def _counts(fact: Fact, indicator_memo: IndicatorMemo, names: NamesRead) -> bool:
+    """Whether :func:`build_profile` or a rule can make anything of a fact."""
+    kind = fact.kind
+    if kind is FactKind.LITERAL:
+        return _literal_counts(fact, indicator_memo)
+    if kind is FactKind.CALL or kind is FactKind.REFERENCE:
+        return bool(fact.args or fact.inner or fact.sources or fact.decode_chain) or (
+            fact.name in names
+        )
+    return True
 
 
 def _literal_counts(fact: Fact, indicator_memo: IndicatorMemo) -> bool:
@@ -311,7 +348,7 @@ def _environ_lines(analysis: FileAnalysis) -> set[tuple[str, int]]:
     """The lines of a file that read ``os.environ`` (``os.environ["USERNAME"]`` is one)."""
     return {
         (f.location.path, f.location.line) for f in analysis.facts
-        if f.kind is FactKind.REFERENCE and f.name in ("os.environ", "os.environb")
+        if f.kind is FactKind.REFERENCE and f.name in _ENVIRON
     }
 
 
