@@ -106,8 +106,9 @@ class Profile:
     indicators: list[Indicator] = field(default_factory=list)
     facts_by_kind: dict[FactKind, list[Fact]] = field(default_factory=dict)
     """The facts of the artifact that can give anything (:func:`drop_idle_facts`), by kind
-    (rules ask for one kind at a time, and for a few kinds only). A fact's phase is its scope's: looked up when a rule first asks for its kind
-    (:meth:`facts_of`) and kept as one byte a fact, so the kinds no rule reads hold none."""
+    (rules ask for one kind at a time, and for a few kinds only). A fact's phase is its scope's:
+    looked up when a rule first asks for its kind (:meth:`facts_of`) and kept as one byte a
+    fact, so the kinds no rule reads hold none."""
     _phase_codes: dict[FactKind, bytes] = field(default_factory=dict, init=False, repr=False)
     problems: list[Problem] = field(default_factory=list)
     archive_issues: list[ArchiveIssue] = field(default_factory=list)
@@ -148,7 +149,7 @@ class Profile:
             # the engine does not keep them: imports are the call graph's edges (flow.py)
             raise ValueError("import facts are not part of the profile; read the phases instead")
         if kind is FactKind.LITERAL:
-            # the engine keeps only those that give something (drop_idle_literals)
+            # the engine keeps only those that give something (drop_idle_facts)
             raise ValueError("literal facts are not part of the profile; read the indicators")
         facts = self.facts_by_kind.get(kind, [])
         codes = self._phase_codes.get(kind)
