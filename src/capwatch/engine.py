@@ -8,6 +8,7 @@ into memory, parsed, and reasoned about.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import signal
@@ -39,7 +40,7 @@ from capwatch.model import (
     ScanResult,
     Verdict,
 )
-from capwatch.profile import IndicatorMemo, Profile, build_profile, drop_idle_literals
+from capwatch.profile import IndicatorMemo, NamesRead, Profile, build_profile, drop_idle_facts
 from capwatch.rules import RuleKind, all_rules
 from capwatch.verdict import decide
 
@@ -277,6 +278,7 @@ def _read_and_analyze(
     )
     # import facts are left out: imports are edges of the call graph, and no rule reads them
     analyzer = PythonAnalyzer(limits, import_facts=False)
+    names = NamesRead(load_catalog().matcher("python"), _names_read())
     analyses: dict[str, FileAnalysis] = {}
     digests: dict[str, str] = {}
     for plan in plans[: limits.files]:
@@ -286,9 +288,15 @@ def _read_and_analyze(
         digests[plan.path] = hashlib.sha256(content).hexdigest()
         analysis = analyses[plan.path] = _analyze(analyzer, plan, content)
         if plan.role != "pth":  # the inventory tells a .pth's kind by its facts
-            drop_idle_literals(analysis, indicator_memo)
+            drop_idle_facts(analysis, indicator_memo, names)
     late = _read_late(late_paths, read, cache, archive.issues, problems)
     return _Read(identity, info, plans, analyses, digests, problems, archive.issues, late)
+
+
+@functools.cache
+def _names_read() -> frozenset[str]:
+    """The call and reference names the rules read by the name alone (``Rule.names_read``)."""
+    return frozenset().union(*(rule.names_read for rule in all_rules()))
 
 
 def _read_late(

@@ -11,7 +11,7 @@ A scope runs in the earliest phase of any root that reaches it; what nothing rea
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from capwatch.ecosystem.layout import FilePlan
@@ -112,20 +112,55 @@ class _Symbols:
 def assign_phases(
     plans: Mapping[str, FilePlan], analyses: Mapping[str, FileAnalysis]
 ) -> PhaseMap:
+    """The phase of every scope reached from a root, and the scope that reached it. The files'
+    edges are consumed (:func:`_call_graph`)."""
+    adjacency = _call_graph(analyses)
+    roots = _roots(plans, analyses)
+    result = PhaseMap()
+    for phase in Phase:
+        queue = deque(s for p, s in roots if p is phase and s not in result.phase_of)
+        for s in queue:
+            result.phase_of[s] = phase
+        while queue:
+            current = queue.popleft()
+            for target in adjacency.get(current, ()):
+                if target not in result.phase_of:
+                    result.phase_of[target] = phase
+                    result.parent[target] = current
+                    queue.append(target)
+    return result
+
+
+def _call_graph(analyses: Mapping[str, FileAnalysis]) -> dict[str, list[str]]:
+    """The scopes each scope reaches by its edges, which it consumes: each file's edges go
+    once they are in the graph, nothing reads them afterwards (the phase map keeps, for each
+    scope reached, the scope that reached it: all ``Profile.why`` and ``Profile.load_unit``
+    ask). The symbol tables that resolve the edges' names go when this returns, before the
+    phase map is built beside the graph: a package of sixty thousand functions holds twenty
+    megabytes in them."""
     symbols = _Symbols(analyses.values())
     adjacency: dict[str, list[str]] = {}
-    # targets by edge target and kind: the same names are called from many places
-    resolved: dict[tuple[str, EdgeKind], list[str]] = {}
+    # the targets of each name, by edge kind: the same names are called from many places, and
+    # most name nothing in the package (one shared empty tuple then)
+    resolved: dict[EdgeKind, dict[str, Sequence[str]]] = {kind: {} for kind in EdgeKind}
+    nothing: tuple[str, ...] = ()
     for analysis in analyses.values():
-        for edge in analysis.edges:
-            key = (edge.target, edge.kind)
-            targets = resolved.get(key)
+        for source, name, kind in analysis.edges.triples():
+            of_kind = resolved[kind]
+            targets = of_kind.get(name)
             if targets is None:
-                targets = resolved[key] = symbols.targets(edge)
+                targets = of_kind[name] = symbols.targets(Edge(source, name, kind)) or nothing
             for target in targets:
-                if target != edge.source:
-                    adjacency.setdefault(edge.source, []).append(target)
+                if target != source:
+                    adjacency.setdefault(source, []).append(target)
+        analysis.edges.clear()
+    return adjacency
 
+
+def _roots(
+    plans: Mapping[str, FilePlan], analyses: Mapping[str, FileAnalysis]
+) -> list[tuple[Phase, str]]:
+    """The scopes that run without being called, each with the phase it runs in."""
     roots: list[tuple[Phase, str]] = []
     for path, analysis in analyses.items():
         plan = plans[path]
@@ -140,17 +175,4 @@ def assign_phases(
                 for base in scope.class_bases
             ):
                 roots.append((Phase.INSTALL, scope.id))
-
-    result = PhaseMap()
-    for phase in Phase:
-        queue = deque(s for p, s in roots if p is phase and s not in result.phase_of)
-        for s in queue:
-            result.phase_of[s] = phase
-        while queue:
-            current = queue.popleft()
-            for target in adjacency.get(current, ()):
-                if target not in result.phase_of:
-                    result.phase_of[target] = phase
-                    result.parent[target] = current
-                    queue.append(target)
-    return result
+    return roots

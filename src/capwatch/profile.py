@@ -7,8 +7,10 @@ which threat clues sit near them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
+from typing import overload
 
 from capwatch.artifact import ArchiveIssue
 from capwatch.capabilities.catalog import ApiMatcher
@@ -37,6 +39,7 @@ _IDENTITY_VARIABLES = frozenset(
     {"USERNAME", "USER", "LOGNAME", "COMPUTERNAME", "HOSTNAME", "USERDOMAIN"}
 )
 """Environment variables that say who and which machine this is: reading one is fingerprinting."""
+_ENVIRON = frozenset({"os.environ", "os.environb"})
 _ENV_READS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.environb.get"})
 _WHOLE_ENVIRONMENT = ("=os.environ", "=os.environb")
 """A keyword argument that is the whole environment (``data=os.environ``)."""
@@ -45,9 +48,53 @@ _PATH_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join", "pathl
 """Calls that join path parts: their constant parts are looked at as one path too."""
 _SENDS = frozenset({"net.http.request", "net.socket", "msg.send"})
 
+_PHASES = tuple(Phase)
+"""Every phase, by its value: the phase codes :class:`PhasedFacts` keeps index it."""
+
 IndicatorMemo = dict[str, tuple[tuple[str, str], ...]]
 """The indicators found in each distinct text of one artifact (``find_indicators``), worked out
 once: the same text is often several literals and a call's argument."""
+
+
+class PhasedFacts(Sequence[tuple[Fact, Phase]]):
+    """The facts of one kind in some phases, each with its phase, made when iterated.
+
+    A list of ``(fact, phase)`` pairs costs 64 bytes a fact, and rules ask for the calls of a
+    large package (half a million facts) several times over: the pairs were the rules' memory
+    peak. This view holds only the profile's list of facts and one phase code (a byte) per fact,
+    and makes each pair as the iteration reaches it; the iteration runs in C (``zip``, ``map``,
+    ``compress``). Indexing goes through the iteration: rules iterate, index the lists they
+    build themselves."""
+
+    __slots__ = ("_codes", "_facts", "_keep", "_wanted")
+
+    def __init__(self, facts: Sequence[Fact], codes: bytes, wanted: frozenset[Phase]) -> None:
+        self._facts = facts
+        self._codes = codes
+        """The phase of each fact, as the phase's value."""
+        self._wanted = wanted
+        self._keep = bytes(p in wanted for p in _PHASES)
+        """Whether each phase code is wanted, by the code."""
+
+    def __iter__(self) -> Iterator[tuple[Fact, Phase]]:
+        pairs = zip(self._facts, map(_PHASES.__getitem__, self._codes), strict=True)
+        if len(self._wanted) == len(_PHASES):
+            return pairs
+        return compress(pairs, map(self._keep.__getitem__, self._codes))
+
+    def __len__(self) -> int:
+        if len(self._wanted) == len(_PHASES):
+            return len(self._facts)
+        return sum(self._codes.count(p.value) for p in self._wanted)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[Fact, Phase]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[Fact, Phase]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[Fact, Phase] | list[tuple[Fact, Phase]]:
+        return list(self)[index]
 
 
 @dataclass(slots=True)
@@ -58,12 +105,11 @@ class Profile:
     uses: list[CapabilityUse] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     facts_by_kind: dict[FactKind, list[Fact]] = field(default_factory=dict)
-    """Every fact of the artifact, by kind (rules ask for one kind at a time, and for a few
-    kinds only). A fact's phase is its scope's: looked up when a rule first asks for its kind
-    (:meth:`facts_of`), so the kinds no rule reads never hold a pair per fact."""
-    _phased: dict[FactKind, list[tuple[Fact, Phase]]] = field(
-        default_factory=dict, init=False, repr=False
-    )
+    """The facts of the artifact that can give anything (:func:`drop_idle_facts`), by kind
+    (rules ask for one kind at a time, and for a few kinds only). A fact's phase is its scope's:
+    looked up when a rule first asks for its kind (:meth:`facts_of`) and kept as one byte a
+    fact, so the kinds no rule reads hold none."""
+    _phase_codes: dict[FactKind, bytes] = field(default_factory=dict, init=False, repr=False)
     problems: list[Problem] = field(default_factory=list)
     archive_issues: list[ArchiveIssue] = field(default_factory=list)
     files_scanned: int = 0
@@ -96,21 +142,23 @@ class Profile:
 
     def facts_of(
         self, kind: FactKind, phases: Iterable[Phase] = tuple(Phase)
-    ) -> list[tuple[Fact, Phase]]:
+    ) -> PhasedFacts:
+        """The facts of ``kind`` whose phase is one of ``phases``, each with its phase, in the
+        order the front end found them."""
         if kind is FactKind.IMPORT:
             # the engine does not keep them: imports are the call graph's edges (flow.py)
             raise ValueError("import facts are not part of the profile; read the phases instead")
         if kind is FactKind.LITERAL:
-            # the engine keeps only those that give something (drop_idle_literals)
+            # the engine keeps only those that give something (drop_idle_facts)
             raise ValueError("literal facts are not part of the profile; read the indicators")
-        wanted = frozenset(phases)
-        phased = self._phased.get(kind)
-        if phased is None:
+        facts = self.facts_by_kind.get(kind, [])
+        codes = self._phase_codes.get(kind)
+        if codes is None:
             phase_of, runtime = self.phases.phase_of, Phase.RUNTIME
-            phased = self._phased[kind] = [
-                (f, phase_of.get(f.scope, runtime)) for f in self.facts_by_kind.get(kind, ())
-            ]
-        return [(f, p) for f, p in phased if p in wanted]
+            codes = self._phase_codes[kind] = bytes(
+                [phase_of.get(f.scope, runtime) for f in facts]
+            )
+        return PhasedFacts(facts, codes, frozenset(phases))
 
     def scopes_with(self, capability: str, phases: Iterable[Phase] = EARLY) -> set[str]:
         wanted = frozenset(phases)
@@ -231,19 +279,55 @@ def build_profile(
     return profile
 
 
-def drop_idle_literals(analysis: FileAnalysis, indicator_memo: IndicatorMemo) -> None:
-    """Leave out of one file's facts the string literals that can give the profile nothing.
+class NamesRead:
+    """The call and reference names that give something by the name alone, for one artifact:
+    a capability (a use in :func:`build_profile`), ``os.environ`` (the lines that read it), or
+    a name some rule looks for among facts with nothing else to them (``Rule.names_read``,
+    such as ``?.wait``). Worked out once per distinct name: names repeat thousands of times."""
 
-    No rule reads literal facts: a literal counts only as an indicator found in its text, or as
-    an identity variable read from the environment (:func:`build_profile`). Data-heavy packages
-    hold millions of literals with neither (generated tables, message catalogues, test data), and
-    every fact lives until the rules have run; the engine calls this right after each file is
-    analysed, so only the literals that matter are held. The facts kept keep their order, so the
-    profile built from them is the same."""
-    literal = FactKind.LITERAL
-    analysis.facts = [
-        f for f in analysis.facts if f.kind is not literal or _literal_counts(f, indicator_memo)
-    ]
+    __slots__ = ("_matcher", "_memo", "_named")
+
+    def __init__(self, matcher: ApiMatcher, named: Iterable[str]) -> None:
+        self._matcher = matcher
+        self._named = frozenset(named) | _ENVIRON
+        self._memo: dict[str, bool] = {}
+
+    def __contains__(self, name: str) -> bool:
+        known = self._memo.get(name)
+        if known is None:
+            known = self._memo[name] = bool(self._matcher.match(name)) or name in self._named
+        return known
+
+
+def drop_idle_facts(
+    analysis: FileAnalysis, indicator_memo: IndicatorMemo, names: NamesRead
+) -> None:
+    """Leave out of one file's facts those that can give the profile and the rules nothing.
+
+    Every fact lives until the rules have run, and most of a large package's are idle: string
+    literals with no indicator in them (generated tables, message catalogues, test data), and
+    calls and references of names that are no capability, with nothing folded or traced in
+    them (``client.create_job(request=request)``, two thirds of the calls of a generated API
+    client). No rule reads literal facts: a literal counts only as an indicator found in its
+    text, or as an identity variable read from the environment (:func:`build_profile`). Rules
+    read calls by their arguments, by the data traced into them (``inner``, ``sources``), by
+    a decode chain, or by name: a call or reference with none of the first three counts only
+    if its name is in ``names``. The engine calls this right after each file is analysed, so
+    only the facts that matter are held. The facts kept keep their order, so the profile
+    built from them, and every rule's view of it, is the same."""
+    analysis.facts = [f for f in analysis.facts if _counts(f, indicator_memo, names)]
+
+
+def _counts(fact: Fact, indicator_memo: IndicatorMemo, names: NamesRead) -> bool:
+    """Whether :func:`build_profile` or a rule can make anything of a fact."""
+    kind = fact.kind
+    if kind is FactKind.LITERAL:
+        return _literal_counts(fact, indicator_memo)
+    if kind is FactKind.CALL or kind is FactKind.REFERENCE:
+        return bool(fact.args or fact.inner or fact.sources or fact.decode_chain) or (
+            fact.name in names
+        )
+    return True
 
 
 def _literal_counts(fact: Fact, indicator_memo: IndicatorMemo) -> bool:
@@ -265,7 +349,7 @@ def _environ_lines(analysis: FileAnalysis) -> set[tuple[str, int]]:
     """The lines of a file that read ``os.environ`` (``os.environ["USERNAME"]`` is one)."""
     return {
         (f.location.path, f.location.line) for f in analysis.facts
-        if f.kind is FactKind.REFERENCE and f.name in ("os.environ", "os.environb")
+        if f.kind is FactKind.REFERENCE and f.name in _ENVIRON
     }
 
 

@@ -49,6 +49,12 @@ class Rule(abc.ABC):
     id: ClassVar[str]
     title: ClassVar[str]
     kind: ClassVar[RuleKind] = RuleKind.THREAT
+    names_read: ClassVar[frozenset[str]] = frozenset()
+    """Names of the calls and references this rule reads by the name alone: facts with no
+    folded argument, no data traced into them and no decode chain (``proc.wait()``). The
+    engine keeps such a fact only if its name is a capability's or some rule names it here
+    (``profile.drop_idle_facts``); a rule that looks at calls for their arguments, their
+    ``inner`` or ``sources``, or by capability, needs nothing here."""
 
     @abc.abstractmethod
     def check(self, profile: Profile) -> Iterable[Finding]:

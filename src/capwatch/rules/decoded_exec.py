@@ -39,6 +39,7 @@ class DecodedPayloadExecuted(Rule):
 
     id = "CW101"
     title = "Executes a decoded payload"
+    names_read = frozenset(DECODERS)  # a scope that calls a decoder is a decoding helper
 
     def check(self, profile: Profile) -> Iterator[Finding]:
         decoded = profile.facts_of(FactKind.DECODED)

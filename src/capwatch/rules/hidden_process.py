@@ -45,6 +45,7 @@ class HiddenProcess(Rule):
 
     id = "CW110"
     title = "Starts a hidden or detached process at install or import"
+    names_read = _WAITS  # a wait for the process: a call with nothing else to it
 
     def check(self, profile: Profile) -> Iterator[Finding]:
         procs = profile.uses_of(("proc.spawn", "proc.shell"), EARLY)

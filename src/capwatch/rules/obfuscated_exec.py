@@ -50,6 +50,7 @@ class ObfuscatedExecution(Rule):
 
     id = "CW113"
     title = "Executes obfuscated code at install or import"
+    names_read = _ASSEMBLY | _EXEC  # ``chr``/``ord`` in a scope; an ``exec`` call or alias
 
     def check(self, profile: Profile) -> Iterator[Finding]:
         hits: list[tuple[Fact, Phase]] = []

@@ -49,6 +49,7 @@ class RemoteCodeExecuted(Rule):
 
     id = "CW102"
     title = "Executes code fetched from the network"
+    names_read = _EXEC | PROCESS_SINKS
 
     def check(self, profile: Profile) -> Iterator[Finding]:
         matcher = load_catalog().matcher("python")

@@ -27,6 +27,7 @@ class ReverseShell(Rule):
 
     id = "CW118"
     title = "Opens a reverse shell"
+    names_read = _REDIRECT  # ``os.dup2(s.fileno(), 0)``: no folded argument
 
     def check(self, profile: Profile) -> Iterator[Finding]:
         everywhere = tuple(Phase)

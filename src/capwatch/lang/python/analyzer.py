@@ -26,7 +26,6 @@ from capwatch.errors import LimitExceeded
 from capwatch.flow import COMMAND_BASES
 from capwatch.lang.base import (
     MESSAGE,
-    Edge,
     EdgeKind,
     FileAnalysis,
     Problem,
@@ -343,6 +342,10 @@ class PythonAnalyzer:
         lines and names thousands of times, and one analyzer serves one artifact."""
         self.texts: dict[tuple[str, ...], tuple[str, ...]] = {}
         """The same for the argument tuples of calls."""
+        self.numbers: dict[int, int] = {}
+        """The same for the line and column numbers of locations: each syntax-tree node holds
+        its own ``int`` objects (only those up to 256 are shared by Python), and the facts of a
+        large package hold hundreds of thousands of lines, of a few thousand values."""
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -477,6 +480,7 @@ class _FileWalker:
         self.analyzer = analyzer
         self.strings = analyzer.strings
         self.texts = analyzer.texts
+        self.numbers = analyzer.numbers
         self.edge_keys: set[tuple[str, str, EdgeKind]] = set()
         """The edges this walk added, each once."""
         self.limits = analyzer.limits
@@ -556,8 +560,10 @@ class _FileWalker:
 
     def _loc(self, node: ast.AST) -> Location:
         anchor = self.origin if self.origin is not None else node
+        line, column = getattr(anchor, "lineno", 0), getattr(anchor, "col_offset", 0)
+        numbers = self.numbers
         return Location(
-            self.result.path, getattr(anchor, "lineno", 0), getattr(anchor, "col_offset", 0)
+            self.result.path, numbers.setdefault(line, line), numbers.setdefault(column, column)
         )
 
     def _snippet(self, node: ast.AST) -> str:
@@ -595,7 +601,7 @@ class _FileWalker:
         if key in self.edge_keys:
             return
         self.edge_keys.add(key)
-        self.result.edges.append(Edge(source, self.strings.setdefault(target, target), kind))
+        self.result.edges.add(source, self.strings.setdefault(target, target), kind)
 
     # -- the walk -------------------------------------------------------------------------
 
