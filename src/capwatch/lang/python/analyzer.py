@@ -148,7 +148,7 @@ def _names_a_secret(identifier: str) -> bool:
     words = [w.lower() for w in _WORDS.findall(identifier)]
     if not _SECRET_WORDS.isdisjoint(words):
         return True
-    pairs = set(zip(words, words[1:]))
+    pairs = set(itertools.pairwise(words))
     if not _SECRET_PAIRS.isdisjoint(pairs):
         return True
     if words == ["token"]:
