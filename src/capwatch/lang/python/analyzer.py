@@ -129,16 +129,18 @@ def _is_message_sink(name: str) -> bool:
 
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _SECRET_WORDS = frozenset({
-    "secret", "secrets", "password", "passwd", "passphrase", "credential",
+    "secret", "secrets", "password", "passwords", "passwd", "passphrase", "credential",
     "credentials", "cookie", "cookies",
 })
-_SECRET_PAIRS = frozenset({("api", "key"), ("access", "key"), ("private", "key")})
+_SECRET_PAIRS = frozenset({
+    (first, key) for first in ("api", "access", "private") for key in ("key", "keys")
+})
 _TOKEN_KINDS = frozenset({
     "api", "auth", "access", "bearer", "bot", "refresh", "session", "oauth", "jwt", "github",
     "gh", "npm", "pypi", "slack", "discord", "telegram", "personal",
 })
-"""Words that make a ``token`` a credential (``api_token``, ``botToken``); a token on its own
-(``tokenizer``, ``max_tokens``, ``token_ids``) is a piece of text."""
+"""Words that make a ``token`` a credential (``api_token``, ``botToken``, ``discord_tokens``);
+a token with no such word (``tokenizer``, ``max_tokens``, ``token_ids``) is a piece of text."""
 
 
 @functools.lru_cache(maxsize=8192)
@@ -153,7 +155,9 @@ def _names_a_secret(identifier: str) -> bool:
         return True
     if words == ["token"]:
         return True
-    return any(second == "token" and first in _TOKEN_KINDS for first, second in pairs)
+    return any(
+        second in ("token", "tokens") and first in _TOKEN_KINDS for first, second in pairs
+    )
 _MAX_FOLLOWED = 4
 """Most bindings of one name followed back from an ``exec`` sink (see ``_inner_calls``)."""
 
