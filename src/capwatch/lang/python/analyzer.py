@@ -10,6 +10,7 @@ that decoded them and keeps the decode chain as evidence.
 from __future__ import annotations
 
 import ast
+import bisect
 import builtins
 import functools
 import itertools
@@ -246,6 +247,21 @@ def _body_parts(call: ast.Call) -> Iterator[ast.expr]:
     for keyword in call.keywords:
         if keyword.arg in _MESSAGE_KEYWORDS:
             yield keyword.value
+
+
+def _assignment_index(body: ast.AST) -> dict[str, list[tuple[int, ast.expr]]]:
+    """Of one function (or a module's top level), the values each name is assigned, by line:
+    worked out once per scope that sends a request, by one walk (a module with thousands of
+    requests asks it thousands of times)."""
+    index: dict[str, list[tuple[int, ast.expr]]] = {}
+    for sub in ast.walk(body):
+        if type(sub) is ast.Assign:
+            for target in sub.targets:
+                if isinstance(target, ast.Name):
+                    index.setdefault(target.id, []).append((sub.lineno, sub.value))
+    for bindings in index.values():
+        bindings.sort(key=lambda b: b[0])
+    return index
 
 
 def _reply_index(body: ast.AST) -> _ReplyIndex:
@@ -553,6 +569,8 @@ class _FileWalker:
         self.bodies: dict[str, ast.AST] = {}
         """Scope id of each function (and of the module's top level) to its node, for the rare
         question asked of a whole function (is a name read again?)."""
+        self.assignments: dict[str, dict[str, list[tuple[int, ast.expr]]]] = {}
+        """Per scope that sends a request: the values its names are assigned, by line."""
         self.replies: dict[str, _ReplyIndex] = {}
         """Per scope that sends a request: where its calls' results go (built on first need)."""
         self.offscreen = _wide_gap_lines(text)
@@ -1459,18 +1477,16 @@ class _FileWalker:
     def _bound_before(self, name: str, node: ast.expr, scope: str) -> ast.expr | None:
         """The value ``name`` was last given (``name = value``) before ``node``, in the function
         (or module top level) ``scope``; else the one value the file binds it to, if one."""
-        body = self.bodies.get(scope)
-        best: ast.Assign | None = None
-        if body is not None:
-            for sub in ast.walk(body):
-                if (
-                    type(sub) is ast.Assign
-                    and sub.lineno < node.lineno
-                    and (best is None or sub.lineno > best.lineno)
-                    and any(isinstance(t, ast.Name) and t.id == name for t in sub.targets)
-                ):
-                    best = sub
-        return best.value if best is not None else self.env.expression(name)
+        index = self.assignments.get(scope)
+        if index is None:
+            body = self.bodies.get(scope)
+            index = self.assignments[scope] = _assignment_index(body) if body is not None else {}
+        bindings = index.get(name)
+        if bindings:
+            at = bisect.bisect_left(bindings, node.lineno, key=lambda b: b[0])
+            if at:
+                return bindings[at - 1][1]
+        return self.env.expression(name)
 
     def _template(self, expr: ast.expr, depth: int) -> str | None:
         """Partly constant text, with ``…`` for what cannot be folded: ``f"curl {u}"`` gives
