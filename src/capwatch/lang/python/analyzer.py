@@ -19,6 +19,7 @@ import shlex
 import sys
 from collections import deque
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from capwatch.capabilities.catalog import load_catalog
 from capwatch.capabilities.shell import program_name
@@ -235,9 +236,19 @@ def _carries_message(node: ast.Call, args: tuple[str, ...]) -> bool:
     return bool(args) and _URL_WITH_PATH.match(args[0]) is not None
 
 
-_ReplyIndex = tuple[dict[int, str | None], set[str]]
-"""Of one function's calls, those whose result is thrown away (``None``) or bound to a single
-name (that name), by id; and the names the function reads."""
+@dataclass(slots=True)
+class _RequestScope:
+    """What the requests of one function (or a module's top level) ask of the whole of it,
+    worked out by one walk the first time one of them asks, so that no other statement pays."""
+
+    holders: dict[int, str | None] = field(default_factory=dict)
+    """Of its calls, those whose result is thrown away (``None``) or bound to a single name
+    (that name), by id."""
+    loaded: set[str] = field(default_factory=set)
+    """The names it reads."""
+    assigned: dict[str, list[tuple[int, ast.expr]]] = field(default_factory=dict)
+    """The values each name is assigned, by line (a module with thousands of requests asks
+    this thousands of times)."""
 
 
 def _body_parts(call: ast.Call) -> Iterator[ast.expr]:
@@ -249,39 +260,27 @@ def _body_parts(call: ast.Call) -> Iterator[ast.expr]:
             yield keyword.value
 
 
-def _assignment_index(body: ast.AST) -> dict[str, list[tuple[int, ast.expr]]]:
-    """Of one function (or a module's top level), the values each name is assigned, by line:
-    worked out once per scope that sends a request, by one walk (a module with thousands of
-    requests asks it thousands of times)."""
-    index: dict[str, list[tuple[int, ast.expr]]] = {}
-    for sub in ast.walk(body):
-        if type(sub) is ast.Assign:
-            for target in sub.targets:
-                if isinstance(target, ast.Name):
-                    index.setdefault(target.id, []).append((sub.lineno, sub.value))
-    for bindings in index.values():
-        bindings.sort(key=lambda b: b[0])
-    return index
-
-
-def _reply_index(body: ast.AST) -> _ReplyIndex:
-    """Where the results of the calls in ``body`` go: worked out once per scope that sends a
-    request, by one walk, so that no other statement pays for the question."""
-    holders: dict[int, str | None] = {}
-    loaded: set[str] = set()
+def _walk_request_scope(body: ast.AST) -> _RequestScope:
+    """Where the results of the calls in ``body`` go, the names it reads and the values its
+    names are assigned, by one walk."""
+    index = _RequestScope()
+    holders, loaded, assigned = index.holders, index.loaded, index.assigned
     for sub in ast.walk(body):
         kind = type(sub)
         if kind is ast.Expr and type(sub.value) is ast.Call:  # type: ignore[attr-defined]
             holders[id(sub.value)] = None  # type: ignore[attr-defined]
         elif kind is ast.Assign:
             assert isinstance(sub, ast.Assign)
-            if type(sub.value) is ast.Call and len(sub.targets) == 1:
-                target = sub.targets[0]
-                if isinstance(target, ast.Name):
-                    holders[id(sub.value)] = target.id
+            names = [t.id for t in sub.targets if isinstance(t, ast.Name)]
+            for name in names:
+                assigned.setdefault(name, []).append((sub.lineno, sub.value))
+            if type(sub.value) is ast.Call and len(sub.targets) == 1 and names:
+                holders[id(sub.value)] = names[0]
         elif kind is ast.Name and type(sub.ctx) is ast.Load:  # type: ignore[attr-defined]
             loaded.add(sub.id)  # type: ignore[attr-defined]
-    return holders, loaded
+    for bindings in assigned.values():
+        bindings.sort(key=lambda b: b[0])
+    return index
 
 
 def _children(node: ast.AST) -> list[ast.AST]:
@@ -569,10 +568,8 @@ class _FileWalker:
         self.bodies: dict[str, ast.AST] = {}
         """Scope id of each function (and of the module's top level) to its node, for the rare
         question asked of a whole function (is a name read again?)."""
-        self.assignments: dict[str, dict[str, list[tuple[int, ast.expr]]]] = {}
-        """Per scope that sends a request: the values its names are assigned, by line."""
-        self.replies: dict[str, _ReplyIndex] = {}
-        """Per scope that sends a request: where its calls' results go (built on first need)."""
+        self.request_scopes: dict[str, _RequestScope] = {}
+        """Per scope that sends a request: what its requests ask of it (built on first need)."""
         self.offscreen = _wide_gap_lines(text)
         """Lines with a wide run of blanks after code, where a statement may hide off screen;
         ``None`` for the files (nearly all) with none."""
@@ -1122,31 +1119,8 @@ class _FileWalker:
         for arg in args:
             if len(arg) > 40:
                 self._powershell(arg, scope, node)
-        if flags & _SENDS_REQUEST and _carries_message(node, args) and self._reply_unread(node, scope):
-            self._add(
-                Fact(
-                    FactKind.UNREAD_REPLY,
-                    name,
-                    self._loc(node),
-                    scope,
-                    args=args,
-                    decode_chain=self.chain,
-                    snippet=self._snippet(node),
-                )
-            )
-        secrets = self._secrets_sent(node, scope) if flags & _SENDS_REQUEST else ()
-        if secrets:
-            self._add(
-                Fact(
-                    FactKind.SECRET_SENT,
-                    name,
-                    self._loc(node),
-                    scope,
-                    args=secrets,
-                    decode_chain=self.chain,
-                    snippet=self._snippet(node),
-                )
-            )
+        if flags & _SENDS_REQUEST:
+            self._request_facts(node, name, args, scope)
         if flags & _WRITER and not consumed:
             self._dropped(node, args, scope)
         if flags & _COPIES and len(node.args) == 1:
@@ -1155,6 +1129,23 @@ class _FileWalker:
         if consumed:
             return False
         return self._unpack(node, flags, scope)
+
+    def _request_facts(self, node: ast.Call, name: str, args: tuple[str, ...], scope: str) -> None:
+        """What a request says about itself: that nothing reads its reply (``args``: its folded
+        arguments), and which values named as secrets it sends (``args``: their names)."""
+        facts: list[tuple[FactKind, tuple[str, ...]]] = []
+        if _carries_message(node, args) and self._reply_unread(node, scope):
+            facts.append((FactKind.UNREAD_REPLY, args))
+        secrets = self._secrets_sent(node, scope)
+        if secrets:
+            facts.append((FactKind.SECRET_SENT, secrets))
+        for kind, texts in facts:
+            self._add(
+                Fact(
+                    kind, name, self._loc(node), scope, args=texts,
+                    decode_chain=self.chain, snippet=self._snippet(node),
+                )
+            )
 
     def _runs_on_load(self, scope: str) -> bool:
         """Whether ``scope`` is code that runs as it is loaded or installed: a module's top
@@ -1198,16 +1189,20 @@ class _FileWalker:
         its own, or its result is bound to a name that nothing else in the function (or the
         module's top level) reads. A name read anywhere in the function counts as read, a
         loop's earlier iteration included."""
-        index = self.replies.get(scope)
+        index = self._request_scope(scope)
+        key = id(node)
+        if key not in index.holders:
+            return False
+        name = index.holders[key]
+        return name is None or name not in index.loaded
+
+    def _request_scope(self, scope: str) -> _RequestScope:
+        index = self.request_scopes.get(scope)
         if index is None:
             body = self.bodies.get(scope)
-            index = self.replies[scope] = _reply_index(body) if body is not None else ({}, set())
-        holders, loaded = index
-        key = id(node)
-        if key not in holders:
-            return False
-        name = holders[key]
-        return name is None or name not in loaded
+            index = _walk_request_scope(body) if body is not None else _RequestScope()
+            self.request_scopes[scope] = index
+        return index
 
     def _inline_code(self, node: ast.Call, command: str, scope: str) -> None:
         """``python -c CODE`` started by this scope: CODE is this scope's code, as if handed to
@@ -1477,11 +1472,7 @@ class _FileWalker:
     def _bound_before(self, name: str, node: ast.expr, scope: str) -> ast.expr | None:
         """The value ``name`` was last given (``name = value``) before ``node``, in the function
         (or module top level) ``scope``; else the one value the file binds it to, if one."""
-        index = self.assignments.get(scope)
-        if index is None:
-            body = self.bodies.get(scope)
-            index = self.assignments[scope] = _assignment_index(body) if body is not None else {}
-        bindings = index.get(name)
+        bindings = self._request_scope(scope).assigned.get(name)
         if bindings:
             at = bisect.bisect_left(bindings, node.lineno, key=lambda b: b[0])
             if at:
