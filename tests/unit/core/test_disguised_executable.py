@@ -36,6 +36,10 @@ def test_a_program_is_recognised_as_it_stands_and_under_a_one_byte_key() -> None
     # two letters are not a program: the PE signature must sit where the header says
     assert disguised_executable(b"MZ" + b"text" * 400) is None
     assert disguised_executable(_pe_header(512)) is None
+    elf = b"\x7fELF\x02\x01\x01" + bytes(2048)
+    assert disguised_executable(_xor(elf, 0x5A)) == ("ELF", 0x5A)
+    # nor is text whose first bytes happen to XOR to the magic without a valid header after it
+    assert disguised_executable(_xor(b"\x7fELF\x09\x09\x09" + bytes(2048), 0x5A)) is None
 
 
 def test_an_encrypted_program_named_as_source_with_a_loader_is_malicious() -> None:

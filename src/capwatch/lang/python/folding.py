@@ -468,8 +468,9 @@ def embedded_executable(text: str) -> str | None:
 def disguised_executable(data: bytes) -> tuple[str, int] | None:
     """The format of the native executable that a whole file's bytes are, as they stand or
     under a one-byte XOR key, with that key (0 when not encrypted), or ``None``. A PE must also
-    have its ``PE`` signature where its header says, so text that happens to start with two
-    letters is not taken for one."""
+    have its ``PE`` signature where its header says, and an ELF file a valid class, byte order
+    and version after its magic, so text that happens to start with a few letters is not taken
+    for one."""
     if len(data) < 1024:
         return None
     key = data[0] ^ 0x4D
@@ -478,7 +479,8 @@ def disguised_executable(data: bytes) -> tuple[str, int] | None:
         if 0x40 <= offset <= len(data) - 4 and bytes(b ^ key for b in data[offset:offset + 4]) == b"PE\0\0":
             return "PE", key
     key = data[0] ^ 0x7F
-    if bytes(b ^ key for b in data[1:4]) == b"ELF":
+    ident = bytes(b ^ key for b in data[1:7])
+    if ident[:3] == b"ELF" and ident[3] in (1, 2) and ident[4] in (1, 2) and ident[5] == 1:
         return "ELF", key
     return None
 
