@@ -116,6 +116,11 @@ class FactKind(enum.Enum):
     """A request whose arguments are built from values named as secrets (``secret_key``,
     ``self.password``, ``api_token``), read straight or through a name bound once to them.
     ``name`` is the request call, ``args`` the secret names, sorted."""
+    SILENCED = "silenced"
+    """A ``try`` whose every handler catches any error and does nothing with it (``except:
+    pass``, ``except Exception: return None``, a constant printed): whatever fails in its body
+    fails unseen. ``location`` is the ``try`` and ``value`` the last line of its body, as text;
+    in a decoded payload, where every fact sits at the payload's line, both are that line."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from capwatch.capabilities.shell import detached, program_name
 from capwatch.lang.python.analyzer import PLACEHOLDER
-from capwatch.model import CapabilityUse, Confidence, Finding, Phase, Severity
+from capwatch.model import (
+    CapabilityUse,
+    Confidence,
+    FactKind,
+    Finding,
+    Indicator,
+    Phase,
+    Severity,
+)
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, command_line, describe, earliest, evidence_of
 
@@ -127,12 +136,15 @@ class DownloadAndRun(Rule):
         ):
             # an executable fetched, saved and left running on its own (``start x.exe``)
             staged = [i for i in urls if i.kind == "download.executable"]
+        silent = _windows_program_run_silently(profile, run, urls)
         yield self.finding(
             f"One function downloads ({describe(fetch)}), saves and runs ({describe(run)})"
             + (f"; fetches {(staged or urls)[0].value}" if urls else "")
-            + (f"; its file switches off protection ({evasion[0].value[:60]})" if evasion else ""),
-            severity=Severity.CRITICAL if staged or evasion else Severity.HIGH,
-            confidence=Confidence.MEDIUM if urls or evasion else Confidence.LOW,
+            + (f"; its file switches off protection ({evasion[0].value[:60]})" if evasion else "")
+            + (f"; runs the Windows program {silent[:80]} and silences every error"
+               if silent else ""),
+            severity=Severity.CRITICAL if staged or evasion or silent else Severity.HIGH,
+            confidence=Confidence.MEDIUM if urls or evasion or silent else Confidence.LOW,
             phase=earliest([*fetch, *run]),
             evidence=evidence_of(profile, [*urls, *evasion, *fetch, *run]),
             capabilities={u.capability for u in [*fetch, *run]},
@@ -206,6 +218,43 @@ def _runs_script(use: CapabilityUse) -> bool:
         return False
     script = words[1].strip("\"'").lower()
     return script.startswith(PLACEHOLDER) or script.endswith(_SCRIPTS)
+
+
+_WINDOWS_PROGRAMS = (".exe", ".scr", ".msi", ".bat", ".cmd")
+
+
+def _windows_program_run_silently(
+    profile: Profile, run: list[CapabilityUse], urls: list[Indicator]
+) -> str | None:
+    """The Windows program a downloading function runs inside a ``try`` that silences every
+    error (``except: pass``), named by the URL it fetches or a file name the function writes
+    or runs (``helper.exe``); ``None`` when there is none. An installer or tool that a package
+    fetches for its user reports what went wrong; a dropper makes sure that nothing shows."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for fact, _ in profile.facts_of(FactKind.SILENCED):
+        spans.setdefault(fact.scope, []).append((fact.location.line, int(fact.value or 0)))
+    scopes = {
+        u.scope for u in run
+        if any(start <= u.location.line <= end for start, end in spans.get(u.scope, ()))
+    }
+    if not scopes:
+        return None
+    for indicator in urls:
+        if _url_path(indicator.value).lower().endswith(_WINDOWS_PROGRAMS):
+            return indicator.value
+    for fact, _ in profile.facts_of(FactKind.CALL):
+        if fact.scope in scopes:
+            for arg in fact.args:
+                if arg.lower().endswith(_WINDOWS_PROGRAMS):
+                    return arg
+    return None
+
+
+def _url_path(url: str) -> str:
+    try:
+        return urlsplit(url).path
+    except ValueError:  # a malformed address (an unclosed ``[``) names no file
+        return ""
 
 
 def _saves(use: CapabilityUse) -> bool:

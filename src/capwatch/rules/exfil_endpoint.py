@@ -31,6 +31,16 @@ _BUILD = frozenset({Phase.INSTALL, Phase.STARTUP})
 _SHORTENER = "endpoint.shortener"
 """A link shortener: counted only written encoded, where it hides a destination twice over."""
 _REACH = ("net.http.request", "net.download", "net.socket", "net.dns", "msg.send")
+_SWEEPS = frozenset({"os.listdir", "os.walk", "os.scandir", "glob.glob", "glob.iglob",
+                     "?.rglob", "?.iterdir"})
+"""Calls that list what a folder holds."""
+_OPENS = frozenset({"open", "io.open"})
+_USER_PLACES = re.compile(
+    r"(?:/|~|/home|/Users|/root|/storage/emulated/0|/sdcard|[A-Za-z]:\\+Users"
+    r"|.*[\\/](?:Desktop|Documents|Pictures|DCIM|Downloads))[\\/]*",
+    re.IGNORECASE,
+)
+"""A whole folder of the user's: the root, a home folder, a phone's storage, a desktop."""
 _NET = (*_REACH, "proc.shell", "proc.spawn")
 
 
@@ -55,11 +65,17 @@ class ExfiltrationEndpoint(Rule):
     reply names the real one: high, and critical in install or start-up code (an honest
     client may keep its own address encoded; it does not contact it while being installed),
     or when the request to it sends values named as secrets (``{"sk": secret_key}``): an SDK
-    that posts its user's keys to a host it hides is stealing them, whoever calls it.
+    that posts its user's keys to a host it hides is stealing them, whoever calls it. A file
+    that holds such a chat secret, lists folders (``os.listdir``, ``os.walk``, ``glob``), opens
+    files to read their bytes (``open(path, "rb")``) and names a whole folder of the user's
+    itself (``"/"``, ``"~/Documents"``, ``"/sdcard/DCIM"``, ``C:\\Users``) is critical at any
+    time: it sweeps the user's disk for files and posts them to a channel its author reads. A
+    folder the caller chooses leaves it high.
     """
 
     id = "CW105"
     title = "Contacts an exfiltration or payload-hosting endpoint"
+    names_read = _SWEEPS
 
     def check(self, profile: Profile) -> Iterator[Finding]:
         strong = profile.indicators_of(_ENDPOINTS)
@@ -88,6 +104,11 @@ class ExfiltrationEndpoint(Rule):
             # it reads what is posted there, and an honest library does not ship one
             severity, confidence, items = Severity.HIGH, Confidence.MEDIUM, secrets
             note = ", a chat webhook or bot with its secret, in a file that sends requests"
+            sweeping = _sweeping(profile, {i.location.path for i in secrets})
+            if sweeping:
+                severity = Severity.CRITICAL
+                items = [i for i in secrets if i.location.path in sweeping]
+                note += ", lists folders and reads files' bytes"
         elif strong:
             severity, confidence, items = Severity.LOW, Confidence.MEDIUM, strong
         elif net_early and weak:
@@ -147,6 +168,25 @@ class ExfiltrationEndpoint(Rule):
             evidence=[Evidence(loc, snip, chain, text) for loc, snip, chain, text, _ in found[:5]],
             capabilities={u.capability for u in reach},
         )
+
+
+def _sweeping(profile: Profile, paths: set[str]) -> set[str]:
+    """The files among ``paths`` that list folders, open files to read their bytes and hand a
+    whole folder of the user's to a call."""
+    listing: set[str] = set()
+    reading: set[str] = set()
+    places: set[str] = set()
+    for fact, _ in profile.facts_of(FactKind.CALL):
+        path = fact.location.path
+        if path not in paths:
+            continue
+        if fact.name in _SWEEPS:
+            listing.add(path)
+        elif fact.name in _OPENS and "rb" in fact.args:
+            reading.add(path)
+        if any(_USER_PLACES.fullmatch(arg.split("=", 1)[-1]) for arg in fact.args):
+            places.add(path)
+    return listing & reading & places
 
 
 def _secrets_in_senders(strong: list[Indicator], net: list[CapabilityUse]) -> list[Indicator]:

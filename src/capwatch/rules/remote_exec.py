@@ -21,6 +21,8 @@ _STAGING = ("endpoint.ip-url", "endpoint.paste", "endpoint.webhook", "endpoint.o
 catchers, throwaway host names."""
 _RECEIVE = (".recv", ".recvfrom")
 """Reads from a socket: what a remote peer sent."""
+_WEB_REQUESTS = ("flask.request.", "bottle.request.", "quart.request.")
+"""What a web application's visitor sent: the parameters, form and body of a request."""
 _OPEN = frozenset({"open", "io.open", "codecs.open"})
 _WRITE_MODES = ("w", "a", "x")
 _MODE = re.compile(r"[rwxabtU+]{1,3}")
@@ -41,7 +43,10 @@ class RemoteCodeExecuted(Rule):
     ``startup`` or ``import`` phase: a back door that runs the commands its controller sends
     (test suites and servers hand what they receive to processes when called, so run time does
     not count, unless the file names a raw IP address, paste site, chat webhook, tunnel or
-    throwaway host: then it is a controller's client, whenever it runs). So is, in those phases, evaluating the contents of a file that the same file
+    throwaway host: then it is a controller's client, whenever it runs). So is a web handler
+    that runs, as code or as a whole command, what a request carries
+    (``Popen(request.args.get("cmd"), shell=True)``), whenever it runs: a web shell, whose
+    visitor commands the machine. So is, in those phases, evaluating the contents of a file that the same file
     of code opens for writing under the same name and that also downloads
     (``open(p, "wb").write(get(url).content)``; ``exec(b64decode(open(p, "rb").read()))``): the
     download is staged on disk first. No honest package evaluates what it downloads.
@@ -63,7 +68,10 @@ class RemoteCodeExecuted(Rule):
             # what a socket received counts only in code that runs on its own: test suites
             # and servers hand received data to processes when called
             received = [n for n in (*fact.inner, *fact.sources) if at_load and n.endswith(_RECEIVE)]
-            return direct + [n for n in fact.sources if _FETCH & set(matcher.match(n))] + received
+            return (
+                direct + [n for n in fact.sources if _FETCH & set(matcher.match(n))] + received
+                + _web_request(fact)
+            )
 
         hits: list[tuple[Fact, Phase, list[str]]] = list(_staged(profile))
         # a file that names a drop or staging host is a controller's client whenever it runs
@@ -71,7 +79,8 @@ class RemoteCodeExecuted(Rule):
         for fact, phase in profile.facts_of(FactKind.CALL):
             at_load = phase in EARLY or fact.location.path in controlled
             runs_code = fact.name in _EXEC or (
-                fact.name in PROCESS_SINKS and _runs_given_code(fact, at_load)
+                fact.name in PROCESS_SINKS
+                and _runs_given_code(fact, at_load or bool(_web_request(fact)))
             )
             sources = fetched(fact, at_load) if runs_code else []
             if sources:
@@ -92,6 +101,11 @@ class RemoteCodeExecuted(Rule):
             evidence=evidence_of(profile, uses),
             capabilities={"net.http.request", *(u.capability for u in uses)},
         )
+
+
+def _web_request(fact: Fact) -> list[str]:
+    """The parts of a web request that feed a call (``flask.request.args.get``)."""
+    return [n for n in (*fact.inner, *fact.sources) if n.startswith(_WEB_REQUESTS)]
 
 
 def _runs_given_code(fact: Fact, at_load: bool) -> bool:

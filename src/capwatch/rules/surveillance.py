@@ -17,7 +17,9 @@ class Surveillance(Rule):
     microphone use,
     in a package that also reaches the network. High when any of it runs on install, startup or
     import; a reviewer's question otherwise, since screenshot and automation tools do this
-    honestly when called.
+    honestly when called. One function that captures and sends, in a file that holds a chat
+    webhook or bot with its secret token (``discord.com/api/webhooks/<id>/<token>``), is
+    critical at any time: what it sees goes to a channel its author reads, not to its user.
     """
 
     id = "CW130"
@@ -36,6 +38,22 @@ class Surveillance(Rule):
         early = [u for u in spy if u.phase in EARLY]
         files = {u.location.path for u in spy} & {u.location.path for u in net}
         if not early and not files:
+            return
+        hooks = {i.location.path: i for i in profile.indicators_of(("endpoint.webhook",), tuple(Phase))}
+        sending = {u.scope for u in net if u.location.path in hooks}
+        reported = [u for u in spy if u.scope in sending]
+        if reported:
+            yield self.finding(
+                f"Captures with {describe(reported)} and sends it from the same function to"
+                f" {hooks[reported[0].location.path].value[:80]}, a chat channel whose secret the"
+                " file holds",
+                severity=Severity.CRITICAL,
+                confidence=Confidence.MEDIUM,
+                phase=earliest(reported),
+                evidence=evidence_of(profile, [hooks[reported[0].location.path], *reported]),
+                capabilities={u.capability for u in [*reported, *net] if u.scope in sending},
+                indicators={"endpoint.webhook"},
+            )
             return
         yield self.finding(
             f"Uses {describe(spy)} alongside {describe(net)}",

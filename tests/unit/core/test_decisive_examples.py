@@ -77,6 +77,12 @@ DECISIVE = [
     ("CW122", "beacon-on-install"),
     ("CW122", "reply-never-read"),
     ("CW123", "client-posts-keys"),
+    ("CW103", "silent-windows-program"),
+    ("CW102", "web-shell-route"),
+    ("CW105", "folder-sweep-to-bot"),
+    ("CW124", "pool-in-command"),
+    ("CW130", "screen-to-webhook"),
+    ("CW124", "wallet-and-host"),
 ]
 
 
@@ -98,6 +104,7 @@ REVIEW_ONLY = [
     ("CW105", "webhook-secret-when-called"),
     ("CW105", "bot-token-in-sender"),
     ("CW103", "installer-run-and-waited"),
+    ("CW103", "installer-failure-reported"),
     ("CW118", "listener-from-arguments"),
 ]
 """Rule examples that ask for a reviewer but are not enough to report the package on their

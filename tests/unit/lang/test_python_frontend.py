@@ -623,3 +623,30 @@ def test_where_names_are_bound_is_worked_out_once_per_scope(monkeypatch: pytest.
     result = analyze("\n".join(lines) + "\n")
     assert len(walks) == 1
     assert sum(f.kind is FactKind.SECRET_SENT for f in result.facts) == 300
+
+
+def test_a_try_that_silences_every_error() -> None:
+    result = analyze(
+        "def quiet():\n"
+        "    try:\n        run()\n        more()\n    except:\n        pass\n"
+        "def printed():\n"
+        "    try:\n        run()\n    except Exception as e:\n        print('')\n"
+        "def constant():\n"
+        "    try:\n        run()\n    except BaseException:\n        return None\n"
+        "def reported():\n"
+        "    try:\n        run()\n    except Exception as e:\n        print(e)\n"
+        "def narrow():\n"
+        "    try:\n        run()\n    except OSError:\n        pass\n"
+        "def partly():\n"
+        "    try:\n        run()\n    except ValueError:\n        pass\n    except:\n        pass\n"
+        "def reraised():\n"
+        "    try:\n        run()\n    except Exception:\n        raise\n"
+    )
+    silenced = [
+        (f.scope, f.location.line, f.value) for f in result.facts if f.kind is FactKind.SILENCED
+    ]
+    assert silenced == [
+        ("pkg.mod:quiet", 2, "4"),
+        ("pkg.mod:printed", 8, "9"),
+        ("pkg.mod:constant", 13, "14"),
+    ]

@@ -112,6 +112,9 @@ _ALIASABLE = (ast.Attribute, ast.Name, ast.Call)
 _TEMPLATES = frozenset({ast.JoinedStr, ast.BinOp})
 """Expressions that may be partly constant text (an f-string, a concatenation)."""
 _HANDLERS = (ast.ExceptHandler, ast.match_case)
+_TRIES = (ast.Try, ast.TryStar)
+_ANY_ERROR = frozenset({"Exception", "BaseException"})
+_IDLE_STATEMENTS = (ast.Pass, ast.Continue, ast.Break)
 _BLOCK_FIELDS: dict[type, tuple[str, ...]] = {}
 """Each statement type's fields among ``_STMT_FIELDS``: most statements have none."""
 
@@ -318,6 +321,41 @@ def _frame(
     node: ast.AST, scope: str, cls: str | None, depth: int, binding: str | None = None
 ) -> _Frame:
     return (node, scope, cls, depth, binding, False)
+
+
+def _silences_errors(node: ast.Try | ast.TryStar) -> bool:
+    """Whether every handler of a ``try`` catches any error and does nothing with it: a bare
+    ``except`` or ``except Exception`` whose body only passes, continues, breaks, returns a
+    constant or prints one (``except: print("")``)."""
+    if not node.handlers:
+        return False
+    for handler in node.handlers:
+        caught = handler.type
+        if caught is not None and not (isinstance(caught, ast.Name) and caught.id in _ANY_ERROR):
+            return False
+        if not all(_idle(stmt) for stmt in handler.body):
+            return False
+    return True
+
+
+def _idle(stmt: ast.stmt) -> bool:
+    """A handler's statement that neither reports nor handles the error."""
+    if isinstance(stmt, _IDLE_STATEMENTS):
+        return True
+    if isinstance(stmt, ast.Return):
+        return stmt.value is None or isinstance(stmt.value, ast.Constant)
+    if isinstance(stmt, ast.Expr):
+        value = stmt.value
+        if isinstance(value, ast.Constant):
+            return True
+        return (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Name)
+            and value.func.id == "print"
+            and all(isinstance(arg, ast.Constant) for arg in value.args)
+            and not value.keywords
+        )
+    return False
 
 
 def _module_level_definitions(
@@ -872,7 +910,26 @@ class _FileWalker:
             assert isinstance(node, ast.Dict)
             for value in node.values:  # ``{**os.environ}``, ``{"env": os.environ}``
                 self._whole_environment(value, scope, "copy")
+        elif kind is ast.Try or kind is ast.TryStar:
+            assert isinstance(node, _TRIES)
+            if node.body and _silences_errors(node):
+                self._silenced(node, scope)
         return self._frames(_children(node), scope, cls, depth, binding, consumed)
+
+    def _silenced(self, node: ast.Try | ast.TryStar, scope: str) -> None:
+        """Record a ``try`` that silences every error, with the span of its body."""
+        location = self._loc(node)
+        end = location.line if self.origin is not None else node.body[-1].end_lineno
+        self._add(
+            Fact(
+                FactKind.SILENCED,
+                "try",
+                location,
+                scope,
+                value=str(end or location.line),
+                decode_chain=self.chain,
+            )
+        )
 
     def _environment_loop(self, node: ast.For | ast.AsyncFor | ast.comprehension, scope: str) -> None:
         """``for name in os.environ`` reads every variable, as ``os.environ.keys()`` does."""

@@ -1,0 +1,3 @@
+from setuptools import setup
+
+setup(name="drvtool", version="1.2.0", packages=["drvtool"])
