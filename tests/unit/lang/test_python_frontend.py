@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
 from capwatch.config import Limits
@@ -650,3 +652,28 @@ def test_a_try_that_silences_every_error() -> None:
         ("pkg.mod:printed", 8, "9"),
         ("pkg.mod:constant", 13, "14"),
     ]
+
+
+def test_a_decoded_payload_sees_the_names_its_host_imported() -> None:
+    # exec runs the payload among the module's globals: ``urlopen`` is the one imported above
+    payload = base64.b64encode(b"urlopen('https://h.invalid/x').read()\n").decode()
+    result = analyze(
+        "import base64\nfrom urllib.request import urlopen\n"
+        f"exec(base64.b64decode('{payload}'))\n"
+    )
+    decoded = [f.name for f in result.facts if f.kind is FactKind.CALL and f.decode_chain]
+    assert "urllib.request.urlopen" in decoded
+
+
+def test_a_name_written_in_escapes_is_decoded() -> None:
+    result = analyze(
+        'run = eval("\\x65\\x76\\141\\x6c")\n'
+        'plain = eval("eval")\n'
+        'label = f"name{run}\\n"\n'
+        'path = "C:\\\\temp"\n'
+    )
+    decoded = [
+        (f.value, f.decode_chain, f.location.line)
+        for f in result.facts if f.kind is FactKind.DECODED
+    ]
+    assert decoded == [("eval", ("escapes",), 1)]

@@ -81,6 +81,9 @@ PLACEHOLDER = "\u2026"
 """Stands for the parts of a partly folded string that are not constant."""
 DROPPED_STEP = "write"
 """Decode-chain step for code text the package writes to a file."""
+ESCAPES_STEP = "escapes"
+"""Decode-chain step for a name written with string escapes (``"\\x65\\x76\\141\\x6c"``)."""
+_ESCAPED_NAME_MAX = 40
 _RUNNERS_OF_SELF = frozenset({"self", "cls"})
 _STMT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 _SKIPPED_FIELDS = frozenset({
@@ -499,8 +502,12 @@ class PythonAnalyzer:
         chain: tuple[str, ...],
         origin: ast.AST,
         is_package: bool,
+        aliases: dict[str, str] | None = None,
     ) -> None:
-        """Analyse decoded code as if it ran in ``scope`` at the line of ``origin``."""
+        """Analyse decoded code as if it ran in ``scope`` at the line of ``origin``, where the
+        names the host file imported (``aliases``) are bound as well: ``exec`` runs its code
+        among the host module's globals, so ``urlopen`` in the payload is the one the file
+        imported."""
         if len(chain) > self.limits.decode_depth or len(text) > self.limits.source_bytes:
             result.problems.append(
                 Problem(
@@ -514,9 +521,9 @@ class PythonAnalyzer:
         if parsed.tree is None:
             self._scan_strings(text, result.path, scope, result, chain, origin)
             return
-        _FileWalker(self, result, parsed.text, is_package, chain=chain, origin=origin).run(
-            parsed.tree, scope
-        )
+        _FileWalker(
+            self, result, parsed.text, is_package, chain=chain, origin=origin, aliases=aliases
+        ).run(parsed.tree, scope)
 
     def _scan_strings(
         self,
@@ -555,6 +562,7 @@ class _FileWalker:
         *,
         chain: tuple[str, ...],
         origin: ast.AST | None,
+        aliases: dict[str, str] | None = None,
     ) -> None:
         self.analyzer = analyzer
         self.strings = analyzer.strings
@@ -574,6 +582,8 @@ class _FileWalker:
         self.chain = chain
         self.origin = origin
         self.table = NameTable(result.module, is_package)
+        if aliases:
+            self.table.aliases.update(aliases)  # the host's imports; the payload's own win
         self.env = folding.Environment()
         self.resolver = Resolver(self.table, self._const_str)
         self.evaluator = folding.make_evaluator(
@@ -1705,6 +1715,20 @@ class _FileWalker:
         if name and name.startswith(self.package_prefix):
             self._edge(scope, name, EdgeKind.RUNS)
 
+    def _escaped(self, node: ast.Constant) -> bool:
+        """Whether a string constant is written with escapes (``"\\x65\\x76\\141\\x6c"``):
+        for a plain name, which needs none, only to hide what it spells."""
+        line = node.lineno
+        if node.end_lineno != line or not 0 < line <= len(self.lines):
+            return False
+        source = self.lines[line - 1][node.col_offset : node.end_col_offset]
+        if "\\" not in source:
+            return False
+        try:  # the constant's own text, not an f-string it is a part of
+            return bool(ast.literal_eval(source) == node.value)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return False
+
     def _literal(self, node: ast.Constant, scope: str, consumed: bool) -> None:
         value = node.value
         if isinstance(value, str):
@@ -1713,6 +1737,18 @@ class _FileWalker:
             text = value.decode("latin-1")
         else:
             return
+        if len(text) <= _ESCAPED_NAME_MAX and text.isidentifier() and self._escaped(node):
+            self._add(
+                Fact(
+                    FactKind.DECODED,
+                    "",
+                    self._loc(node),
+                    scope,
+                    value=text,
+                    decode_chain=(*self.chain, ESCAPES_STEP),
+                    snippet=self._snippet(node),
+                )
+            )
         if len(text) < MIN_LITERAL:
             return
         self._add(
@@ -1824,4 +1860,5 @@ class _FileWalker:
                 chain or ("exec",),
                 self.origin if self.origin is not None else node,
                 self.is_package,
+                self.table.aliases,
             )
