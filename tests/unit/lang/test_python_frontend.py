@@ -677,3 +677,13 @@ def test_a_name_written_in_escapes_is_decoded() -> None:
         for f in result.facts if f.kind is FactKind.DECODED
     ]
     assert decoded == [("eval", ("escapes",), 1)]
+
+
+def test_a_standard_module_named_without_an_import_still_resolves() -> None:
+    result = analyze(
+        "def fetch():\n    return urllib.request.urlopen('https://h.invalid').read()\n"
+        "def run(cmd):\n    subprocess.Popen(cmd)\n"
+        "def send(socket):\n    socket.send(b'x')\n"
+    )
+    assert {"urllib.request.urlopen", "subprocess.Popen"} <= set(calls(result))
+    assert "socket.send" not in calls(result)

@@ -69,6 +69,14 @@ class NameTable:
 
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
+_UNIMPORTED_MODULES = frozenset({
+    "os", "subprocess", "urllib", "base64", "zlib", "marshal", "ctypes", "shutil", "platform",
+    "getpass",
+})
+"""Standard modules that code may name without importing them: a payload written for a host
+that imports them (``exec`` runs among its globals), or a copy that lost its import line. The
+name means the module all the same: what the code tries to do is what a reviewer needs to see.
+Names that code often binds to other things (``socket``, ``json``) are left out."""
 
 
 class Resolver:
@@ -112,7 +120,7 @@ class Resolver:
             return self.assigned[name]
         if name in self.table.local_defs:
             return f"{self.table.module}.{name}" if self.table.module else name
-        if name in BUILTIN_NAMES:
+        if name in BUILTIN_NAMES or name in _UNIMPORTED_MODULES:
             return name
         return None
 
