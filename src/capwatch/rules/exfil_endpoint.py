@@ -134,12 +134,15 @@ class ExfiltrationEndpoint(Rule):
         that names the real destination, a server that hands out commands, a probe's
         collector. Critical in install and start-up code, high elsewhere; critical at any time
         when the request to it sends values named as secrets (``secret_key``,
-        ``self.password``): credentials stolen by a library that hides where they go."""
+        ``self.password``): credentials stolen by a library that hides where they go; and
+        when the function that contacts it reads who the user is (login or host name) and
+        opens a connection to a destination taken from an answer it read: a dead drop that
+        names where the user's identity goes."""
         everywhere = tuple(Phase)
         reach = profile.uses_of(_REACH, everywhere)
         net_files = {u.location.path for u in reach}
         found = [
-            (fact.location, fact.snippet, fact.decode_chain, fact.value.strip(), phase)
+            (fact.location, fact.snippet, fact.decode_chain, fact.value.strip(), phase, fact.scope)
             for fact, phase in profile.facts_of(FactKind.DECODED)
             if fact.value and fact.location.path in net_files and decoded_chain(fact.decode_chain)
             and _ADDRESS.fullmatch(fact.value.strip())
@@ -147,27 +150,54 @@ class ExfiltrationEndpoint(Rule):
         for use in reach:
             shown = profile.decoded_at.get(use.location)
             if shown is not None and decoded_chain(shown[1]) and _HOST.fullmatch(shown[0].strip()):
-                found.append((use.location, use.snippet, shown[1], shown[0].strip(), use.phase))
+                found.append(
+                    (use.location, use.snippet, shown[1], shown[0].strip(), use.phase, use.scope)
+                )
         if not found:
             return
         phase = min(item[4] for item in found)
         # secrets handed to the very request whose destination is hidden: stolen credentials
         sent = {fact.location: fact.args for fact, _ in profile.facts_of(FactKind.SECRET_SENT)}
         secrets = sorted({name for item in found for name in sent.get(item[0], ())})
+        relayed = not secrets and _relays_identity(profile, {item[5] for item in found}, reach)
         if phase in _BUILD:
             where = f", at {phase.label} time"
         elif secrets:
             where = f", and sends it {', '.join(secrets[:3])}"
+        elif relayed:
+            where = (", and in the same function sends who the user is to a destination taken"
+                     " from an answer")
         else:
             where = ", in a file that reaches the network"
         yield self.finding(
             f"Decodes the destination {found[0][3][:100]} from text written encoded" + where,
-            severity=Severity.CRITICAL if phase in _BUILD or secrets else Severity.HIGH,
+            severity=Severity.CRITICAL if phase in _BUILD or secrets or relayed else Severity.HIGH,
             confidence=Confidence.HIGH if phase in _BUILD else Confidence.MEDIUM,
             phase=phase,
-            evidence=[Evidence(loc, snip, chain, text) for loc, snip, chain, text, _ in found[:5]],
+            evidence=[Evidence(item[0], item[1], item[2], item[3]) for item in found[:5]],
             capabilities={u.capability for u in reach},
         )
+
+
+_REPLY_READS = (".read", ".getresponse", ".json", ".text", ".content", ".recv")
+"""How code reads a server's answer."""
+
+
+def _relays_identity(
+    profile: Profile, scopes: set[str], reach: list[CapabilityUse]
+) -> bool:
+    """Whether one of ``scopes`` reads who the user is and makes a network call whose
+    destination or data comes from an answer read from the network."""
+    identity = {
+        u.scope for u in profile.uses_of(("host.fingerprint",), tuple(Phase)) if u.scope in scopes
+    }
+    if not identity:
+        return False
+    calls = {u.location for u in reach if u.scope in identity}
+    return any(
+        fact.location in calls and any(source.endswith(_REPLY_READS) for source in fact.sources)
+        for fact, _ in profile.facts_of(FactKind.CALL)
+    )
 
 
 def _sweeping(profile: Profile, paths: set[str]) -> set[str]:

@@ -80,6 +80,7 @@ DECISIVE = [
     ("CW103", "silent-windows-program"),
     ("CW102", "web-shell-route"),
     ("CW105", "folder-sweep-to-bot"),
+    ("CW105", "dead-drop-relays-login"),
     ("CW124", "pool-in-command"),
     ("CW130", "screen-to-webhook"),
     ("CW124", "wallet-and-host"),

@@ -1,0 +1,3 @@
+from setuptools import setup
+
+setup(name="hashkit", version="1.1.0", packages=["hashkit"])
