@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from capwatch.capabilities.catalog import load_catalog
 from capwatch.model import (
     CapabilityUse,
     Confidence,
@@ -137,7 +138,9 @@ class ExfiltrationEndpoint(Rule):
         ``self.password``): credentials stolen by a library that hides where they go; and
         when the function that contacts it reads who the user is (login or host name) and
         opens a connection to a destination taken from an answer it read: a dead drop that
-        names where the user's identity goes."""
+        names where the user's identity goes; and when the file sends data to a destination
+        that another request's answer names and never reads the reply
+        (``post(get(hidden).text, json=data)``)."""
         everywhere = tuple(Phase)
         reach = profile.uses_of(_REACH, everywhere)
         net_files = {u.location.path for u in reach}
@@ -159,14 +162,15 @@ class ExfiltrationEndpoint(Rule):
         # secrets handed to the very request whose destination is hidden: stolen credentials
         sent = {fact.location: fact.args for fact, _ in profile.facts_of(FactKind.SECRET_SENT)}
         secrets = sorted({name for item in found for name in sent.get(item[0], ())})
-        relayed = not secrets and _relays_identity(profile, {item[5] for item in found}, reach)
+        relayed = "" if secrets else _relay(
+            profile, {item[5] for item in found}, {item[0].path for item in found}, reach
+        )
         if phase in _BUILD:
             where = f", at {phase.label} time"
         elif secrets:
             where = f", and sends it {', '.join(secrets[:3])}"
         elif relayed:
-            where = (", and in the same function sends who the user is to a destination taken"
-                     " from an answer")
+            where = relayed
         else:
             where = ", in a file that reaches the network"
         yield self.finding(
@@ -181,23 +185,37 @@ class ExfiltrationEndpoint(Rule):
 
 _REPLY_READS = (".read", ".getresponse", ".json", ".text", ".content", ".recv")
 """How code reads a server's answer."""
+_FETCHES = frozenset({"net.http.request", "net.download"})
 
 
-def _relays_identity(
-    profile: Profile, scopes: set[str], reach: list[CapabilityUse]
-) -> bool:
-    """Whether one of ``scopes`` reads who the user is and makes a network call whose
-    destination or data comes from an answer read from the network."""
+def _relay(
+    profile: Profile, scopes: set[str], paths: set[str], reach: list[CapabilityUse]
+) -> str:
+    """How the code around a hidden destination relays data onward, as the end of a message
+    (empty when it does not): a function that reads who the user is and makes a network call
+    whose destination or data comes from an answer; or, in the file, a request built from
+    another request's answer (``post(get(hidden).text, json=data)``) whose reply nothing reads.
+    """
     identity = {
         u.scope for u in profile.uses_of(("host.fingerprint",), tuple(Phase)) if u.scope in scopes
     }
-    if not identity:
-        return False
     calls = {u.location for u in reach if u.scope in identity}
-    return any(
-        fact.location in calls and any(source.endswith(_REPLY_READS) for source in fact.sources)
-        for fact, _ in profile.facts_of(FactKind.CALL)
-    )
+    unread = {
+        f.location for f, _ in profile.facts_of(FactKind.UNREAD_REPLY) if f.location.path in paths
+    }
+    if not calls and not unread:
+        return ""
+    match = load_catalog().matcher("python").match
+    for fact, _ in profile.facts_of(FactKind.CALL):
+        if fact.location in calls and any(s.endswith(_REPLY_READS) for s in fact.sources):
+            return (", and in the same function sends who the user is to a destination taken"
+                    " from an answer")
+        if fact.location in unread and any(
+            _FETCHES & set(match(name)) for name in (*fact.inner, *fact.sources)
+        ):
+            return (", and sends data to a destination another request's answer names,"
+                    " never reading the reply")
+    return ""
 
 
 def _sweeping(profile: Profile, paths: set[str]) -> set[str]:

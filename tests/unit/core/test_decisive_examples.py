@@ -81,6 +81,7 @@ DECISIVE = [
     ("CW102", "web-shell-route"),
     ("CW105", "folder-sweep-to-bot"),
     ("CW105", "dead-drop-relays-login"),
+    ("CW105", "dead-drop-address"),
     ("CW124", "pool-in-command"),
     ("CW130", "screen-to-webhook"),
     ("CW124", "wallet-and-host"),
@@ -101,7 +102,6 @@ def test_decisive_example_is_malicious(rule: str, case: str) -> None:
 REVIEW_ONLY = [
     ("CW104", "debug-dump-function"),
     ("CW104", "script-report"),
-    ("CW105", "dead-drop-address"),
     ("CW105", "webhook-secret-when-called"),
     ("CW105", "bot-token-in-sender"),
     ("CW103", "installer-run-and-waited"),
