@@ -66,7 +66,11 @@ class ExfiltrationEndpoint(Rule):
     reply names the real one: high, and critical in install or start-up code (an honest
     client may keep its own address encoded; it does not contact it while being installed),
     or when the request to it sends values named as secrets (``{"sk": secret_key}``): an SDK
-    that posts its user's keys to a host it hides is stealing them, whoever calls it. A file
+    that posts its user's keys to a host it hides is stealing them, whoever calls it. So is a
+    hidden destination used as a dead drop that relays: the function that contacts it reads
+    who the user is (login or host name) and connects to a destination taken from an answer,
+    or the file sends data to a destination another request's answer names
+    (``post(get(hidden).text, json=vault)``) and never reads the reply. A file
     that holds such a chat secret, lists folders (``os.listdir``, ``os.walk``, ``glob``), opens
     files to read their bytes (``open(path, "rb")``) and names a whole folder of the user's
     itself (``"/"``, ``"~/Documents"``, ``"/sdcard/DCIM"``, ``C:\\Users``) is critical at any
