@@ -671,6 +671,7 @@ def test_a_name_written_in_escapes_is_decoded() -> None:
         'plain = eval("eval")\n'
         'label = f"name{run}\\n"\n'
         'path = "C:\\\\temp"\n'
+        'word = "\\u00e9t\\u00e9"\n'
     )
     decoded = [
         (f.value, f.decode_chain, f.location.line)

@@ -1737,7 +1737,12 @@ class _FileWalker:
             text = value.decode("latin-1")
         else:
             return
-        if len(text) <= _ESCAPED_NAME_MAX and text.isidentifier() and self._escaped(node):
+        if (
+            len(text) <= _ESCAPED_NAME_MAX
+            and text.isascii()  # non-ASCII words are escaped honestly (``"\\u00e9t\\u00e9"``)
+            and text.isidentifier()
+            and self._escaped(node)
+        ):
             self._add(
                 Fact(
                     FactKind.DECODED,
