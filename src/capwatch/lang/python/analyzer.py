@@ -29,6 +29,7 @@ from capwatch.flow import COMMAND_BASES
 from capwatch.lang.base import (
     MESSAGE,
     EdgeKind,
+    FactFilter,
     FileAnalysis,
     Problem,
     ProblemKind,
@@ -371,12 +372,17 @@ def module_name_for(path: str) -> tuple[str, bool]:
 
 
 class PythonAnalyzer:
-    def __init__(self, limits: Limits, *, import_facts: bool = True) -> None:
+    def __init__(
+        self, limits: Limits, *, import_facts: bool = True, keep: FactFilter | None = None
+    ) -> None:
         self.limits = limits
         self.import_facts = import_facts
         """Record an ``import`` fact per imported name. The import edges of the call graph are
         recorded either way; the engine leaves the facts out (no rule reads them, and they are
         a quarter of the facts of a large package)."""
+        self.keep = keep
+        """When given, the literal, call and reference facts it finds idle are not made (the
+        engine would drop them right after the file; see :class:`FactFilter`)."""
         self.strings: dict[str, str] = {}
         """One object for each distinct text the facts and edges of the analysed files hold
         (qualified names, snippets, literals): generated and vendored code repeats the same
@@ -525,6 +531,7 @@ class _FileWalker:
         self.edge_keys: set[tuple[str, str, EdgeKind]] = set()
         """The edges this walk added, each once."""
         self.limits = analyzer.limits
+        self.keep = analyzer.keep
         self.result = result
         self.lines = text.split("\n")
         self.snippets: dict[int, str] = {}
@@ -634,6 +641,12 @@ class _FileWalker:
                 self.texts[shared] = shared
             fact.args = shared
         self.result.facts.append(fact)
+
+    def _keeps(self, name: str, data: bool = False) -> bool:
+        """Whether a call or reference fact of ``name`` is worth making: it has folded
+        arguments or traced data (``data``), a decode chain, or a name that counts."""
+        keep = self.keep
+        return keep is None or data or bool(self.chain) or keep.name(name)
 
     def _edge(self, source: str, target: str, kind: EdgeKind) -> None:
         # A scope that calls the same name twice adds nothing to the call graph the second time
@@ -889,7 +902,7 @@ class _FileWalker:
             name = self.resolver.resolve(expr)
         except LimitExceeded:
             return
-        if name in _ENVIRONMENTS:
+        if name in _ENVIRONMENTS and self._keeps(f"{name}.{how}"):
             self._add(
                 Fact(
                     FactKind.REFERENCE,
@@ -1100,20 +1113,21 @@ class _FileWalker:
             if flags & _PROCESS and args:
                 self._module_run_edges(args[0], scope)
                 self._inline_code(node, args[0], scope)
-        self._add(
-            Fact(
-                FactKind.CALL,
-                name,
-                self._loc(node),
-                scope,
-                args=args,
-                inner=inner,
-                sources=sources,
-                decode_chain=self.chain,
-                snippet=self._snippet(node),
-                binding=self.binding,
+        if self._keeps(name, bool(args or inner or sources)):
+            self._add(
+                Fact(
+                    FactKind.CALL,
+                    name,
+                    self._loc(node),
+                    scope,
+                    args=args,
+                    inner=inner,
+                    sources=sources,
+                    decode_chain=self.chain,
+                    snippet=self._snippet(node),
+                    binding=self.binding,
+                )
             )
-        )
         if not name.startswith("?."):
             self._edge(scope, name, EdgeKind.CALL)
         for arg in args:
@@ -1581,7 +1595,7 @@ class _FileWalker:
                 self._edge(scope, target, EdgeKind.RUNS)
         elif node.id in self.table.aliases:
             self._package_value(self.resolver.resolve(node), scope)
-        elif node.id in ("exec", "eval", "compile", "__import__"):
+        elif node.id in ("exec", "eval", "compile", "__import__") and self._keeps(node.id):
             self._add(
                 Fact(
                     FactKind.REFERENCE,
@@ -1608,16 +1622,17 @@ class _FileWalker:
                 self._host_name_read(node, node.value.func, scope)
             return False
         self._package_value(name, scope)
-        self._add(
-            Fact(
-                FactKind.REFERENCE,
-                name,
-                self._loc(node),
-                scope,
-                decode_chain=self.chain,
-                snippet=self._snippet(node),
+        if self._keeps(name):
+            self._add(
+                Fact(
+                    FactKind.REFERENCE,
+                    name,
+                    self._loc(node),
+                    scope,
+                    decode_chain=self.chain,
+                    snippet=self._snippet(node),
+                )
             )
-        )
         if name in _UNAMES:
             self._host_name_read(node, node, scope)
         return True
@@ -1630,6 +1645,8 @@ class _FileWalker:
             return
         field = _UNAMES.get(name or "")
         if field is None or (node is not described and node.attr != field):
+            return
+        if not self._keeps(f"{name}.{field}"):
             return
         self._add(
             Fact(
@@ -1658,18 +1675,21 @@ class _FileWalker:
             return
         if len(text) < MIN_LITERAL:
             return
-        self._add(
-            Fact(
-                FactKind.LITERAL,
-                MESSAGE if id(node) in self.messages else "",
-                self._loc(node),
-                scope,
-                value=text[:MAX_FACT_TEXT],
-                decode_chain=self.chain,
-                snippet=self._snippet(node),
-                binding=self.binding,
+        kept = text[:MAX_FACT_TEXT]
+        message = id(node) in self.messages
+        if self.keep is None or self.keep.literal(kept, message):
+            self._add(
+                Fact(
+                    FactKind.LITERAL,
+                    MESSAGE if message else "",
+                    self._loc(node),
+                    scope,
+                    value=kept,
+                    decode_chain=self.chain,
+                    snippet=self._snippet(node),
+                    binding=self.binding,
+                )
             )
-        )
         self._powershell(text, scope, node)
         executable = folding.embedded_executable(text)
         if executable is not None:
