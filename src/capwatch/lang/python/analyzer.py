@@ -78,6 +78,7 @@ OFFSCREEN_GAP = 64
 """Blank columns between two statements of one line beyond which the second counts as hidden
 off screen. Formatters keep one space; hand-aligned code a few; hiding uses hundreds."""
 _WIDE_GAP = re.compile(rf"\S[ \t]{{{OFFSCREEN_GAP},}}")
+_GAP_BLANKS = " " * OFFSCREEN_GAP
 PLACEHOLDER = "\u2026"
 """Stands for the parts of a partly folded string that are not constant."""
 DROPPED_STEP = "write"
@@ -345,7 +346,10 @@ def _module_level_definitions(
 
 def _wide_gap_lines(text: str) -> set[int] | None:
     """Line numbers (from 1) holding a run of at least ``OFFSCREEN_GAP`` blanks after code."""
-    if _WIDE_GAP.search(text) is None:
+    # A run of that many blanks is that many spaces once tabs are spaces too: a substring
+    # search rules out nearly every file a hundred times faster than the pattern would.
+    spaced = text.replace("\t", " ") if "\t" in text else text
+    if _GAP_BLANKS not in spaced or _WIDE_GAP.search(text) is None:
         return None
     lines: set[int] = set()
     line, counted = 1, 0
