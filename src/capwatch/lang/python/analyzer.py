@@ -39,6 +39,8 @@ from capwatch.lang.base import (
 from capwatch.lang.python import folding
 from capwatch.lang.python.names import NameTable, Resolver
 from capwatch.lang.python.source import parse
+from capwatch.lang.python.tree import children as _children
+from capwatch.lang.python.tree import has_call, reads_name
 from capwatch.model import Fact, FactKind, Location
 from capwatch.unpack.payload import decode_text
 
@@ -85,14 +87,6 @@ DROPPED_STEP = "write"
 """Decode-chain step for code text the package writes to a file."""
 _RUNNERS_OF_SELF = frozenset({"self", "cls"})
 _STMT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
-_SKIPPED_FIELDS = frozenset({
-    "ctx", "op", "ops", "type_comment",
-    "id", "name", "attr", "arg", "asname", "module", "level", "conversion", "is_async",
-    "simple", "kind",
-})
-"""Fields that hold only markers (``Load``, ``Add``...) or plain values (identifiers, numbers),
-never code."""
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 # Type tuples for the walk's ``isinstance`` tests: a tuple is checked about twice as fast as the
 # ``A | B`` union, which is also built anew each time the expression runs.
 _TEXT_TYPES = (str, bytes)
@@ -283,28 +277,6 @@ def _walk_request_scope(body: ast.AST) -> _RequestScope:
     for bindings in assigned.values():
         bindings.sort(key=lambda b: b[0])
     return index
-
-
-def _children(node: ast.AST) -> list[ast.AST]:
-    """The child nodes that hold code, in field order: ``ast.iter_child_nodes`` without the
-    context and operator markers, and without its two layers of generators (the walk's
-    hottest loop)."""
-    kind = type(node)
-    fields = _CHILD_FIELDS.get(kind)
-    if fields is None:
-        fields = tuple(f for f in kind._fields if f not in _SKIPPED_FIELDS)
-        _CHILD_FIELDS[kind] = fields
-    out: list[ast.AST] = []
-    append = out.append
-    for name in fields:
-        value = getattr(node, name, None)
-        if type(value) is list:
-            for item in value:
-                if isinstance(item, ast.AST):
-                    append(item)
-        elif isinstance(value, ast.AST):
-            append(value)
-    return out
 
 
 _Frame = tuple[ast.AST, str, str | None, int, str | None, bool]
@@ -847,9 +819,7 @@ class _FileWalker:
                 names = [t.id for t in targets if isinstance(t, ast.Name)]
                 if len(names) == len(targets) and names[-1] in self.module_consts:
                     return [_frame(node.value, scope, cls, depth, self.module_consts[names[-1]])]
-            if isinstance(node, ast.AnnAssign) and not any(
-                isinstance(sub, ast.Call) for sub in ast.walk(node.annotation)
-            ):
+            if isinstance(node, ast.AnnAssign) and not has_call(node.annotation):
                 # A type annotation names types; it uses nothing (unless it calls something).
                 return [
                     (sub, scope, cls, depth, binding, consumed)
@@ -1508,10 +1478,7 @@ class _FileWalker:
             # the name handed to the call itself (not followed further: ``s = s + "b"``)
             name = expr.id
             bound = self.env.expression(name) if depth == 0 else None
-            if type(bound) in _TEMPLATES and not any(
-                type(sub) is ast.Name and sub.id == name
-                for sub in ast.walk(bound)  # type: ignore[arg-type]
-            ):
+            if type(bound) in _TEMPLATES and not reads_name(bound, name):  # type: ignore[arg-type]
                 return self._template(bound, depth + 1)  # type: ignore[arg-type]
         if isinstance(expr, ast.JoinedStr):
             parts = []
