@@ -37,7 +37,7 @@ from capwatch.lang.base import (
     ScopeKind,
 )
 from capwatch.lang.python import folding
-from capwatch.lang.python.names import NameTable, Resolver
+from capwatch.lang.python.names import NameTable, Resolver, resolve_relative
 from capwatch.lang.python.source import parse
 from capwatch.lang.python.tree import children as _children
 from capwatch.lang.python.tree import has_call, reads_name
@@ -509,7 +509,8 @@ class _FileWalker:
         self.limits = analyzer.limits
         self.keep = analyzer.keep
         self.result = result
-        self.lines = text.split("\n")
+        self.text = text
+        self._lines: list[str] | None = None
         self.snippets: dict[int, str] = {}
         """Each line's snippet, made once (most lines hold several facts)."""
         self.docs_read = "__doc__" in text or "__file__" in text
@@ -595,12 +596,21 @@ class _FileWalker:
         snippet = self.snippets.get(line)
         if snippet is None:
             snippet = ""
-            if 0 < line <= len(self.lines):
-                text = self.lines[line - 1].strip()
+            lines = self._text_lines()
+            if 0 < line <= len(lines):
+                text = lines[line - 1].strip()
                 snippet = text if len(text) <= 240 else text[:237] + "..."
                 snippet = self.strings.setdefault(snippet, snippet)
             self.snippets[line] = snippet
         return snippet
+
+    def _text_lines(self) -> list[str]:
+        """The text's lines, split when a snippet first needs them (most files, once their
+        idle facts are not made, need a few or none)."""
+        lines = self._lines
+        if lines is None:
+            lines = self._lines = self.text.split("\n")
+        return lines
 
     def _add(self, fact: Fact) -> None:
         # Facts live until the artifact's profile is built: equal texts share one object.
@@ -1015,29 +1025,28 @@ class _FileWalker:
             yield _frame(stmt, scope, qual if self.origin is None else None, depth)
 
     def _import(self, node: ast.Import | ast.ImportFrom, scope: str) -> None:
-        loc, snippet = self._loc(node), self._snippet(node)
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
         else:
-            from capwatch.lang.python.names import resolve_relative
-
             base = (
                 resolve_relative(self.result.module, self.is_package, node.level, node.module)
                 if node.level
                 else (node.module or "")
             )
             names = [base] + [f"{base}.{a.name}" for a in node.names if a.name != "*"]
-        import_facts = self.analyzer.import_facts
-        for name in names:
-            if not name:
-                continue
-            if import_facts:
+        names = [name for name in names if name]
+        if self.analyzer.import_facts:
+            loc, snippet = self._loc(node), self._snippet(node)
+            for name in names:
                 self._add(
                     Fact(
                         FactKind.IMPORT, name, loc, scope, snippet=snippet, decode_chain=self.chain
                     )
                 )
+                self._edge(scope, name, EdgeKind.IMPORT)
+            return
+        for name in names:
             self._edge(scope, name, EdgeKind.IMPORT)
 
     def _call(self, node: ast.Call, scope: str, consumed: bool) -> bool:
@@ -1244,7 +1253,7 @@ class _FileWalker:
     def _hidden_statement(self, node: ast.stmt, scope: str, offscreen: set[int]) -> None:
         """A statement preceded on its line by other code and a wide run of blanks (and the
         ``;`` that joins them): written where a reader of the file does not look."""
-        line = self.lines[node.lineno - 1]
+        line = self._text_lines()[node.lineno - 1]
         before = line.encode("utf-8", "surrogatepass")[: node.col_offset].decode("utf-8", "replace")
         visible = before.rstrip(" \t")
         if visible.endswith(";"):
