@@ -40,7 +40,14 @@ from capwatch.model import (
     ScanResult,
     Verdict,
 )
-from capwatch.profile import IndicatorMemo, NamesRead, Profile, build_profile, drop_idle_facts
+from capwatch.profile import (
+    IdleTest,
+    IndicatorMemo,
+    NamesRead,
+    Profile,
+    build_profile,
+    drop_idle_facts,
+)
 from capwatch.rules import RuleKind, all_rules
 from capwatch.verdict import decide
 
@@ -276,9 +283,12 @@ def _read_and_analyze(
             if path in files and path not in cache
         ]
     )
-    # import facts are left out: imports are edges of the call graph, and no rule reads them
-    analyzer = PythonAnalyzer(limits, import_facts=False)
+    # import facts are left out: imports are edges of the call graph, and no rule reads them;
+    # the facts drop_idle_facts would drop are not made
     names = NamesRead(load_catalog().matcher("python"), _names_read())
+    analyzer = PythonAnalyzer(
+        limits, import_facts=False, keep=IdleTest(indicator_memo, names)
+    )
     analyses: dict[str, FileAnalysis] = {}
     digests: dict[str, str] = {}
     for plan in plans[: limits.files]:

@@ -322,7 +322,7 @@ def _counts(fact: Fact, indicator_memo: IndicatorMemo, names: NamesRead) -> bool
     """Whether :func:`build_profile` or a rule can make anything of a fact."""
     kind = fact.kind
     if kind is FactKind.LITERAL:
-        return _literal_counts(fact, indicator_memo)
+        return _literal_counts(fact.value, fact.name == MESSAGE, indicator_memo)
     if kind is FactKind.CALL or kind is FactKind.REFERENCE:
         return bool(fact.args or fact.inner or fact.sources or fact.decode_chain) or (
             fact.name in names
@@ -330,19 +330,39 @@ def _counts(fact: Fact, indicator_memo: IndicatorMemo, names: NamesRead) -> bool
     return True
 
 
-def _literal_counts(fact: Fact, indicator_memo: IndicatorMemo) -> bool:
-    """Whether :func:`build_profile` makes anything of a literal fact."""
-    value = fact.value
+def _literal_counts(value: str | None, message: bool, indicator_memo: IndicatorMemo) -> bool:
+    """Whether :func:`build_profile` makes anything of a literal fact of this text, shown to
+    people (``message``) or not."""
     if not value:
         return False
     if value in _IDENTITY_VARIABLES:
         return True
-    if fact.name == MESSAGE:
+    if message:
         return False
     found = indicator_memo.get(value)
     if found is None:
         found = indicator_memo[value] = tuple(find_indicators(value))
     return bool(found)
+
+
+class IdleTest:
+    """The test of :func:`drop_idle_facts`, asked by a front end before it makes a literal,
+    call or reference fact (:class:`~capwatch.lang.base.FactFilter`): a fact that would be
+    dropped right after its file is analysed is never made. Most of a large package's facts
+    are idle, and making each (its location, its snippet, its shared texts) cost more than
+    the test."""
+
+    __slots__ = ("_memo", "_names")
+
+    def __init__(self, indicator_memo: IndicatorMemo, names: NamesRead) -> None:
+        self._memo = indicator_memo
+        self._names = names
+
+    def literal(self, text: str, message: bool) -> bool:
+        return _literal_counts(text, message, self._memo)
+
+    def name(self, name: str) -> bool:
+        return name in self._names
 
 
 def _environ_lines(analysis: FileAnalysis) -> set[tuple[str, int]]:

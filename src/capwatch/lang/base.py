@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from capwatch.model import Fact, Location
 
@@ -141,3 +142,18 @@ class FileAnalysis:
     """Top-level names defined in the module (functions, classes) mapped to ``function``/``class``."""
     methods: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Class name to the scope ids of its methods."""
+
+
+class FactFilter(Protocol):
+    """Which literal, call and reference facts are worth making: the engine drops the rest
+    right after a file is analysed (:func:`capwatch.profile.drop_idle_facts`), so a front end
+    asks first and does not make them."""
+
+    def literal(self, text: str, message: bool) -> bool:
+        """Whether a literal fact of ``text`` counts (``message``: shown to people)."""
+        ...
+
+    def name(self, name: str) -> bool:
+        """Whether a call or reference of ``name`` with no folded argument, no data traced
+        into it and no decode chain counts."""
+        ...

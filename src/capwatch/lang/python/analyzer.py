@@ -29,6 +29,7 @@ from capwatch.flow import COMMAND_BASES
 from capwatch.lang.base import (
     MESSAGE,
     EdgeKind,
+    FactFilter,
     FileAnalysis,
     Problem,
     ProblemKind,
@@ -36,8 +37,10 @@ from capwatch.lang.base import (
     ScopeKind,
 )
 from capwatch.lang.python import folding
-from capwatch.lang.python.names import NameTable, Resolver
+from capwatch.lang.python.names import NameTable, Resolver, resolve_relative
 from capwatch.lang.python.source import parse
+from capwatch.lang.python.tree import children as _children
+from capwatch.lang.python.tree import has_call, reads_name
 from capwatch.model import Fact, FactKind, Location
 from capwatch.unpack.payload import decode_text
 
@@ -77,6 +80,7 @@ OFFSCREEN_GAP = 64
 """Blank columns between two statements of one line beyond which the second counts as hidden
 off screen. Formatters keep one space; hand-aligned code a few; hiding uses hundreds."""
 _WIDE_GAP = re.compile(rf"\S[ \t]{{{OFFSCREEN_GAP},}}")
+_GAP_BLANKS = " " * OFFSCREEN_GAP
 PLACEHOLDER = "\u2026"
 """Stands for the parts of a partly folded string that are not constant."""
 DROPPED_STEP = "write"
@@ -86,14 +90,6 @@ ESCAPES_STEP = "escapes"
 _ESCAPED_NAME_MAX = 40
 _RUNNERS_OF_SELF = frozenset({"self", "cls"})
 _STMT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
-_SKIPPED_FIELDS = frozenset({
-    "ctx", "op", "ops", "type_comment",
-    "id", "name", "attr", "arg", "asname", "module", "level", "conversion", "is_async",
-    "simple", "kind",
-})
-"""Fields that hold only markers (``Load``, ``Add``...) or plain values (identifiers, numbers),
-never code."""
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 # Type tuples for the walk's ``isinstance`` tests: a tuple is checked about twice as fast as the
 # ``A | B`` union, which is also built anew each time the expression runs.
 _TEXT_TYPES = (str, bytes)
@@ -289,28 +285,6 @@ def _walk_request_scope(body: ast.AST) -> _RequestScope:
     return index
 
 
-def _children(node: ast.AST) -> list[ast.AST]:
-    """The child nodes that hold code, in field order: ``ast.iter_child_nodes`` without the
-    context and operator markers, and without its two layers of generators (the walk's
-    hottest loop)."""
-    kind = type(node)
-    fields = _CHILD_FIELDS.get(kind)
-    if fields is None:
-        fields = tuple(f for f in kind._fields if f not in _SKIPPED_FIELDS)
-        _CHILD_FIELDS[kind] = fields
-    out: list[ast.AST] = []
-    append = out.append
-    for name in fields:
-        value = getattr(node, name, None)
-        if type(value) is list:
-            for item in value:
-                if isinstance(item, ast.AST):
-                    append(item)
-        elif isinstance(value, ast.AST):
-            append(value)
-    return out
-
-
 _Frame = tuple[ast.AST, str, str | None, int, str | None, bool]
 """One node waiting in the walk: ``(node, scope, cls, depth, binding, consumed)``.
 
@@ -385,7 +359,10 @@ def _module_level_definitions(
 
 def _wide_gap_lines(text: str) -> set[int] | None:
     """Line numbers (from 1) holding a run of at least ``OFFSCREEN_GAP`` blanks after code."""
-    if _WIDE_GAP.search(text) is None:
+    # A run of that many blanks is that many spaces once tabs are spaces too: a substring
+    # search rules out nearly every file a hundred times faster than the pattern would.
+    spaced = text.replace("\t", " ") if "\t" in text else text
+    if _GAP_BLANKS not in spaced or _WIDE_GAP.search(text) is None:
         return None
     lines: set[int] = set()
     line, counted = 1, 0
@@ -412,12 +389,17 @@ def module_name_for(path: str) -> tuple[str, bool]:
 
 
 class PythonAnalyzer:
-    def __init__(self, limits: Limits, *, import_facts: bool = True) -> None:
+    def __init__(
+        self, limits: Limits, *, import_facts: bool = True, keep: FactFilter | None = None
+    ) -> None:
         self.limits = limits
         self.import_facts = import_facts
         """Record an ``import`` fact per imported name. The import edges of the call graph are
         recorded either way; the engine leaves the facts out (no rule reads them, and they are
         a quarter of the facts of a large package)."""
+        self.keep = keep
+        """When given, the literal, call and reference facts it finds idle are not made (the
+        engine would drop them right after the file; see :class:`FactFilter`)."""
         self.strings: dict[str, str] = {}
         """One object for each distinct text the facts and edges of the analysed files hold
         (qualified names, snippets, literals): generated and vendored code repeats the same
@@ -571,8 +553,10 @@ class _FileWalker:
         self.edge_keys: set[tuple[str, str, EdgeKind]] = set()
         """The edges this walk added, each once."""
         self.limits = analyzer.limits
+        self.keep = analyzer.keep
         self.result = result
-        self.lines = text.split("\n")
+        self.text = text
+        self._lines: list[str] | None = None
         self.snippets: dict[int, str] = {}
         """Each line's snippet, made once (most lines hold several facts)."""
         self.docs_read = "__doc__" in text or "__file__" in text
@@ -660,12 +644,21 @@ class _FileWalker:
         snippet = self.snippets.get(line)
         if snippet is None:
             snippet = ""
-            if 0 < line <= len(self.lines):
-                text = self.lines[line - 1].strip()
+            lines = self._text_lines()
+            if 0 < line <= len(lines):
+                text = lines[line - 1].strip()
                 snippet = text if len(text) <= 240 else text[:237] + "..."
                 snippet = self.strings.setdefault(snippet, snippet)
             self.snippets[line] = snippet
         return snippet
+
+    def _text_lines(self) -> list[str]:
+        """The text's lines, split when a snippet first needs them (most files, once their
+        idle facts are not made, need a few or none)."""
+        lines = self._lines
+        if lines is None:
+            lines = self._lines = self.text.split("\n")
+        return lines
 
     def _add(self, fact: Fact) -> None:
         # Facts live until the artifact's profile is built: equal texts share one object.
@@ -682,6 +675,12 @@ class _FileWalker:
                 self.texts[shared] = shared
             fact.args = shared
         self.result.facts.append(fact)
+
+    def _keeps(self, name: str, data: bool = False) -> bool:
+        """Whether a call or reference fact of ``name`` is worth making: it has folded
+        arguments or traced data (``data``), a decode chain, or a name that counts."""
+        keep = self.keep
+        return keep is None or data or bool(self.chain) or keep.name(name)
 
     def _edge(self, source: str, target: str, kind: EdgeKind) -> None:
         # A scope that calls the same name twice adds nothing to the call graph the second time
@@ -878,9 +877,7 @@ class _FileWalker:
                 names = [t.id for t in targets if isinstance(t, ast.Name)]
                 if len(names) == len(targets) and names[-1] in self.module_consts:
                     return [_frame(node.value, scope, cls, depth, self.module_consts[names[-1]])]
-            if isinstance(node, ast.AnnAssign) and not any(
-                isinstance(sub, ast.Call) for sub in ast.walk(node.annotation)
-            ):
+            if isinstance(node, ast.AnnAssign) and not has_call(node.annotation):
                 # A type annotation names types; it uses nothing (unless it calls something).
                 return [
                     (sub, scope, cls, depth, binding, consumed)
@@ -956,7 +953,7 @@ class _FileWalker:
             name = self.resolver.resolve(expr)
         except LimitExceeded:
             return
-        if name in _ENVIRONMENTS:
+        if name in _ENVIRONMENTS and self._keeps(f"{name}.{how}"):
             self._add(
                 Fact(
                     FactKind.REFERENCE,
@@ -1095,29 +1092,28 @@ class _FileWalker:
             yield _frame(stmt, scope, qual if self.origin is None else None, depth)
 
     def _import(self, node: ast.Import | ast.ImportFrom, scope: str) -> None:
-        loc, snippet = self._loc(node), self._snippet(node)
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
         else:
-            from capwatch.lang.python.names import resolve_relative
-
             base = (
                 resolve_relative(self.result.module, self.is_package, node.level, node.module)
                 if node.level
                 else (node.module or "")
             )
             names = [base] + [f"{base}.{a.name}" for a in node.names if a.name != "*"]
-        import_facts = self.analyzer.import_facts
-        for name in names:
-            if not name:
-                continue
-            if import_facts:
+        names = [name for name in names if name]
+        if self.analyzer.import_facts:
+            loc, snippet = self._loc(node), self._snippet(node)
+            for name in names:
                 self._add(
                     Fact(
                         FactKind.IMPORT, name, loc, scope, snippet=snippet, decode_chain=self.chain
                     )
                 )
+                self._edge(scope, name, EdgeKind.IMPORT)
+            return
+        for name in names:
             self._edge(scope, name, EdgeKind.IMPORT)
 
     def _call(self, node: ast.Call, scope: str, consumed: bool) -> bool:
@@ -1167,20 +1163,21 @@ class _FileWalker:
             if flags & _PROCESS and args:
                 self._module_run_edges(args[0], scope)
                 self._inline_code(node, args[0], scope)
-        self._add(
-            Fact(
-                FactKind.CALL,
-                name,
-                self._loc(node),
-                scope,
-                args=args,
-                inner=inner,
-                sources=sources,
-                decode_chain=self.chain,
-                snippet=self._snippet(node),
-                binding=self.binding,
+        if self._keeps(name, bool(args or inner or sources)):
+            self._add(
+                Fact(
+                    FactKind.CALL,
+                    name,
+                    self._loc(node),
+                    scope,
+                    args=args,
+                    inner=inner,
+                    sources=sources,
+                    decode_chain=self.chain,
+                    snippet=self._snippet(node),
+                    binding=self.binding,
+                )
             )
-        )
         if not name.startswith("?."):
             self._edge(scope, name, EdgeKind.CALL)
         for arg in args:
@@ -1323,7 +1320,7 @@ class _FileWalker:
     def _hidden_statement(self, node: ast.stmt, scope: str, offscreen: set[int]) -> None:
         """A statement preceded on its line by other code and a wide run of blanks (and the
         ``;`` that joins them): written where a reader of the file does not look."""
-        line = self.lines[node.lineno - 1]
+        line = self._text_lines()[node.lineno - 1]
         before = line.encode("utf-8", "surrogatepass")[: node.col_offset].decode("utf-8", "replace")
         visible = before.rstrip(" \t")
         if visible.endswith(";"):
@@ -1557,10 +1554,7 @@ class _FileWalker:
             # the name handed to the call itself (not followed further: ``s = s + "b"``)
             name = expr.id
             bound = self.env.expression(name) if depth == 0 else None
-            if type(bound) in _TEMPLATES and not any(
-                type(sub) is ast.Name and sub.id == name
-                for sub in ast.walk(bound)  # type: ignore[arg-type]
-            ):
+            if type(bound) in _TEMPLATES and not reads_name(bound, name):  # type: ignore[arg-type]
                 return self._template(bound, depth + 1)  # type: ignore[arg-type]
         if isinstance(expr, ast.JoinedStr):
             parts = []
@@ -1648,7 +1642,7 @@ class _FileWalker:
                 self._edge(scope, target, EdgeKind.RUNS)
         elif node.id in self.table.aliases:
             self._package_value(self.resolver.resolve(node), scope)
-        elif node.id in ("exec", "eval", "compile", "__import__"):
+        elif node.id in ("exec", "eval", "compile", "__import__") and self._keeps(node.id):
             self._add(
                 Fact(
                     FactKind.REFERENCE,
@@ -1675,16 +1669,17 @@ class _FileWalker:
                 self._host_name_read(node, node.value.func, scope)
             return False
         self._package_value(name, scope)
-        self._add(
-            Fact(
-                FactKind.REFERENCE,
-                name,
-                self._loc(node),
-                scope,
-                decode_chain=self.chain,
-                snippet=self._snippet(node),
+        if self._keeps(name):
+            self._add(
+                Fact(
+                    FactKind.REFERENCE,
+                    name,
+                    self._loc(node),
+                    scope,
+                    decode_chain=self.chain,
+                    snippet=self._snippet(node),
+                )
             )
-        )
         if name in _UNAMES:
             self._host_name_read(node, node, scope)
         return True
@@ -1697,6 +1692,8 @@ class _FileWalker:
             return
         field = _UNAMES.get(name or "")
         if field is None or (node is not described and node.attr != field):
+            return
+        if not self._keeps(f"{name}.{field}"):
             return
         self._add(
             Fact(
@@ -1715,17 +1712,24 @@ class _FileWalker:
         if name and name.startswith(self.package_prefix):
             self._edge(scope, name, EdgeKind.RUNS)
 
-    def _escaped(self, node: ast.Constant) -> bool:
+    def _escaped(self, node: ast.Constant, text: str) -> bool:
         """Whether a string constant is written with escapes (``"\\x65\\x76\\141\\x6c"``):
         for a plain name, which needs none, only to hide what it spells."""
-        line = node.lineno
-        if node.end_lineno != line or not 0 < line <= len(self.lines):
+        line, start, end = node.lineno, node.col_offset, node.end_col_offset
+        # quotes and a prefix add at most three columns: anything wider holds escapes
+        if node.end_lineno != line or end is None or end - start <= len(text) + 3:
             return False
-        source = self.lines[line - 1][node.col_offset : node.end_col_offset]
+        lines = self._text_lines()
+        if not 0 < line <= len(lines):
+            return False
+        # offsets count UTF-8 bytes
+        source = lines[line - 1].encode("utf-8", "surrogatepass")[start:end].decode(
+            "utf-8", "replace"
+        )
         if "\\" not in source:
             return False
         try:  # the constant's own text, not an f-string it is a part of
-            return bool(ast.literal_eval(source) == node.value)
+            return bool(ast.literal_eval(source) == text)
         except (ValueError, SyntaxError, MemoryError, RecursionError):
             return False
 
@@ -1741,7 +1745,7 @@ class _FileWalker:
             len(text) <= _ESCAPED_NAME_MAX
             and text.isascii()  # non-ASCII words are escaped honestly (``"\\u00e9t\\u00e9"``)
             and text.isidentifier()
-            and self._escaped(node)
+            and self._escaped(node, text)
         ):
             self._add(
                 Fact(
@@ -1756,18 +1760,21 @@ class _FileWalker:
             )
         if len(text) < MIN_LITERAL:
             return
-        self._add(
-            Fact(
-                FactKind.LITERAL,
-                MESSAGE if id(node) in self.messages else "",
-                self._loc(node),
-                scope,
-                value=text[:MAX_FACT_TEXT],
-                decode_chain=self.chain,
-                snippet=self._snippet(node),
-                binding=self.binding,
+        kept = text[:MAX_FACT_TEXT]
+        message = id(node) in self.messages
+        if self.keep is None or self.keep.literal(kept, message):
+            self._add(
+                Fact(
+                    FactKind.LITERAL,
+                    MESSAGE if message else "",
+                    self._loc(node),
+                    scope,
+                    value=kept,
+                    decode_chain=self.chain,
+                    snippet=self._snippet(node),
+                    binding=self.binding,
+                )
             )
-        )
         self._powershell(text, scope, node)
         executable = folding.embedded_executable(text)
         if executable is not None:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from capwatch.config import Limits
 from capwatch.errors import LimitExceeded
 from capwatch.lang.python.accumulators import StatementIndex, accumulator_loop
+from capwatch.lang.python.tree import reads_name, walk
 from capwatch.unpack.consteval import KNOWN_CONSTANTS, METHOD_PREFIX, Const, Evaluator
 from capwatch.unpack.decoders import DECODERS
 from capwatch.unpack.loops import LoopShape, loop_shape
@@ -70,7 +71,7 @@ class Environment(Mapping[str, Const]):
 
     def bind(self, name: str, expr: ast.expr) -> None:
         exprs = self._bound.setdefault(name, [])
-        if all(e is not expr for e in exprs):
+        if expr not in exprs:  # nodes compare by identity
             exprs.append(expr)
         self._values.pop(name, None)
         self.version += 1
@@ -205,8 +206,7 @@ class Environment(Mapping[str, Const]):
         """The statements binding ``name``, in source order, when they all sit in one block,
         start with a plain assignment and are at most ``MAX_SEQUENCE``; else ``None``."""
         exprs = self._bound.get(name, ())
-        seeds = [e for e in exprs if self._seed(e, name)]
-        if not seeds or not all(e in seeds or _reads_name(e, name) for e in exprs):
+        if not self._may_sequence(exprs, name):
             return None  # no literal to start from, or an unrelated value: skip the index
         if self._index is None:
             self._index = StatementIndex(self.statements)
@@ -231,22 +231,50 @@ class Environment(Mapping[str, Const]):
         if not isinstance(head, ast.Assign) or not self._seed(head.value, name):
             return None
         for stmt in order[1:]:
-            if isinstance(stmt, ast.Assign) and not _reads_name(stmt.value, name):
+            if isinstance(stmt, ast.Assign) and not reads_name(stmt.value, name):
                 return None  # an unrelated value, not a transformation of the text so far
         return order
+
+    def _may_sequence(self, exprs: Iterable[ast.expr], name: str) -> bool:
+        """Whether some of ``exprs`` can start a sequence for ``name`` (:meth:`_seed`) and each
+        other one reads ``name``: one walk of each expression answers both (most names bound
+        several times are bound to unrelated values, and the first such value ends it)."""
+        seeded = False
+        for expr in exprs:
+            if _text_constant(expr):
+                seeded = True
+                continue
+            reads, texts = self._names_in(expr, name, isinstance(expr, ast.Call))
+            if reads:
+                continue
+            if not texts:
+                return False
+            seeded = True  # a call on a name bound to a literal, not reading ``name``
+        return seeded
+
+    def _names_in(self, expr: ast.expr, name: str, texts_too: bool) -> tuple[bool, bool]:
+        """Whether ``expr`` reads ``name``, and (asked with ``texts_too``, else ``False``)
+        whether it reads another name bound once to a string literal."""
+        texts = False
+        for sub in walk(expr):
+            if type(sub) is ast.Name:
+                other = sub.id
+                if other == name:
+                    return True, texts
+                if texts_too and not texts:
+                    bound = self.expression(other)
+                    texts = bound is not None and _text_constant(bound)
+        return False, texts
 
     def _seed(self, expr: ast.expr, name: str) -> bool:
         """Whether ``expr`` can start a sequence for ``name``: a string literal, or a call
         on a name bound once to one (``key = bytes(text.encode())`` after ``text = "..."``)."""
         if _text_constant(expr):
             return True
-        if not isinstance(expr, ast.Call) or _reads_name(expr, name):
+        if not isinstance(expr, ast.Call):
             return False
-        return any(
-            isinstance(n, ast.Name) and n.id != name
-            and _text_constant(self.expression(n.id) or ast.Constant(None))
-            for n in ast.walk(expr)
-        )
+        reads, texts = self._names_in(expr, name, texts_too=True)
+        return texts and not reads
 
     def _accumulator_shape(self, name: str) -> LoopShape | None:
         """The runnable loop that builds ``name`` and only names that qualify, or ``None``."""
@@ -285,10 +313,6 @@ class Environment(Mapping[str, Const]):
 
 def _text_constant(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str | bytes)
-
-
-def _reads_name(node: ast.expr, name: str) -> bool:
-    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
 
 
 def make_evaluator(
