@@ -52,7 +52,10 @@ class DownloadAndRun(Rule):
     or the firewall (``Set-MpPreference -DisableRealtimeMonitoring``). So is fetching a program
     (a URL ending in ``.exe``, ``.bat``, ``.ps1``...) and leaving it running on its own
     (``start x.exe`` without ``/wait``, a trailing ``&``): an installer or tool that a package
-    runs for its user is waited for.
+    runs for its user is waited for. So is, at any time, one function that downloads, saves
+    and runs a Windows program it names (``helper.exe``, a URL ending in ``.exe``) inside a
+    ``try`` whose every handler swallows the error (``except: pass``): an installer fetched
+    for the user reports what went wrong; a dropper makes sure nothing shows.
     """
 
     id = "CW103"
