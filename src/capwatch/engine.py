@@ -23,6 +23,7 @@ from types import FrameType
 from capwatch.artifact import ArchiveIssue, Member, MemberKind, open_artifact
 from capwatch.capabilities.catalog import load_catalog
 from capwatch.config import Limits
+from capwatch.ecosystem.commands import takes_over
 from capwatch.ecosystem.layout import FilePlan, Identity, identify, plan_files
 from capwatch.errors import ArtifactError, CapwatchError, LimitExceeded
 from capwatch.flow import assign_phases
@@ -207,7 +208,11 @@ def _scan(data: bytes, info: ArtifactInfo, options: ScanOptions, started: float)
                 f"{len(plans):,} source files; only the first {limits.files:,} analysed (files limit)",
             )
         )
-    phases = assign_phases({p.path: p for p in plans if p.path in analyses}, analyses)
+    phases = assign_phases(
+        {p.path: p for p in plans if p.path in analyses},
+        analyses,
+        [c.target for c in identity.commands if takes_over(c.name, identity.name)],
+    )
     profile = build_profile(
         identity, plans, analyses, phases, load_catalog().matcher("python"), indicator_memo
     )

@@ -2,7 +2,10 @@
 
 Roots are the module-level scopes of every file, at the phase its role gives (``setup.py`` at
 ``install``, ``.pth`` and ``sitecustomize`` at ``startup``, package modules at ``import``), plus
-the methods of setuptools command classes defined in install-time code. Edges are calls, imports,
+the methods of setuptools command classes defined in install-time code, plus the functions that
+commands named like the interpreter's, the installer's or a system command run (``pip`` declared
+as a console script: :func:`capwatch.ecosystem.commands.takes_over`), at ``startup``, since they
+run whenever the user types that command. Edges are calls, imports,
 and functions or classes handed to something that runs them (``cmdclass``, threads, ``atexit``).
 A scope runs in the earliest phase of any root that reaches it; what nothing reaches is
 ``runtime``. The parent of each scope is kept, so a finding can say *why* code runs at install.
@@ -10,6 +13,7 @@ A scope runs in the earliest phase of any root that reaches it; what nothing rea
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -110,12 +114,15 @@ class _Symbols:
 
 
 def assign_phases(
-    plans: Mapping[str, FilePlan], analyses: Mapping[str, FileAnalysis]
+    plans: Mapping[str, FilePlan],
+    analyses: Mapping[str, FileAnalysis],
+    takeovers: Sequence[str] = (),
 ) -> PhaseMap:
     """The phase of every scope reached from a root, and the scope that reached it. The files'
-    edges are consumed (:func:`_call_graph`)."""
+    edges are consumed (:func:`_call_graph`). ``takeovers`` are the entry points
+    (``module:function``) of commands that take over another program's name."""
+    roots = _roots(plans, analyses) + _takeover_roots(takeovers, analyses)
     adjacency = _call_graph(analyses)
-    roots = _roots(plans, analyses)
     result = PhaseMap()
     for phase in Phase:
         queue = deque(s for p, s in roots if p is phase and s not in result.phase_of)
@@ -175,4 +182,27 @@ def _roots(
                 for base in scope.class_bases
             ):
                 roots.append((Phase.INSTALL, scope.id))
+    return roots
+
+
+_ENTRY_POINT = re.compile(r"\s*([\w.]+)\s*(?::\s*([\w.]+))?")
+
+
+def _takeover_roots(
+    targets: Sequence[str], analyses: Mapping[str, FileAnalysis]
+) -> list[tuple[Phase, str]]:
+    """The module and the function each entry point names, at ``startup``: the command imports
+    the module, then calls the function."""
+    if not targets:
+        return []
+    scopes = {scope.id for analysis in analyses.values() for scope in analysis.scopes.values()}
+    roots: list[tuple[Phase, str]] = []
+    for target in targets:
+        found = _ENTRY_POINT.match(target)
+        if found is None:
+            continue
+        module, function = found.group(1), found.group(2)
+        for scope in (f"{module}:<module>", f"{module}:{function}" if function else ""):
+            if scope in scopes:
+                roots.append((Phase.STARTUP, scope))
     return roots

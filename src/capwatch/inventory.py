@@ -11,6 +11,7 @@ import hashlib
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 
+from capwatch.ecosystem.commands import takes_over
 from capwatch.ecosystem.layout import FilePlan, Identity
 from capwatch.flow import COMMAND_BASES
 from capwatch.lang.base import FileAnalysis, ScopeKind
@@ -81,6 +82,12 @@ def build_inventory(
     backend = _backend(identity, read)
     if backend is not None:
         hooks.append(backend)
+    for declared in identity.commands:
+        if takes_over(declared.name, identity.name):
+            detail = f"{declared.name} = {declared.target}"
+            hooks.append(
+                Hook(HookKind.COMMAND_TAKEOVER, declared.source, detail, sha256_text(detail))
+            )
     for name, command in identity.npm_scripts:
         hooks.append(Hook(HookKind.NPM_SCRIPT, "package.json", f"{name}: {command}", sha256_text(command)))
     sites: dict[tuple[str, int, str], CapabilitySite] = {}

@@ -286,6 +286,22 @@ class HookKind(enum.Enum):
     """``sitecustomize`` / ``usercustomize``: imported at every interpreter start."""
     NPM_SCRIPT = "npm-script"
     """An npm lifecycle script (``preinstall``, ``install``, ``postinstall``...)."""
+    COMMAND_TAKEOVER = "command-takeover"
+    """A command the package installs under the name of the interpreter's, the installer's or
+    a system command (``pip``, ``python3``, ``sudo``): it runs whenever the user types that
+    command (:func:`capwatch.ecosystem.commands.takes_over`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A command the package puts on its user's ``PATH``: a console or GUI script, or an npm
+    ``bin`` entry."""
+
+    name: str
+    target: str
+    """What it runs: ``module:function`` (PyPI) or a file of the package (npm)."""
+    source: str
+    """The member that declares it, relative to the package root."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ module-level code runs. Phases of functions are decided later from the call grap
 
 from __future__ import annotations
 
+import dataclasses
 import email.parser
 import hashlib
 import json
@@ -17,7 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from capwatch.artifact.members import NESTED_SEPARATOR
-from capwatch.model import ArtifactKind, Ecosystem, Metadata, Phase
+from capwatch.ecosystem.commands import read_commands
+from capwatch.model import ArtifactKind, Command, Ecosystem, Metadata, Phase
 
 DESCRIPTION_CHARS = 64 * 1024
 """Long descriptions are kept for rules up to this many characters."""
@@ -53,6 +55,8 @@ class Identity:
     """The long description's text (first :data:`DESCRIPTION_CHARS`), for metadata rules."""
     npm_scripts: tuple[tuple[str, str], ...] = ()
     """npm ``scripts`` entries (name, command)."""
+    commands: tuple[Command, ...] = ()
+    """The commands the package installs (:mod:`capwatch.ecosystem.commands`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +172,12 @@ _NPM_LIFECYCLE = frozenset(
 
 def identify(paths: Sequence[str], read: Callable[[str], bytes | None]) -> Identity:
     """Identify the artifact from its member paths; ``read`` fetches a member's bytes."""
+    identity = _identify(paths, read)
+    commands = read_commands(identity.kind, identity.root, paths, read)
+    return dataclasses.replace(identity, commands=commands) if commands else identity
+
+
+def _identify(paths: Sequence[str], read: Callable[[str], bytes | None]) -> Identity:
     path_set = set(paths)
     wheel_meta = [p for p in paths if re.fullmatch(r"[^/]+\.dist-info/METADATA", p)]
     if wheel_meta:

@@ -16,7 +16,8 @@ class HookAddedOrChanged(DriftRule):
     Install and start-up hooks are where hijacked releases put their payload, because they run
     without anyone importing the package: a new ``.pth`` file with ``import`` lines, a new
     ``sitecustomize``, a new setuptools command class that overrides ``install`` or ``develop``,
-    a new npm ``preinstall``/``postinstall`` script. Any of those appearing in an established
+    a new npm ``preinstall``/``postinstall`` script, a new command named like the interpreter's, the
+    installer's or a system command (``pip``, CW125). Any of those appearing in an established
     project is medium severity (a reviewer should look). Changes that honest releases make too
     (an in-tree build backend replacing a published one, a ``build_ext`` command, a ``setup.py``
     in a project that had none) are low; what the new install-time code does is judged by CW201. A changed ``setup.py`` or ``.pth`` is
@@ -77,4 +78,7 @@ def _rate(change: HookChange) -> tuple[Severity, Phase] | None:
             return (Severity.MEDIUM if name in _NPM_INSTALL else Severity.LOW), Phase.INSTALL
         case HookKind.SETUP_SCRIPT:
             return (Severity.LOW if added else Severity.INFO), Phase.INSTALL
+        case HookKind.COMMAND_TAKEOVER:
+            # CW125 reports the command itself; the release that brings it is worth a note
+            return (Severity.MEDIUM if added else Severity.INFO), Phase.STARTUP
     return None

@@ -85,6 +85,8 @@ DECISIVE = [
     ("CW124", "pool-in-command"),
     ("CW130", "screen-to-webhook"),
     ("CW124", "wallet-and-host"),
+    ("CW125", "fake-pip-reports-host"),
+    ("CW125", "sudo-in-pyproject"),
 ]
 
 
@@ -100,6 +102,7 @@ def test_decisive_example_is_malicious(rule: str, case: str) -> None:
 
 
 REVIEW_ONLY = [
+    ("CW125", "python-command-in-wheel"),
     ("CW104", "debug-dump-function"),
     ("CW104", "script-report"),
     ("CW105", "webhook-secret-when-called"),

@@ -1,0 +1,1 @@
+"""A faster start for Python scripts."""
