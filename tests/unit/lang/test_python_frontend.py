@@ -55,6 +55,25 @@ def test_dotted_import_by_string_returns_the_top_package() -> None:
     assert {"os.path.join", "os.path.exists", "os.path.isdir"} <= set(names)
 
 
+def test_module_imported_by_string_and_bound_to_a_name_resolves() -> None:
+    result = analyze(
+        "import importlib\n"
+        "def collect():\n"
+        "    packer = __import__('gzip')\n"
+        "    web = __import__('urllib.request')\n"
+        "    paths = __import__('pathlib')\n"
+        "    net = importlib.import_module('socket')\n"
+        "    packer.compress(b'x')\n"
+        "    web.request.urlopen('http://192.0.2.1/x')\n"
+        "    paths.Path.home()\n"
+        "    net.gethostname()\n"
+    )
+    names = calls(result)
+    assert {
+        "gzip.compress", "urllib.request.urlopen", "pathlib.Path.home", "socket.gethostname"
+    } <= set(names)
+
+
 def test_alias_assignment_resolves() -> None:
     result = analyze("import os\nrunner = os.system\nrunner('x')\n")
     assert "os.system" in calls(result)
@@ -574,6 +593,59 @@ def test_tabs_mixed_with_spaces_read_as_python_2_read_them() -> None:
     result = analyze(source)
     assert "os.system" in calls(result)
     assert not any(p.kind is ProblemKind.UNPARSABLE for p in result.problems)
+
+
+def test_a_string_that_runs_on_to_the_next_line_is_joined() -> None:
+    source = (
+        "import os\n"
+        "def note(path):\n"
+        "    with open(path, 'w') as out:\n"
+        "        out.write(\n"
+        "            \"first line\\n\r\n"
+        "        \")\n"
+        "    os.system('id')\n"
+    )
+    result = analyze(source)
+    assert "os.system" in calls(result)
+    literals = {f.value for f in result.facts if f.kind is FactKind.LITERAL}
+    assert any(value.startswith("first line") for value in literals)
+
+
+def test_a_string_left_open_at_the_end_of_its_line_is_closed() -> None:
+    source = (
+        "import os\n"
+        "embed = {\n"
+        "    'footer': {'text': 'made by someone'\"},\n"
+        "}\n"
+        "os.system('id')\n"
+    )
+    result = analyze(source)
+    assert "os.system" in calls(result)
+    assert not any(p.kind is ProblemKind.UNPARSABLE for p in result.problems)
+
+
+def test_an_unexpected_indent_is_blanked_not_kept_as_a_statement() -> None:
+    source = "import os\nx = 1\n        y = 2\n        z = 3\nos.system('id')\n"
+    assert "os.system" in calls(analyze(source))
+
+
+def test_parts_of_a_file_that_cannot_be_mended_are_salvaged() -> None:
+    broken = "".join(f"    bad line {i} ((((\n" for i in range(80))
+    source = (
+        "import os, urllib.request\n"
+        "def broken():\n" + broken + "\n"
+        "def beacon():\n"
+        "    urllib.request.urlopen('http://192.0.2.1/x')\n"
+        "class Runner:\n"
+        "    def go(self):\n"
+        "        os.system('id')\n"
+    )
+    result = analyze(source)
+    names = calls(result)
+    assert "urllib.request.urlopen" in names and "os.system" in names
+    sent = next(f for f in result.facts if f.name == "urllib.request.urlopen")
+    assert sent.location.line == 85 and sent.snippet.startswith("urllib.request.urlopen(")
+    assert any(p.kind is ProblemKind.FALLBACK_PARSE for p in result.problems)
 
 
 def test_a_helper_that_names_its_own_lambdas_is_inlined() -> None:

@@ -37,7 +37,7 @@ from capwatch.lang.base import (
     ScopeKind,
 )
 from capwatch.lang.python import folding
-from capwatch.lang.python.names import NameTable, Resolver, resolve_relative
+from capwatch.lang.python.names import IMPORTERS, NameTable, Resolver, resolve_relative
 from capwatch.lang.python.source import parse
 from capwatch.lang.python.tree import children as _children
 from capwatch.lang.python.tree import has_call, reads_name
@@ -823,14 +823,18 @@ class _FileWalker:
                     self.messages.add(id(part))
 
     def _alias(self, name: str, value: ast.expr) -> None:
-        """Remember that ``name`` stands for a module attribute or a builtin that runs code."""
+        """Remember that ``name`` stands for a module attribute, a builtin that runs code, or
+        a module imported by its name as a string (``gzip = __import__("gzip")``)."""
         if not isinstance(value, _ALIASABLE):
             return
         try:
             resolved = self.resolver.resolve(value)
+            imported = isinstance(value, ast.Call) and self.resolver.resolve(value.func) in IMPORTERS
         except LimitExceeded:
             return
-        if resolved and resolved != name and ("." in resolved or resolved in _BUILTINS):
+        if resolved and resolved != name and (
+            "." in resolved or resolved in _BUILTINS or imported
+        ):
             self.resolver.assigned[name] = resolved
 
     def _visit(self, frame: _Frame) -> list[_Frame] | None:

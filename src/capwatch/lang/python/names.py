@@ -14,7 +14,8 @@ from collections.abc import Callable
 
 BUILTIN_NAMES = frozenset(dir(builtins)) | {"__builtins__"}
 _BUILTIN_HOLDERS = frozenset({"builtins", "__builtins__", "__builtin__"})
-_IMPORTERS = frozenset({"__import__", "importlib.import_module", "importlib.__import__"})
+IMPORTERS = frozenset({"__import__", "importlib.import_module", "importlib.__import__"})
+"""Calls that import the module a string names."""
 
 
 def resolve_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
@@ -127,7 +128,7 @@ class Resolver:
     def _call_result(self, node: ast.Call, depth: int) -> str | None:
         """Names that a call evaluates to: imports by string, getattr, globals()."""
         func = self.resolve(node.func, depth + 1)
-        if func in _IMPORTERS and node.args:
+        if func in IMPORTERS and node.args:
             target = self.const_str(node.args[0])
             if target is None or not all(p.isidentifier() for p in target.split(".")):
                 return None

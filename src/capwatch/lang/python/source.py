@@ -3,9 +3,13 @@
 Malware is often Python 2, half-broken, or deliberately malformed, and still carries a payload
 that runs. :func:`parse` therefore tries, in order: Python 3 as is; Python 2 idioms rewritten to
 their Python 3 forms (``print x``, ``exec code``, ``except E, e``, backticks, ``0777``, ``10L``,
-``<>``); and then blanks the lines the parser rejects, one at a time, up to a bound, so that the
-rest of the file is still analysed. Lines given up on are returned so their strings can still be
-scanned for indicators.
+``<>``); then mends what the parser rejects, one line at a time, up to a bound: a quoted string
+left open is joined with the next line or closed at the end of its own, a line indented where no
+block opens is blanked, any other rejected line becomes ``pass``, and a line rejected again
+passes the blame to the line above it (an unclosed bracket); and, last, cuts the file at its
+top-level statements and keeps the parts that parse, each mended on its own. The rest of the
+file is still analysed. Lines given up on are returned so their strings can still be scanned
+for indicators.
 """
 
 from __future__ import annotations
@@ -161,9 +165,30 @@ def parse(data: bytes, path: str) -> Parsed:
         if tree is not None:
             return Parsed(tree, candidate, fallback=True, error=error, bad_encoding=bad)
 
+    bound = MAX_REPAIRS if len(candidate) < LARGE_SOURCE else MAX_REPAIRS_LARGE
+    tree, repaired, dropped = _repair(candidate, exc, path, bound)
+    if tree is not None:
+        return Parsed(
+            tree, repaired, fallback=True, dropped_lines=dropped, error=error, bad_encoding=bad
+        )
+    salvaged = _salvage(candidate, path)
+    if salvaged is not None:
+        tree, repaired, dropped = salvaged
+        return Parsed(
+            tree, repaired, fallback=True, dropped_lines=dropped, error=error, bad_encoding=bad
+        )
+    return Parsed(None, text, fallback=True, dropped_lines=dropped, error=error, bad_encoding=bad)
+
+
+def _repair(
+    candidate: str, exc: SyntaxError | None, path: str, bound: int
+) -> tuple[ast.Module | None, str, list[int]]:
+    """Blank the lines the parser rejects, one at a time, up to ``bound`` attempts; join a
+    quoted string that runs on to the next line. The tree, the text it was parsed from and the
+    lines blanked (``None`` for the tree when the parser still rejects the text)."""
     lines = candidate.split("\n")
     dropped: list[int] = []
-    for _ in range(MAX_REPAIRS if len(candidate) < LARGE_SOURCE else MAX_REPAIRS_LARGE):
+    for _ in range(bound):
         lineno = exc.lineno if exc is not None and exc.lineno else None
         if lineno is None:
             # A failure with no line (deep nesting, memory): blank the longest remaining line.
@@ -178,21 +203,116 @@ def parse(data: bytes, path: str) -> Parsed:
                 lines[index] = repaired
                 tree, exc, _ = _try_parse("\n".join(lines), path)
                 if tree is not None:
-                    return Parsed(
-                        tree, "\n".join(lines), fallback=True, dropped_lines=dropped,
-                        error=error, bad_encoding=bad,
-                    )
+                    return tree, "\n".join(lines), dropped
                 continue
-        if index in (i - 1 for i in dropped) and not lines[index].strip():
-            break
+        if (
+            exc is not None
+            and exc.msg.startswith("unterminated string literal")
+            and index + 1 not in dropped
+        ):
+            fixed = _end_string(lines, index, path)
+            if fixed is not None:
+                tree, exc, emptied = fixed
+                dropped.extend(emptied)
+                if tree is not None:
+                    return tree, "\n".join(lines), dropped
+                continue
+        if index + 1 in dropped:
+            # the line was blanked and the parser still stops there: the cause is above it
+            # (an unclosed bracket), so blank the nearest line above that is not blank yet
+            above = next(
+                (i for i in range(index - 1, -1, -1) if lines[i].strip() and i + 1 not in dropped),
+                None,
+            )
+            if above is None:
+                break
+            index = above
         original = lines[index]
         indent = original[: len(original) - len(original.lstrip())]
-        lines[index] = f"{indent}pass" if original.strip() else ""
+        # a line indented where no block opens (a bracket's continuation) goes whole
+        keep_block = original.strip() and not (exc is not None and exc.msg == "unexpected indent")
+        lines[index] = f"{indent}pass" if keep_block else ""
         dropped.append(index + 1)
         tree, exc, _ = _try_parse("\n".join(lines), path)
         if tree is not None:
-            return Parsed(
-                tree, "\n".join(lines), fallback=True, dropped_lines=dropped, error=error,
-                bad_encoding=bad,
-            )
-    return Parsed(None, text, fallback=True, dropped_lines=dropped, error=error, bad_encoding=bad)
+            return tree, "\n".join(lines), dropped
+    return None, candidate, dropped
+
+
+def _end_string(
+    lines: list[str], index: int, path: str
+) -> tuple[ast.Module | None, SyntaxError | None, list[int]] | None:
+    """Mend a quoted string left open on line ``index``: joined with the lines after it (up to
+    :data:`MAX_STRING_LINES`; the line breaks made escapes: a string that runs on), else closed
+    at the end of its line. The first mend after which the parser no longer stops on that line
+    is kept, in ``lines``: the tree (when the text now parses), the next error, and the lines
+    emptied by a join (1-based). ``None`` when nothing helps."""
+    line = lines[index].rstrip("\r")
+    saved = lines[index : index + MAX_STRING_LINES + 1]
+    options: list[tuple[str, int]] = []
+    text = line
+    for taken in range(1, min(MAX_STRING_LINES, len(lines) - index - 1) + 1):
+        text = text.rstrip("\r") + "\\n" + lines[index + taken]
+        options.append((text, taken))
+    options.extend((line + quote, 0) for quote in ('"', "'"))
+    for first, taken in options:
+        lines[index : index + len(saved)] = saved
+        lines[index] = first
+        for emptied in range(index + 1, index + taken + 1):
+            lines[emptied] = ""
+        tree, exc, _ = _try_parse("\n".join(lines), path)
+        if tree is not None or exc is None or exc.lineno != index + 1 or (
+            not exc.msg.startswith("unterminated string literal")
+        ):
+            return tree, exc, list(range(index + 2, index + taken + 2))
+    lines[index : index + len(saved)] = saved
+    return None
+
+
+_STATEMENT_START = re.compile(
+    r"^(?!(?:else|elif|except|finally)\b)"
+    r"(?:(?:async\s+def|def|class|if|for|while|try|with|import|from)\b|@|[A-Za-z_][\w.]*\s*[=(])",
+    re.MULTILINE,
+)
+"""A line that starts a top-level statement: where a broken file may be cut into parts."""
+MAX_SALVAGE_PARTS = 2000
+"""A file cut into more parts than this is not salvaged."""
+MAX_STRING_LINES = 8
+"""Lines a quoted string left open may be joined with (:func:`_end_string`)."""
+SALVAGE_REPAIRS = 32
+"""Repairs tried within each part that does not parse (:data:`MAX_REPAIRS_LARGE` in a large
+file)."""
+
+
+def _salvage(text: str, path: str) -> tuple[ast.Module, str, list[int]] | None:
+    """The last resort for a file the repairs could not mend: cut it at top-level statements,
+    parse each part on its own (repairing it within a small bound), and keep the statements of
+    the parts that parse, at their own line numbers. The lines of parts given up on are
+    blanked. ``None`` when no part parses."""
+    starts = sorted({0, *(m.start() for m in _STATEMENT_START.finditer(text))})
+    if len(starts) < 2 or len(starts) > MAX_SALVAGE_PARTS:
+        return None
+    bound = SALVAGE_REPAIRS if len(text) < LARGE_SOURCE else MAX_REPAIRS_LARGE
+    body: list[ast.stmt] = []
+    kept: list[str] = []
+    dropped: list[int] = []
+    lines_before = 0
+    for begin, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        part = text[begin:end]
+        padded = "\n" * lines_before + part
+        tree, exc, _ = _try_parse(padded, path)
+        mended = padded
+        if tree is None:
+            tree, mended, blanked = _repair(padded, exc, path, bound)
+            dropped.extend(blanked)
+        if tree is not None:
+            body.extend(tree.body)
+            kept.append(mended[lines_before:])
+        else:
+            count = part.count("\n")
+            dropped.extend(range(lines_before + 1, lines_before + count + 1))
+            kept.append("\n" * count)
+        lines_before += part.count("\n")
+    if not body:
+        return None
+    return ast.Module(body=body, type_ignores=[]), "".join(kept), sorted(set(dropped))
