@@ -723,7 +723,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-throughput", action="store_true", help="skip the scan_many pass")
     ap.add_argument("--heavy-mb", type=float, default=110.0, help="MiB of Python in the synthetic sdist")
     ap.add_argument("--profile", type=int, default=0, metavar="N",
-                    help="also cProfile the scan of N malicious artifacts in-process")
+                    help="also cProfile the scan of N artifacts in-process (benign ones with "
+                    "--only benign, else malicious)")
     ap.add_argument("--profile-top", type=int, default=15)
     ap.add_argument("--paths", nargs="+", type=Path, metavar="FILE",
                     help="only the peak-RSS pass, on these artifact files (one child each)")
@@ -857,12 +858,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             print_heavy(heavy)
 
     if args.profile:
-        items = malicious_items(args.profile, args.seed + 1)
-        progress(f"profile: {len(items)} malicious artifacts")
+        # the benign artifacts when only they are measured, else the malicious ones
+        corpus = "benign" if parts == {"benign"} else "malicious"
+        pick = benign_items if corpus == "benign" else malicious_items
+        items = pick(args.profile, args.seed + 1)
+        progress(f"profile: {len(items)} {corpus} artifacts")
         prof = profile_scan(items, options, args.profile_top)
         report["profile"] = prof
         if not quiet:
-            print(f"\n== cProfile over {len(items)} malicious artifacts, by cumulative time ==")
+            print(f"\n== cProfile over {len(items)} {corpus} artifacts, by cumulative time ==")
             print(prof["cumulative"])
             print("== by self time ==")
             print(prof["tottime"])

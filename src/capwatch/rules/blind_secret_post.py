@@ -21,7 +21,11 @@ class SecretsPostedBlind(Rule):
     Backdoored SDKs copy their users' cloud keys out this way, from the constructor of a client
     or credentials class, whoever calls it: critical at any time, medium confidence. A secret
     that only authenticates the request (in its address, its headers or ``auth=``) does not
-    count, nor does a request whose reply is read.
+    count, nor does a request whose reply is read; but a cloud account's keys read from the
+    environment (``AWS_SECRET_ACCESS_KEY``, ``AZURE_CLIENT_SECRET``...) count wherever they
+    are in a request to a host that is not that cloud's, the address included, followed
+    through the names and the attributes of ``self`` that hold them (a constructor that reads
+    them into ``self.secret``, a method that puts ``self.secret`` in a URL's path).
     """
 
     id = "CW123"

