@@ -19,6 +19,7 @@ from capwatch.unpack.decoders import DECODERS
 
 _SINKS = frozenset({"code.exec.dynamic", "code.load.bytecode", "proc.spawn", "proc.shell"})
 _PROCESS = frozenset({"proc.spawn", "proc.shell"})
+_EXEC_CALLS = frozenset({"exec", "eval", "compile"})
 
 
 class DecodedPayloadExecuted(Rule):
@@ -27,7 +28,9 @@ class DecodedPayloadExecuted(Rule):
     The package hands the result of a decoding chain (base64, hex, zlib, reversal, XOR, marshal,
     ``chr`` lists...) to ``exec``, ``eval``, ``compile`` or a process (also when the decoding
     happens in a helper function whose result is the command line; at install or start-up, a
-    command that goes through a decoder is enough, whether or not the scanner can decode it),
+    command that goes through a decoder is enough, whether or not the scanner can decode it,
+    and so is, at any time, code handed to ``exec``, ``eval`` or ``compile`` through a decoder:
+    ``exec(unmix(b64decode(b"...")))`` with a cipher of the package's own),
     or the decoded text is
     itself code that reaches for processes, the network or dynamic execution. Honest packages
     ship readable code; hiding what runs is the signature of a payload. In ``install``,
@@ -48,6 +51,14 @@ class DecodedPayloadExecuted(Rule):
             "net.http.request", "net.download", "net.socket"} and DROPPED_STEP not in u.decode_chain]
         inside += [u for u in profile.uses if u.capability in _PROCESS and _given_decoded(profile, u)]
         inside += [u for u in _decoding_commands(profile) if u not in inside]
+        decoded_here = {f.location for f, _ in executed}
+        sinks = [
+            u for u in _decoding_exec(profile)
+            if u not in inside and u.location not in decoded_here
+        ]
+        # what the hidden code does is unknown: the sink is not something it uses
+        caps = {u.capability for u in inside}
+        inside += sinks
         if not executed and not inside:
             return
         phases = [p for _, p in executed] + [u.phase for u in inside]
@@ -62,7 +73,6 @@ class DecodedPayloadExecuted(Rule):
                 evidence.append(Evidence(use.location, use.snippet, chain,
                                          shown[0] if shown else None))
         chains = {" -> ".join(e.decode_chain) for e in evidence if e.decode_chain}
-        caps = {u.capability for u in inside}
         early = phase in EARLY
         hidden_bytecode = any("marshal.loads" in e.decode_chain for e in evidence)
         yield self.finding(
@@ -85,6 +95,24 @@ def _given_decoded(profile: Profile, use: CapabilityUse) -> bool:
         return False  # already counted as code inside a payload
     decoded = profile.decoded_at.get(use.location)
     return decoded is not None and decoded_chain(decoded[1]) and DROPPED_STEP not in decoded[1]
+
+
+def _decoding_exec(profile: Profile) -> list[CapabilityUse]:
+    """``exec``, ``eval`` or ``compile`` handed what a decoder makes (``exec(unmix(b64decode(
+    b"...")))``), at any time, even when the scanner cannot undo the whole chain (a cipher of
+    the package's own)."""
+    runs = [
+        u for u in profile.uses_of(("code.exec.dynamic",), tuple(Phase))
+        if not u.decode_chain and u.via in _EXEC_CALLS
+    ]
+    if not runs:
+        return []
+    at = {u.location for u in runs}
+    fed = {
+        fact.location for fact, _ in profile.facts_of(FactKind.CALL)
+        if fact.location in at and any(name in DECODERS for name in fact.inner)
+    }
+    return [u for u in runs if u.location in fed]
 
 
 def _decoding_commands(profile: Profile) -> list[CapabilityUse]:

@@ -14,9 +14,10 @@ class OffscreenCode(Rule):
     ``setup(...)``, then hundreds of spaces, then ``;exec(payload)``: an editor, a diff or a
     registry's file viewer shows the first statement and an empty-looking tail, and a reviewer
     scrolling down never sees the second. The front end reports a statement that follows other
-    code on its line after at least 64 blank columns (``OFFSCREEN_GAP``), and so an expression
-    that does (``x = f()``, the blanks, then ``,exec(payload)``: a tuple whose second element
-    nobody sees); formatters leave one,
+    code on its line after at least 64 blank columns (``OFFSCREEN_GAP``), and an expression
+    that follows others of one statement after at least 256 (``x = f()``, the blanks, then
+    ``,exec(payload)``: a tuple whose second element nobody sees; hand-aligned tables, a
+    matrix's columns, leave gaps between elements, but not that wide); formatters leave one,
     hand-aligned code a few. There is no honest reason to write code where nobody reads it, so
     a hidden statement that calls anything is critical in whatever phase it runs (the hiding is
     the intent, whoever calls the code); one that only binds a value is high.

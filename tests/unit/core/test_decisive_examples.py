@@ -72,6 +72,7 @@ DECISIVE = [
     ("CW120", "hidden-call-at-import"),
     ("CW120", "hidden-in-called-function"),
     ("CW120", "hidden-tuple-element"),
+    ("CW103", "program-from-cloud-share"),
     ("CW121", "probe-on-install"),
     ("CW121", "listing-into-build"),
     ("CW121", "login-path-at-install"),
@@ -104,6 +105,7 @@ def test_decisive_example_is_malicious(rule: str, case: str) -> None:
 
 
 REVIEW_ONLY = [
+    ("CW101", "own-cipher-when-called"),
     ("CW125", "python-command-in-wheel"),
     ("CW104", "debug-dump-function"),
     ("CW104", "script-report"),

