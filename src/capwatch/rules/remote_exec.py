@@ -59,7 +59,7 @@ class RemoteCodeExecuted(Rule):
     def check(self, profile: Profile) -> Iterator[Finding]:
         matcher = load_catalog().matcher("python")
 
-        def fetched(fact: Fact, at_load: bool) -> list[str]:
+        def fetched(fact: Fact, at_load: bool, web: list[str]) -> list[str]:
             # A socket feeds a sink only through what is read from it; a name traced back to a
             # socket, or a process given one, usually holds a port or an address instead.
             direct = [n for n in fact.inner if _NET & set(matcher.match(n))]
@@ -70,7 +70,7 @@ class RemoteCodeExecuted(Rule):
             received = [n for n in (*fact.inner, *fact.sources) if at_load and n.endswith(_RECEIVE)]
             return (
                 direct + [n for n in fact.sources if _FETCH & set(matcher.match(n))] + received
-                + _web_request(fact)
+                + web
             )
 
         hits: list[tuple[Fact, Phase, list[str]]] = list(_staged(profile))
@@ -78,11 +78,11 @@ class RemoteCodeExecuted(Rule):
         controlled = {i.location.path for i in profile.indicators_of(_STAGING, tuple(Phase))}
         for fact, phase in profile.facts_of(FactKind.CALL):
             at_load = phase in EARLY or fact.location.path in controlled
+            web = _web_request(fact)
             runs_code = fact.name in _EXEC or (
-                fact.name in PROCESS_SINKS
-                and _runs_given_code(fact, at_load or bool(_web_request(fact)))
+                fact.name in PROCESS_SINKS and _runs_given_code(fact, at_load or bool(web))
             )
-            sources = fetched(fact, at_load) if runs_code else []
+            sources = fetched(fact, at_load, web) if runs_code else []
             if sources:
                 hits.append((fact, phase, sources))
         if not hits:

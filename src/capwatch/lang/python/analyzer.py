@@ -1834,17 +1834,7 @@ class _FileWalker:
             and text.isidentifier()
             and self._escaped(node, text)
         ):
-            self._add(
-                Fact(
-                    FactKind.DECODED,
-                    "",
-                    self._loc(node),
-                    scope,
-                    value=text,
-                    decode_chain=(*self.chain, ESCAPES_STEP),
-                    snippet=self._snippet(node),
-                )
-            )
+            self._revealed(node, scope, text, ESCAPES_STEP, bound=False)
         if len(text) < MIN_LITERAL:
             return
         kept = text[:MAX_FACT_TEXT]
@@ -1895,18 +1885,26 @@ class _FileWalker:
             if command in self.seen_payloads:
                 continue
             self.seen_payloads.add(command)
-            self._add(
-                Fact(
-                    FactKind.DECODED,
-                    "",
-                    self._loc(node),
-                    scope,
-                    value=command[:MAX_DECODED_SHOWN],
-                    decode_chain=(*self.chain, folding.POWERSHELL_STEP),
-                    snippet=self._snippet(node),
-                    binding=self.binding,
-                )
+            self._revealed(
+                node, scope, command[:MAX_DECODED_SHOWN], folding.POWERSHELL_STEP, bound=True
             )
+
+    def _revealed(self, node: ast.AST, scope: str, text: str, step: str, *, bound: bool) -> None:
+        """A ``DECODED`` fact for text that one decoding step reveals in a literal itself (a
+        name written in escapes, an encoded PowerShell command); ``bound`` keeps the name the
+        literal is bound to."""
+        self._add(
+            Fact(
+                FactKind.DECODED,
+                "",
+                self._loc(node),
+                scope,
+                value=text,
+                decode_chain=(*self.chain, step),
+                snippet=self._snippet(node),
+                binding=self.binding if bound else None,
+            )
+        )
 
     def _unpack(self, node: ast.Call, flags: int, scope: str) -> bool:
         """Evaluate decoder calls and exec sinks on constant data; analyse what they yield.
