@@ -117,9 +117,9 @@ def _decoding_exec(profile: Profile) -> list[CapabilityUse]:
 
 def _decoding_commands(profile: Profile) -> list[CapabilityUse]:
     """Processes started at install or start-up with a command that a decoder makes, at the
-    call or in a helper of the package's that the call's argument goes through
-    (``os.system(unwrap("..."))``, ``def unwrap(s): return b64decode(s).decode()``), even when
-    the scanner cannot decode the text itself."""
+    call, through a name the command is held in, or in a helper of the package's that the
+    call's argument goes through (``os.system(unwrap("..."))``, ``def unwrap(s): return
+    b64decode(s).decode()``), even when the scanner cannot decode the text itself."""
     early = [
         u for u in profile.uses_of(tuple(_PROCESS), (Phase.INSTALL, Phase.STARTUP))
         if not u.decode_chain
@@ -129,8 +129,8 @@ def _decoding_commands(profile: Profile) -> list[CapabilityUse]:
     at = {u.location for u in early}
     fed: dict[Location, set[str]] = {}
     for fact, _ in profile.facts_of(FactKind.CALL):
-        if fact.location in at and fact.inner:
-            fed.setdefault(fact.location, set()).update(fact.inner)
+        if fact.location in at and (fact.inner or fact.sources):
+            fed.setdefault(fact.location, set()).update(fact.inner, fact.sources)
     if not fed:
         return []
     helpers = {fact.scope for fact, _ in profile.facts_of(FactKind.CALL) if fact.name in DECODERS}

@@ -200,7 +200,8 @@ def test_tar_with_100k_members_default_limit(hundred_k_tar: bytes) -> None:
     elapsed = time.perf_counter() - start
     assert len(archive.members) == Limits().members
     assert issues(archive) == [(IssueKind.TOO_MANY_MEMBERS, "")]
-    assert elapsed < 10
+    # within the configured time limit (a shared machine's speed is no test's business)
+    assert elapsed < Limits().seconds
 
 
 def test_zip_with_too_many_members(build: type[Build]) -> None:

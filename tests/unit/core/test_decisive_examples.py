@@ -19,6 +19,7 @@ DECISIVE = [
     ("CW101", "runtime-hidden-beacon"),
     ("CW101", "xor-loop-import"),
     ("CW101", "undecodable-command-install"),
+    ("CW101", "getter-hides-command-install"),
     ("CW102", "with-bound-download"),
     ("CW102", "python-c-download"),
     ("CW102", "socket-commands-on-import"),

@@ -59,6 +59,8 @@ def test_matcher_exact_and_prefix() -> None:
     [
         ("https://discord.com/api/webhooks/1187364512093847561/kQ3v_Zr8TnW2yLp6HcX1aMdS9fJ0uBe4", "endpoint.webhook"),
         ("https://abc.oast.fun/p", "endpoint.oob"),
+        ("https://iplogger.org/2AbCd9", "endpoint.oob"),
+        ("https://grabify.link/Q1W2E3", "endpoint.oob"),
         ("https://pastebin.com/raw/abc", "endpoint.paste"),
         ("https://dl.dropbox.com/s/a1b2c3/helper.exe?dl=0", "endpoint.paste"),
         ("https://download1234.mediafire.com/x9y8/tool.zip", "endpoint.paste"),

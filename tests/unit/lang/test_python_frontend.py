@@ -74,6 +74,28 @@ def test_module_imported_by_string_and_bound_to_a_name_resolves() -> None:
     } <= set(names)
 
 
+def test_a_getter_that_returns_an_imported_name_resolves() -> None:
+    result = analyze(
+        "def get_runner():\n"
+        "    \"\"\"The runner.\"\"\"\n"
+        "    from subprocess import check_output as co\n"
+        "    return co\n"
+        "def get_client():\n"
+        "    from http import client as c\n"
+        "    return c\n"
+        "def not_a_getter(mod):\n"
+        "    return mod\n"
+        "def install():\n"
+        "    run = get_runner()\n"
+        "    run(['id'])\n"
+        "    get_client().HTTPSConnection('example.invalid')\n"
+        "    not_a_getter(1).system('id')\n"
+    )
+    names = calls(result)
+    assert {"subprocess.check_output", "http.client.HTTPSConnection"} <= set(names)
+    assert not any(name.endswith(".system") and name != "?.system" for name in names)
+
+
 def test_alias_assignment_resolves() -> None:
     result = analyze("import os\nrunner = os.system\nrunner('x')\n")
     assert "os.system" in calls(result)

@@ -757,6 +757,7 @@ class _FileWalker:
         for top in tree.body:
             if isinstance(top, ast.FunctionDef):
                 self.env.define(top)
+                self.table.add_getter(top)
             if isinstance(top, _DEFINITIONS):
                 self.table.local_defs.add(top.name)
                 self.result.defined.setdefault(

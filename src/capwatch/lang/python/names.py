@@ -44,6 +44,23 @@ class NameTable:
         self.aliases: dict[str, str] = {}
         self.local_defs: set[str] = set()
         self.imported_modules: list[tuple[str, ast.stmt]] = []
+        self.returns: dict[str, ast.expr] = {}
+        """Top-level functions without parameters that only hand back a name (``def get():
+        from subprocess import check_output as co; return co``): what a call returns."""
+
+    def add_getter(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """Remember a function whose body, imports and docstring aside, is ``return name``."""
+        if node.args.args or node.args.posonlyargs or node.args.kwonlyargs or node.args.vararg:
+            return
+        body = [
+            stmt for stmt in node.body
+            if not isinstance(stmt, ast.Import | ast.ImportFrom | ast.Pass)
+            and not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))
+        ]
+        if len(body) == 1 and isinstance(body[0], ast.Return):
+            value = body[0].value
+            if isinstance(value, ast.Name | ast.Attribute):
+                self.returns[node.name] = value
 
     def add_import(self, node: ast.Import | ast.ImportFrom) -> None:
         if isinstance(node, ast.Import):
@@ -126,7 +143,12 @@ class Resolver:
         return None
 
     def _call_result(self, node: ast.Call, depth: int) -> str | None:
-        """Names that a call evaluates to: imports by string, getattr, globals()."""
+        """Names that a call evaluates to: imports by string, getattr, globals(), and what a
+        getter of the file returns (:meth:`NameTable.add_getter`)."""
+        if isinstance(node.func, ast.Name) and not node.args and not node.keywords:
+            returned = self.table.returns.get(node.func.id)
+            if returned is not None:
+                return self.resolve(returned, depth + 1)
         func = self.resolve(node.func, depth + 1)
         if func in IMPORTERS and node.args:
             target = self.const_str(node.args[0])
