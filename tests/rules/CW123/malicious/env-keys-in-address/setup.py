@@ -1,3 +1,3 @@
 from setuptools import setup
 
-setup(name="ctxlib", version="0.3.1", packages=["ctxlib"])
+setup(name="deploycfg", version="0.3.1", packages=["deploycfg"])

