@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from capwatch.model import Confidence, Evidence, FactKind, Finding, Severity
+from capwatch.model import Confidence, Evidence, FactKind, Finding, Phase, Severity
 from capwatch.profile import Profile
 from capwatch.rules.base import Rule
+
+_ENVIRONMENT_COPIES = frozenset({"os.environ.copy", "os.environb.copy"})
+"""A copy of the environment is most often handed to a child process, not sent anywhere."""
 
 
 class SecretsPostedBlind(Rule):
@@ -25,27 +28,44 @@ class SecretsPostedBlind(Rule):
     environment (``AWS_SECRET_ACCESS_KEY``, ``AZURE_CLIENT_SECRET``...) count wherever they
     are in a request to a host that is not that cloud's, the address included, followed
     through the names and the attributes of ``self`` that hold them (a constructor that reads
-    them into ``self.secret``, a method that puts ``self.secret`` in a URL's path).
+    them into ``self.secret``, a method that puts ``self.secret`` in a URL's path). So does
+    the whole environment (its ``items()`` or ``values()``, every secret of the process in
+    them) gathered by the very function that makes a request whose reply nothing reads; a copy
+    of the environment (``os.environ.copy()``) does not count: it is what a child process is
+    given.
     """
 
     id = "CW123"
     title = "Sends the secrets it holds and ignores the answer"
 
     def check(self, profile: Profile) -> Iterator[Finding]:
-        unread = {f.location for f, _ in profile.facts_of(FactKind.UNREAD_REPLY)}
-        if not unread:
+        replies = profile.facts_of(FactKind.UNREAD_REPLY)
+        if not replies:
             return
-        posted = [(f, p) for f, p in profile.facts_of(FactKind.SECRET_SENT) if f.location in unread]
+        unread = {f.location for f, _ in replies}
+        posted = [
+            (f, p, f.args) for f, p in profile.facts_of(FactKind.SECRET_SENT) if f.location in unread
+        ]
+        # the whole environment gathered in the function that sends: every secret it holds
+        dumped = {
+            u.scope for u in profile.uses_of(("host.env.dump",), tuple(Phase))
+            if u.via not in _ENVIRONMENT_COPIES
+        }
+        located = {f.location for f, _, _ in posted}
+        posted += [
+            (f, p, ("the whole environment",)) for f, p in replies
+            if f.scope in dumped and f.location not in located
+        ]
         if not posted:
             return
-        phase = min(p for _, p in posted)
-        names = sorted({name for f, _ in posted for name in f.args})
+        phase = min(p for _, p, _ in posted)
+        names = sorted({name for _, _, sent in posted for name in sent})
         yield self.finding(
             f"Sends {', '.join(names[:4])} in a request whose reply nothing reads: "
-            f"{', '.join(dict.fromkeys(f.name for f, _ in posted))}",
+            f"{', '.join(dict.fromkeys(f.name for f, _, _ in posted))}",
             severity=Severity.CRITICAL,
             confidence=Confidence.MEDIUM,
             phase=phase,
-            evidence=[Evidence(f.location, f.snippet, f.decode_chain) for f, _ in posted[:5]],
+            evidence=[Evidence(f.location, f.snippet, f.decode_chain) for f, _, _ in posted[:5]],
             capabilities={"net.http.request"},
         )

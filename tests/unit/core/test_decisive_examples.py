@@ -89,6 +89,7 @@ DECISIVE = [
     ("CW130", "screen-to-webhook"),
     ("CW124", "wallet-and-host"),
     ("CW123", "env-keys-in-address"),
+    ("CW123", "environment-sent-blind"),
     ("CW125", "fake-pip-reports-host"),
     ("CW125", "sudo-in-pyproject"),
 ]
