@@ -62,3 +62,23 @@ def test_broken_large_files_take_the_usual_repairs(monkeypatch: pytest.MonkeyPat
 def test_barry_as_flufl_files_are_parsed_whole() -> None:
     text = "from __future__ import barry_as_FLUFL\n" + _module(5)
     assert source._parse_in_parts(text, "m.py") is None
+
+
+def test_a_string_left_open_in_a_large_file_costs_few_parses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    filler = "".join(f"value_{i} = {i}\n" for i in range(source.LARGE_SOURCE // 12))
+    text = filler + "broken = 'open\n" + "x = 1\n" * 20
+    assert len(text) >= source.LARGE_SOURCE
+    calls = []
+    real = source._try_parse
+
+    def counting(text: str, path: str):  # type: ignore[no-untyped-def]
+        calls.append(len(text))
+        return real(text, path)
+
+    monkeypatch.setattr(source, "_try_parse", counting)
+    monkeypatch.setattr(source, "MAX_REPAIRS_LARGE", 1)
+    source._repair(text, real(text, "m.py")[1], "m.py", 1)
+    # one join and two closings of the quote, and no more
+    assert len(calls) <= 3

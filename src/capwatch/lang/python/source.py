@@ -183,11 +183,15 @@ def parse(data: bytes, path: str) -> Parsed:
 def _repair(
     candidate: str, exc: SyntaxError | None, path: str, bound: int
 ) -> tuple[ast.Module | None, str, list[int]]:
-    """Blank the lines the parser rejects, one at a time, up to ``bound`` attempts; join a
-    quoted string that runs on to the next line. The tree, the text it was parsed from and the
-    lines blanked (``None`` for the tree when the parser still rejects the text)."""
+    """Mend the lines the parser rejects, one at a time, up to ``bound`` attempts: a quoted
+    string left open is joined with the lines after it or closed (:func:`_end_string`), a line
+    indented where no block opens is blanked, another line becomes ``pass``, and a line
+    rejected again blames the nearest line above it. The tree, the text it was parsed from and
+    the lines blanked (``None`` for the tree when the parser still rejects the text)."""
     lines = candidate.split("\n")
     dropped: list[int] = []
+    # every mend of a string left open parses the whole text again: few in a large file
+    most_joined = MAX_STRING_LINES if len(candidate) < LARGE_SOURCE else 1
     for _ in range(bound):
         lineno = exc.lineno if exc is not None and exc.lineno else None
         if lineno is None:
@@ -210,7 +214,7 @@ def _repair(
             and exc.msg.startswith("unterminated string literal")
             and index + 1 not in dropped
         ):
-            fixed = _end_string(lines, index, path)
+            fixed = _end_string(lines, index, path, most_joined)
             if fixed is not None:
                 tree, exc, emptied = fixed
                 dropped.extend(emptied)
@@ -240,18 +244,19 @@ def _repair(
 
 
 def _end_string(
-    lines: list[str], index: int, path: str
+    lines: list[str], index: int, path: str, most: int
 ) -> tuple[ast.Module | None, SyntaxError | None, list[int]] | None:
     """Mend a quoted string left open on line ``index``: joined with the lines after it (up to
-    :data:`MAX_STRING_LINES`; the line breaks made escapes: a string that runs on), else closed
-    at the end of its line. The first mend after which the parser no longer stops on that line
-    is kept, in ``lines``: the tree (when the text now parses), the next error, and the lines
-    emptied by a join (1-based). ``None`` when nothing helps."""
+    ``most``; the line breaks made escapes: a string that runs on), else closed at the end of
+    its line. The first mend after which the parser no longer stops on that line is kept, in
+    ``lines``: the tree (when the text now parses), the next error, and the lines emptied by a
+    join (1-based). ``None`` when nothing helps. Each mend tried is a parse of the whole text:
+    ``most + 2`` of them at worst."""
     line = lines[index].rstrip("\r")
-    saved = lines[index : index + MAX_STRING_LINES + 1]
+    saved = lines[index : index + most + 1]
     options: list[tuple[str, int]] = []
     text = line
-    for taken in range(1, min(MAX_STRING_LINES, len(lines) - index - 1) + 1):
+    for taken in range(1, min(most, len(lines) - index - 1) + 1):
         text = text.rstrip("\r") + "\\n" + lines[index + taken]
         options.append((text, taken))
     options.extend((line + quote, 0) for quote in ('"', "'"))
@@ -278,7 +283,8 @@ _STATEMENT_START = re.compile(
 MAX_SALVAGE_PARTS = 2000
 """A file cut into more parts than this is not salvaged."""
 MAX_STRING_LINES = 8
-"""Lines a quoted string left open may be joined with (:func:`_end_string`)."""
+"""Lines a quoted string left open may be joined with (:func:`_end_string`); one in a file of
+:data:`LARGE_SOURCE` characters or more."""
 SALVAGE_REPAIRS = 32
 """Repairs tried within each part that does not parse (:data:`MAX_REPAIRS_LARGE` in a large
 file)."""
