@@ -107,12 +107,23 @@ def _decoding_exec(profile: Profile) -> list[CapabilityUse]:
     ]
     if not runs:
         return []
-    at = {u.location for u in runs}
-    fed = {
-        fact.location for fact, _ in profile.facts_of(FactKind.CALL)
-        if fact.location in at and any(name in DECODERS for name in fact.inner)
-    }
-    return [u for u in runs if u.location in fed]
+    fed = _fed(profile, runs, traced=False)
+    return [u for u in runs if any(n in DECODERS for n in fed.get(u.location, ()))]
+
+
+def _fed(
+    profile: Profile, uses: list[CapabilityUse], *, traced: bool
+) -> dict[Location, set[str]]:
+    """The calls whose results the call at each use's location is handed: nested in its
+    arguments, and with ``traced``, also those that feed the names it reads."""
+    at = {u.location for u in uses}
+    fed: dict[Location, set[str]] = {}
+    for fact, _ in profile.facts_of(FactKind.CALL):
+        if fact.location in at:
+            fed.setdefault(fact.location, set()).update(
+                fact.inner, fact.sources if traced else ()
+            )
+    return fed
 
 
 def _decoding_commands(profile: Profile) -> list[CapabilityUse]:
@@ -126,12 +137,8 @@ def _decoding_commands(profile: Profile) -> list[CapabilityUse]:
     ]
     if not early:
         return []
-    at = {u.location for u in early}
-    fed: dict[Location, set[str]] = {}
-    for fact, _ in profile.facts_of(FactKind.CALL):
-        if fact.location in at and (fact.inner or fact.sources):
-            fed.setdefault(fact.location, set()).update(fact.inner, fact.sources)
-    if not fed:
+    fed = _fed(profile, early, traced=True)
+    if not any(fed.values()):
         return []
     helpers = {fact.scope for fact, _ in profile.facts_of(FactKind.CALL) if fact.name in DECODERS}
 

@@ -601,10 +601,10 @@ class _FileWalker:
         self.conditional_defs: set[str] = set()
         """Functions and classes defined under module-level ``if``/``try``/``with`` blocks."""
         self.with_bound: dict[str, ast.expr | None] = {}
-        self.attributes: dict[str, list[ast.expr]] = {}
-        """The values the file assigns to attributes of ``self`` (``self.key = ...``), by name."""
         """``with EXPR as NAME``: the one expression each such name holds (``None`` when bound by
         several), so data that reaches a sink through the name is traced back to ``EXPR``."""
+        self.attributes: dict[str, list[ast.expr]] = {}
+        """The values the file assigns to attributes of ``self`` (``self.key = ...``), by name."""
         self.package_prefix = result.module.split(".", 1)[0] + "." if result.module else "\0"
         self._class_bases: dict[str, tuple[str, ...]] = {}
         """Qualified class name to its resolved base classes."""
@@ -854,13 +854,15 @@ class _FileWalker:
             return
         try:
             resolved = self.resolver.resolve(value)
-            imported = isinstance(value, ast.Call) and self.resolver.resolve(value.func) in IMPORTERS
+            if not resolved or resolved == name:
+                return
+            # a top-level module name counts only when a call imported it by its string
+            if "." in resolved or resolved in _BUILTINS or (
+                isinstance(value, ast.Call) and self.resolver.resolve(value.func) in IMPORTERS
+            ):
+                self.resolver.assigned[name] = resolved
         except LimitExceeded:
             return
-        if resolved and resolved != name and (
-            "." in resolved or resolved in _BUILTINS or imported
-        ):
-            self.resolver.assigned[name] = resolved
 
     def _visit(self, frame: _Frame) -> list[_Frame] | None:
         node, scope, cls, depth, binding, consumed = frame
@@ -1615,7 +1617,7 @@ class _FileWalker:
             if isinstance(expr, ast.Call):
                 getter = expr.args and self.resolver.resolve(expr.func) in _ENV_GETTERS
                 return self._const_str(expr.args[0]) if getter else None
-            if isinstance(expr, ast.Subscript) and self.resolver.resolve(expr.value) == "os.environ":
+            if isinstance(expr, ast.Subscript) and self.resolver.resolve(expr.value) in _ENVIRONMENTS:
                 return self._const_str(expr.slice)
         except LimitExceeded:
             return None
