@@ -44,6 +44,9 @@ class Limits:
     """Deepest syntax tree walked; deeper expressions are cut off with a finding."""
     files: int = 20_000
     """Most source files analysed in one artifact."""
+    pickle_opcodes: int = 2_000_000
+    """Most opcodes read from one pickle shipped as a data file (what it calls when loaded);
+    a documentation build's two-million-opcode pickle reads in about half a second."""
     seconds: float = 120.0
     """Wall time for one artifact; past it the artifact gets an ``error`` verdict."""
 

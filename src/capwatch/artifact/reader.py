@@ -29,8 +29,12 @@ from capwatch.artifact.zip_source import open_zip
 from capwatch.config import Limits
 from capwatch.errors import ArtifactError, LimitExceeded
 
-NESTED_SUFFIXES = (".zip", ".whl", ".egg", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz")
-"""Members with these names (and archive magic bytes) are opened as nested archives."""
+NESTED_SUFFIXES = (
+    ".zip", ".whl", ".egg", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz",
+    ".pt", ".pth", ".ckpt",
+)
+"""Members with these names (and archive magic bytes) are opened as nested archives: the last
+three are PyTorch checkpoints, zip archives whose ``data.pkl`` runs what it names when loaded."""
 _COMPRESSION_SUFFIXES = {
     ".gz": "",
     ".bz2": "",

@@ -59,6 +59,12 @@ class Identity:
     """The commands the package installs (:mod:`capwatch.ecosystem.commands`)."""
 
 
+PICKLE_SUFFIXES = (".pkl", ".pickle", ".pck", ".joblib")
+"""Members planned as pickles (:mod:`capwatch.lang.serialized`). PyTorch checkpoints are zip
+archives: the reader opens ``.pt``, ``.pth`` and ``.ckpt`` members that are archives, and the
+``data.pkl`` inside is one."""
+
+
 @dataclass(frozen=True, slots=True)
 class FilePlan:
     path: str
@@ -70,7 +76,7 @@ class FilePlan:
     """When the file's module-level code runs."""
     role: str
     """Why: ``setup-script``, ``build-backend``, ``pth``, ``startup-module``, ``module``,
-    ``script``, ``not-installed``."""
+    ``script``, ``not-installed``, ``pickle`` (serialized objects shipped as data)."""
 
 
 def _common_root(paths: Sequence[str]) -> str:
@@ -241,7 +247,8 @@ def _build_backend_modules(pyproject: bytes | None) -> tuple[list[str], str | No
 def plan_files(
     identity: Identity, paths: Sequence[str], read: Callable[[str], bytes | None]
 ) -> list[FilePlan]:
-    """Decide module name and top-level phase of every Python source and ``.pth`` file."""
+    """Decide module name and top-level phase of every Python source, ``.pth`` file and
+    pickle."""
     root = identity.root
     backend_dirs, backend_module = (
         _build_backend_modules(read(f"{root}pyproject.toml"))
@@ -262,6 +269,10 @@ def plan_files(
             plans.append(
                 FilePlan(path, "", False, Phase.STARTUP if in_root else Phase.RUNTIME, "pth")
             )
+            continue
+        if lower.endswith(PICKLE_SUFFIXES):
+            # data that runs what it names when loaded, by whatever code loads it
+            plans.append(FilePlan(path, "", False, Phase.RUNTIME, "pickle"))
             continue
         if not lower.endswith((".py", ".pyw")):
             continue

@@ -16,6 +16,8 @@ from capwatch.model import Severity, Verdict
 RULES = Path(__file__).resolve().parents[2] / "rules"
 
 DECISIVE = [
+    ("CW126", "data-file-runs-shell"),
+    ("CW126", "model-runs-source"),
     ("CW101", "runtime-hidden-beacon"),
     ("CW101", "xor-loop-import"),
     ("CW101", "undecodable-command-install"),
@@ -107,6 +109,7 @@ def test_decisive_example_is_malicious(rule: str, case: str) -> None:
 
 
 REVIEW_ONLY = [
+    ("CW126", "hostile-fixture-in-tests"),
     ("CW101", "own-cipher-when-called"),
     ("CW125", "python-command-in-wheel"),
     ("CW104", "debug-dump-function"),

@@ -407,10 +407,12 @@ def test_inline_python_code_of_a_process_is_analysed_as_code() -> None:
         "import os, subprocess, sys\n"
         "subprocess.run([sys.executable, '-c', 'import socket; socket.socket()'])\n"
         "os.system('python3 -c \"import urllib.request as u; u.urlopen(1)\" > out.txt')\n"
+        "os.system('unset A;cd /tmp&&python3 -c \"import ftplib;ftplib.FTP(1)\">>log')\n"
     )
     names = calls(result)
     assert "socket.socket" in names
     assert "urllib.request.urlopen" in names
+    assert "ftplib.FTP" in names  # found after the shell's operators, with no space around them
 
 
 def test_python_m_of_a_package_module_is_an_edge() -> None:

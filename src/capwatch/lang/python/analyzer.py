@@ -276,6 +276,15 @@ def _body_parts(call: ast.Call) -> Iterator[ast.expr]:
             yield keyword.value
 
 
+def _shell_words(command: str) -> list[str]:
+    """The words of a command line as a POSIX shell reads them, its operators (``;``, ``&&``,
+    ``|``, ``>``) words of their own, so that a program named after one is seen
+    (``unset X;python3 -c CODE``). Raises ``ValueError`` on an unclosed quote."""
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    return list(lexer)
+
+
 def _walk_request_scope(body: ast.AST) -> _RequestScope:
     """Where the results of the calls in ``body`` go, the names it reads and the values its
     names are assigned, by one walk."""
@@ -1301,7 +1310,8 @@ class _FileWalker:
 
     def _inline_code(self, node: ast.Call, command: str, scope: str) -> None:
         """``python -c CODE`` started by this scope: CODE is this scope's code, as if handed to
-        ``exec`` (from an argv list, or from a constant command line split as a shell would)."""
+        ``exec`` (from an argv list, or from a constant command line split as a shell would,
+        on its operators too: ``unset X;python3 -c CODE``)."""
         words: list[str] | None = None
         argv = self._argv(node.args[0]) if node.args else None
         if argv is not None:
@@ -1317,7 +1327,7 @@ class _FileWalker:
                     words.append(PLACEHOLDER)
         elif PLACEHOLDER not in command:
             try:
-                words = shlex.split(command[:MAX_FACT_TEXT])
+                words = _shell_words(command[:MAX_FACT_TEXT])
             except ValueError:
                 return
         if not words:

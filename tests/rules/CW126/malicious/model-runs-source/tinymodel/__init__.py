@@ -1,0 +1,5 @@
+import joblib
+
+
+def load(path="model.pickle"):
+    return joblib.load(path)

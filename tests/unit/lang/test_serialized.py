@@ -1,0 +1,115 @@
+"""The pickle front end: the callables a pickle names, read from its opcodes, never loaded."""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import subprocess
+import zipfile
+from collections import OrderedDict
+
+import pytest
+from tests.helpers import sdist_bytes
+
+from capwatch.config import Limits
+from capwatch.engine import scan_bytes
+from capwatch.lang.base import FileAnalysis, ProblemKind
+from capwatch.lang.python.analyzer import PythonAnalyzer
+from capwatch.lang.serialized import analyze_pickle, callable_name
+from capwatch.model import FactKind, Verdict
+
+
+class _Runs:
+    """Pickles as a call of ``func`` with ``args`` (``pickle.dumps`` only names the callable)."""
+
+    def __init__(self, func: object, *args: object) -> None:
+        self.func, self.args = func, args
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return self.func, self.args
+
+
+def _analyze(data: bytes, limits: Limits | None = None) -> FileAnalysis:
+    analyzer = PythonAnalyzer(limits or Limits())
+    return analyze_pickle(data, "pkg/data.pkl", "<pkg/data.pkl>", analyzer)
+
+
+def _calls(result: FileAnalysis) -> dict[str, tuple[str, ...]]:
+    return {f.name: f.args for f in result.facts if f.kind is FactKind.CALL}
+
+
+@pytest.mark.parametrize("protocol", [0, 1, 2, 3, 4, 5])
+def test_every_protocol_names_its_callables_with_their_arguments(protocol: int) -> None:
+    data = pickle.dumps({"w": [1.5], "hook": _Runs(os.system, "id -u")}, protocol=protocol)
+    calls = _calls(_analyze(data))
+    assert calls["os.system"] == ("id -u",)  # posix.system, as the Python front end names it
+
+
+def test_memoised_names_and_nested_calls() -> None:
+    inner = _Runs(bytes.fromhex, "6964")
+    data = pickle.dumps([_Runs(subprocess.check_output, ["sh", "-c", "id"]), inner, inner], 4)
+    calls = _calls(_analyze(data))
+    assert calls["subprocess.check_output"] == ("sh", "-c", "id")
+    assert "bytes.fromhex" in calls
+
+
+def test_code_handed_to_exec_is_analysed_as_code() -> None:
+    data = pickle.dumps(_Runs(exec, "import socket\nsocket.create_connection(('h', 1))"), 2)
+    result = _analyze(data)
+    nested = [f for f in result.facts if f.decode_chain == ("pickle",)]
+    assert any(f.name == "socket.create_connection" for f in nested)
+
+
+def test_data_pickles_name_only_their_classes() -> None:
+    data = pickle.dumps([OrderedDict(a=1), {1, 2}, b"\x00" * 40], protocol=2)
+    assert set(_calls(_analyze(data))) <= {"collections.OrderedDict", "set", "_codecs.encode"}
+
+
+def test_not_a_pickle_gives_nothing_and_a_cut_pickle_gives_the_calls_it_reached() -> None:
+    assert not _analyze(b"plain text that happens to be named .pkl\n").facts
+    data = pickle.dumps([_Runs(os.system, "id"), _Runs(os.remove, "x")], protocol=0)
+    cut = data[: data.index(b"remove")]  # loading runs the first call before it fails
+    assert set(_calls(_analyze(cut))) == {"os.system"}
+    assert not _calls(_analyze(data[: data.index(b"(Vid")]))  # cut before its call
+
+
+def test_a_module_imported_and_an_attribute_got_are_followed() -> None:
+    # builtins.getattr(builtins.__import__("os"), "system")("id"), written out by hand
+    data = (
+        b"cbuiltins\ngetattr\n(cbuiltins\n__import__\n(Vos\ntRVsystem\ntR(Vid\ntR."
+    )
+    calls = _calls(_analyze(data))
+    assert calls["os.system"] == ("id",)
+
+
+def test_opcode_limit_is_a_problem_not_a_hang() -> None:
+    data = pickle.dumps(list(range(5000)), protocol=0)
+    result = _analyze(data, Limits(pickle_opcodes=100))
+    assert [p.kind for p in result.problems] == [ProblemKind.TOO_LARGE]
+
+
+def test_callable_names_follow_the_python_front_end() -> None:
+    assert callable_name("nt", "system") == "os.system"
+    assert callable_name("__builtin__", "eval") == "eval"
+    assert callable_name("torch._utils", "_rebuild_tensor_v2") == "torch._utils._rebuild_tensor_v2"
+
+
+def test_checkpoint_archive_and_pickle_files_are_scanned_in_a_release() -> None:
+    checkpoint = io.BytesIO()
+    with zipfile.ZipFile(checkpoint, "w") as archive:
+        archive.writestr("net/data.pkl", pickle.dumps(_Runs(os.system, "id"), protocol=2))
+        archive.writestr("net/version", "3\n")
+    release = sdist_bytes(
+        {
+            "setup.py": "from setuptools import setup\nsetup(name='netkit', version='1.0')\n",
+            "netkit/__init__.py": "",
+            "netkit/net.pt": checkpoint.getvalue(),
+            "netkit/table.pkl": pickle.dumps(OrderedDict(a=1), protocol=4),
+        },
+        top="netkit-1.0",
+    )
+    result = scan_bytes(release, "netkit-1.0.tar.gz")
+    fired = [f for f in result.findings if f.rule == "CW126"]
+    assert fired and fired[0].location.path == "netkit-1.0/netkit/net.pt!net/data.pkl"
+    assert result.verdict is Verdict.MALICIOUS
