@@ -30,7 +30,7 @@ from capwatch.flow import assign_phases
 from capwatch.inventory import build_inventory, members_read
 from capwatch.lang.base import FileAnalysis, Problem, ProblemKind
 from capwatch.lang.python.analyzer import PythonAnalyzer
-from capwatch.lang.serialized import analyze_pickle
+from capwatch.lang.serialized import analyze_compiled, analyze_pickle
 from capwatch.model import (
     ArtifactInfo,
     ArtifactKind,
@@ -341,6 +341,8 @@ def _analyze(analyzer: PythonAnalyzer, plan: FilePlan, content: bytes) -> FileAn
     module = plan.module or "<" + plan.path.replace(":", "_") + ">"
     if plan.role == "pickle":
         return analyze_pickle(content, plan.path, module, analyzer)
+    if plan.role == "compiled":
+        return analyze_compiled(content, plan.path, module, analyzer, is_package=plan.is_package)
     if plan.role == "pth":
         # Only lines that start with ``import`` are executed by site.py; the rest are paths.
         lines = [

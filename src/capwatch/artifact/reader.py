@@ -31,10 +31,11 @@ from capwatch.errors import ArtifactError, LimitExceeded
 
 NESTED_SUFFIXES = (
     ".zip", ".whl", ".egg", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz",
-    ".pt", ".pth", ".ckpt",
+    ".pt", ".pth", ".ckpt", ".npz",
 )
-"""Members with these names (and archive magic bytes) are opened as nested archives: the last
-three are PyTorch checkpoints, zip archives whose ``data.pkl`` runs what it names when loaded."""
+"""Members with these names (and archive magic bytes) are opened as nested archives: PyTorch
+checkpoints (``.pt``, ``.pth``, ``.ckpt``) and NumPy ``.npz`` files are zip archives of pickles
+and arrays, which run what they name when loaded (:mod:`capwatch.lang.serialized`)."""
 _COMPRESSION_SUFFIXES = {
     ".gz": "",
     ".bz2": "",

@@ -59,7 +59,7 @@ class Identity:
     """The commands the package installs (:mod:`capwatch.ecosystem.commands`)."""
 
 
-PICKLE_SUFFIXES = (".pkl", ".pickle", ".pck", ".joblib")
+PICKLE_SUFFIXES = (".pkl", ".pickle", ".pck", ".joblib", ".npy")
 """Members planned as pickles (:mod:`capwatch.lang.serialized`). PyTorch checkpoints are zip
 archives: the reader opens ``.pt``, ``.pth`` and ``.ckpt`` members that are archives, and the
 ``data.pkl`` inside is one."""
@@ -76,7 +76,8 @@ class FilePlan:
     """When the file's module-level code runs."""
     role: str
     """Why: ``setup-script``, ``build-backend``, ``pth``, ``startup-module``, ``module``,
-    ``script``, ``not-installed``, ``pickle`` (serialized objects shipped as data)."""
+    ``script``, ``not-installed``, ``pickle`` (serialized objects shipped as data), ``compiled``
+    (a ``.pyc`` module shipped without its source)."""
 
 
 def _common_root(paths: Sequence[str]) -> str:
@@ -247,8 +248,8 @@ def _build_backend_modules(pyproject: bytes | None) -> tuple[list[str], str | No
 def plan_files(
     identity: Identity, paths: Sequence[str], read: Callable[[str], bytes | None]
 ) -> list[FilePlan]:
-    """Decide module name and top-level phase of every Python source, ``.pth`` file and
-    pickle."""
+    """Decide module name and top-level phase of every Python source, ``.pth`` file, pickle
+    and compiled module shipped without its source."""
     root = identity.root
     backend_dirs, backend_module = (
         _build_backend_modules(read(f"{root}pyproject.toml"))
@@ -274,10 +275,27 @@ def plan_files(
             # data that runs what it names when loaded, by whatever code loads it
             plans.append(FilePlan(path, "", False, Phase.RUNTIME, "pickle"))
             continue
+        if _sourceless(rel, path, path_set):
+            # compiled without its source: Python imports it as it would import the source
+            plan = _plan_python(identity, path[:-1], rel[:-1], backend_dirs, backend_module, path_set)
+            plans.append(dataclasses.replace(plan, path=path, role="compiled"))
+            continue
         if not lower.endswith((".py", ".pyw")):
             continue
         plans.append(_plan_python(identity, path, rel, backend_dirs, backend_module, path_set))
     return plans
+
+
+def _sourceless(rel: str, path: str, all_paths: frozenset[str]) -> bool:
+    """Whether ``rel`` is a compiled module (``mod.pyc``) that ships without its source, outside
+    ``__pycache__`` (where Python reads a compiled file only beside its source). ``setup.pyc``
+    is not run by any installer."""
+    return (
+        rel.endswith(".pyc")
+        and "__pycache__/" not in rel
+        and path[:-1] not in all_paths
+        and rel != "setup.pyc"
+    )
 
 
 def _plan_python(
@@ -330,10 +348,12 @@ def _plan_python(
         identity.kind in (ArtifactKind.SDIST, ArtifactKind.SOURCE)
         and len(parts) > 1
         and f"{path.rsplit('/', 1)[0]}/__init__.py" not in all_paths
+        and f"{path.rsplit('/', 1)[0]}/__init__.pyc" not in all_paths
     ):
         # In a source tree, a module outside any package (``external/lib/build_tool.py``) is
         # not what gets installed: vendored trees and tooling. (Namespace packages keep an
-        # ``__init__.py`` in the directories that hold their modules.)
+        # ``__init__.py`` in the directories that hold their modules; a package compiled
+        # without its source, an ``__init__.pyc``.)
         return FilePlan(path, module, is_package, Phase.RUNTIME, "not-installed")
     if base == "__main__" or any(non_library(i) for i in range(len(parts) - 1)):
         return FilePlan(path, module, is_package, Phase.RUNTIME, "not-installed")

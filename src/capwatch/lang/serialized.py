@@ -1,4 +1,5 @@
-"""Serialized Python objects (pickles) shipped as data files: what they run when loaded.
+"""Serialized Python shipped in a package: pickles (data files that run what they name when
+loaded) and compiled modules shipped without their source.
 
 Loading a pickle calls whatever callables it names: ``pickle.load``, ``torch.load``,
 ``joblib.load`` and ``numpy.load(allow_pickle=True)`` import each global the pickle names
@@ -14,6 +15,8 @@ is ``exec``; ``getattr(builtins.__import__("os"), "system")`` is ``os.system``),
 strings among its arguments, so that the catalogue and the indicators read it as they read
 source code. When such a file is loaded is not known from the file itself: its facts are given
 the run-time phase of its plan (``layout.PICKLE_SUFFIXES`` names the files planned as pickles).
+A compressed pickle (as ``joblib`` writes one) is decompressed within ``Limits.decoded_bytes``
+first, and a NumPy ``.npy`` file is read from past its header (an array of objects is pickled).
 """
 
 from __future__ import annotations
@@ -24,9 +27,14 @@ import pickletools
 import re
 from dataclasses import dataclass
 
+from capwatch.config import Limits
+from capwatch.errors import LimitExceeded
 from capwatch.lang.base import FactFilter, FileAnalysis, Problem, ProblemKind, Scope, ScopeKind
 from capwatch.lang.python.analyzer import PythonAnalyzer
 from capwatch.model import Fact, FactKind, Location
+from capwatch.unpack.decoders import DecodeError
+from capwatch.unpack.marshal_reader import MarshalCode, MarshalError, read_marshal, render_marshal
+from capwatch.unpack.payload import DECOMPRESSORS
 
 _MODULE_ALIASES = {"posix": "os", "nt": "os", "__builtin__": "builtins", "commands": "subprocess"}
 """Modules a pickle names by their implementation or Python 2 name."""
@@ -53,6 +61,7 @@ _NAME = re.compile(r"[A-Za-z_][\w.]*")
 _IMPORTERS = frozenset({"__import__", "importlib.import_module"})
 _RUNS_SOURCE = frozenset({"exec", "eval", "compile"})
 _CHAIN = ("pickle",)
+_NPY_MAGIC = b"\x93NUMPY"
 MAX_ARGS = 8
 """Strings kept as a call's arguments."""
 MAX_TEXT = 4096
@@ -101,6 +110,7 @@ def analyze_pickle(
     scope = f"{module}:<module>"
     analysis = FileAnalysis(path, module)
     analysis.scopes[scope] = Scope(scope, ScopeKind.MODULE, module, "<module>", Location(path, 1))
+    content = _unwrap(content, analyzer.limits)
     machine = _Machine(analysis, path, scope, analyzer.keep)
     most = analyzer.limits.pickle_opcodes
     try:
@@ -121,6 +131,61 @@ def analyze_pickle(
         if fact.kind is FactKind.CALL and fact.name in _RUNS_SOURCE and fact.args:
             analyzer.analyze_decoded(fact.args[0], analysis, scope, _CHAIN, origin, False)
     return analysis
+
+
+PYC_HEADERS = (16, 12, 8)
+"""Bytes before the marshalled code of a ``.pyc``: CPython 3.7 and newer, 3.3 to 3.6, older."""
+_COMPILED_CHAIN = ("compiled",)
+
+
+def analyze_compiled(
+    content: bytes, path: str, module: str, analyzer: PythonAnalyzer, *, is_package: bool
+) -> FileAnalysis:
+    """A compiled module shipped without its source (``mod.pyc``), read without loading it:
+    the names and string constants of its code objects (:mod:`capwatch.unpack.marshal_reader`),
+    rendered as Python text and analysed as code of the module's top-level scope (decode chain
+    ``compiled``), so that the strings it carries (addresses, commands, paths) are read as a
+    source file's would be. What it calls is not reconstructed from the bytecode."""
+    scope = f"{module}:<module>"
+    analysis = FileAnalysis(path, module)
+    analysis.scopes[scope] = Scope(scope, ScopeKind.MODULE, module, "<module>", Location(path, 1))
+    limits = analyzer.limits
+    for header in PYC_HEADERS:
+        try:
+            tree = read_marshal(
+                content[header:], max_depth=min(limits.recursion, 200),
+                max_bytes=limits.source_bytes,
+            )
+        except MarshalError:
+            continue
+        if isinstance(tree, MarshalCode):
+            origin = ast.Constant("", lineno=1, col_offset=0, end_lineno=1, end_col_offset=0)
+            analyzer.analyze_decoded(
+                render_marshal(tree), analysis, scope, _COMPILED_CHAIN, origin, is_package
+            )
+            return analysis
+    analysis.problems.append(
+        Problem(ProblemKind.UNPARSABLE, Location(path), "not a compiled Python module")
+    )
+    return analysis
+
+
+def _unwrap(content: bytes, limits: Limits) -> bytes:
+    """The pickle inside a file that wraps one: compressed (``joblib.dump(..., compress=3)``
+    writes zlib, gzip, bz2 or xz), or a NumPy ``.npy`` array of objects, whose data after the
+    header is a pickle. Anything else is returned as it is."""
+    for magic, decompress, _ in DECOMPRESSORS:
+        if content.startswith(magic):
+            try:
+                return decompress(content, max_bytes=limits.decoded_bytes)
+            except (DecodeError, LimitExceeded):
+                return content
+    if content.startswith(_NPY_MAGIC) and len(content) > 10:
+        major = content[6]
+        if major == 1:
+            return content[10 + int.from_bytes(content[8:10], "little"):]
+        return content[12 + int.from_bytes(content[8:12], "little"):]
+    return content
 
 
 class _Machine:

@@ -111,19 +111,20 @@ def _first_layer(raw: bytes, limits: Limits) -> list[tuple[bytes, str]]:
     return found
 
 
-_DECOMPRESSORS = (
+DECOMPRESSORS = (
     (b"\x78", decoders.inflate, "zlib.decompress"),
     (b"\x1f\x8b", decoders.gunzip, "gzip.decompress"),
     (b"BZh", decoders.bunzip2, "bz2.decompress"),
     (b"\xfd7zXZ\x00", decoders.unxz, "lzma.decompress"),
 )
+"""Decompressors told by their magic bytes: ``(magic, decompress, the call it stands for)``."""
 
 
 def _peel(data: bytes, chain: tuple[str, ...], limits: Limits, out: list[Const]) -> None:
     """Follow compression, marshal and nested encodings until text that looks like code."""
     if len(chain) > limits.decode_depth:
         return
-    for magic, decompress, name in _DECOMPRESSORS:
+    for magic, decompress, name in DECOMPRESSORS:
         if data.startswith(magic):
             try:
                 inner = decompress(data, max_bytes=limits.decoded_bytes)

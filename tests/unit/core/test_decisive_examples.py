@@ -18,6 +18,7 @@ RULES = Path(__file__).resolve().parents[2] / "rules"
 DECISIVE = [
     ("CW126", "data-file-runs-shell"),
     ("CW126", "model-runs-source"),
+    ("CW127", "compiled-beacon"),
     ("CW101", "runtime-hidden-beacon"),
     ("CW101", "xor-loop-import"),
     ("CW101", "undecodable-command-install"),
@@ -110,6 +111,7 @@ def test_decisive_example_is_malicious(rule: str, case: str) -> None:
 
 REVIEW_ONLY = [
     ("CW126", "hostile-fixture-in-tests"),
+    ("CW127", "compiled-only-module"),
     ("CW101", "own-cipher-when-called"),
     ("CW125", "python-command-in-wheel"),
     ("CW104", "debug-dump-function"),

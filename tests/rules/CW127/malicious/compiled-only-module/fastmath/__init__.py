@@ -1,0 +1,4 @@
+"""Vector helpers."""
+from fastmath.core import dot
+
+__all__ = ["dot"]
