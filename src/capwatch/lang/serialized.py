@@ -64,6 +64,9 @@ _CHAIN = ("pickle",)
 _NPY_MAGIC = b"\x93NUMPY"
 MAX_ARGS = 8
 """Strings kept as a call's arguments."""
+MAX_ITEMS = 64
+"""Items a tuple or list keeps (arguments are its first strings; a list a pickle builds one
+item at a time would otherwise be copied at each)."""
 MAX_TEXT = 4096
 """Longest string kept from a pickle, as an argument or a literal."""
 
@@ -222,13 +225,15 @@ class _Machine:
             del stack[len(stack) - size:]
             stack.append(_Items(items))
         elif name in ("TUPLE", "LIST"):
-            stack.append(_Items(self._to_mark()))
+            stack.append(_Items(self._to_mark()[:MAX_ITEMS]))
         elif name == "EMPTY_LIST":
             stack.append(_Items(()))
         elif name in ("APPEND", "APPENDS"):
             added = self._to_mark() if name == "APPENDS" else (stack.pop(),)
             held = stack.pop()
-            stack.append(_Items(held.items + added) if isinstance(held, _Items) else None)
+            if isinstance(held, _Items) and len(held.items) < MAX_ITEMS:
+                held = _Items((held.items + added)[:MAX_ITEMS])
+            stack.append(held if isinstance(held, _Items) else None)
         elif name == "REDUCE":
             args = stack.pop()
             stack.append(self._call(stack.pop(), args, position))

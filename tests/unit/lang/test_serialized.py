@@ -7,6 +7,7 @@ import io
 import marshal
 import os
 import pickle
+import pickletools
 import subprocess
 import zipfile
 import zlib
@@ -95,6 +96,21 @@ def test_compressed_pickles_and_object_arrays_are_unwrapped() -> None:
     assert "os.system" in _calls(_analyze(npy))
     bomb = zlib.compress(b"\x80\x02" + b"N0" * 200_000 + b".")
     assert not _analyze(bomb, Limits(decoded_bytes=1000)).facts  # past the limit: not read
+
+
+def test_a_long_list_built_one_item_at_a_time_keeps_few_items() -> None:
+    data = pickle.dumps([*range(50_000), _Runs(os.system, "id")], protocol=0)  # APPEND each
+    result = _analyze(data)
+    assert "os.system" in _calls(result)
+    # held items are bounded, so each APPEND copies at most MAX_ITEMS of them (a linear walk)
+    from capwatch.lang import serialized
+    machine = serialized._Machine(result, "p", "s", None)
+    for op, arg, position in pickletools.genops(io.BytesIO(data)):
+        if op.name == "STOP":
+            break
+        machine.step(op, arg, position or 0)
+    assert all(len(v.items) <= serialized.MAX_ITEMS for v in machine.stack
+               if isinstance(v, serialized._Items))
 
 
 def test_opcode_limit_is_a_problem_not_a_hang() -> None:
