@@ -210,6 +210,9 @@ class Indicator:
     snippet: str = ""
     scope: str = ""
     """The scope whose code holds the clue (``module:function``)."""
+    constant: bool = False
+    """The clue sits in the value of a module-level ``NAME = ...`` and has the phase of the code
+    that reads ``NAME`` (``HOOK = "https://..."`` in a settings module the sender imports)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,8 +50,10 @@ class ExfiltrationEndpoint(Rule):
 
     Chat webhooks and bot APIs, out-of-band interaction and request-capture services, tunnels,
     paste sites and anonymous file drops (strong), or raw-IP and dynamic-DNS URLs (weak), in
-    a package that also reaches the network. Strong endpoints in code that runs at install,
-    startup or import are critical; weak ones (raw IP addresses, dynamic DNS) early are a low
+    a package that also reaches the network. Strong endpoints in code that runs at install or
+    startup are critical, and at import when their own file reaches the network at import or
+    they are a module's constant that import-time code reads (a large library names hosts in
+    data its modules hold: tables of supported sites); weak ones (raw IP addresses, dynamic DNS) early are a low
     note that adds weight to other findings. In code that
     runs only when called they are a low note: chat SDKs and tunnelling tools name these
     services honestly; but a chat webhook or bot address with its secret token (or a chat bot's
@@ -94,7 +96,16 @@ class ExfiltrationEndpoint(Rule):
         if not net_any:
             return
         note = ""
-        strong_early = [i for i in strong if i.phase in EARLY]
+        # Install and start-up code is small: an endpoint there pairs with any network use of
+        # that code. A library's modules name services in data at import (tables of supported
+        # sites, examples): there the endpoint's own file must reach the network at import, or
+        # the endpoint be a module's constant that import-time code reads (its phase is theirs).
+        net_files = {u.location.path for u in net_early}
+        strong_early = [
+            i for i in strong
+            if i.phase in _BUILD
+            or (i.phase is Phase.IMPORT and (i.constant or i.location.path in net_files))
+        ]
         if strong_early and net_early:
             severity, confidence, items = Severity.CRITICAL, Confidence.HIGH, strong_early
         elif strong_early:

@@ -12,6 +12,7 @@ _STRONG = frozenset({"host.fingerprint", "host.env.dump"})
 _DROPS = ("endpoint.oob", "endpoint.webhook", "endpoint.paste", "endpoint.ip-url")
 """Where probes and stealers report: request catchers and tunnels, chat webhooks, paste sites,
 raw IP addresses."""
+_ENV_COPY = "os.environ.copy"
 _SEND = ("net.http.request", "net.socket", "net.dns", "net.download", "msg.send")
 
 
@@ -24,7 +25,8 @@ class FingerprintSent(Rule):
     configuration variables does not count. This is how dependency-confusion probes and the first stage of targeted
     attacks report where they landed. Honest packages do not phone home when installed. The
     operating system and architecture alone are not counted: build scripts read them to choose
-    what to compile. Identity variables of the environment (``USERNAME``, ``COMPUTERNAME``...)
+    what to compile. A call of ``os.environ.copy()`` (what a child process is started with)
+    counts only when what it returns flows into what is sent. Identity variables of the environment (``USERNAME``, ``COMPUTERNAME``...)
     count as identity, and so does asking a what-is-my-IP service for the public address. Identity
     or the whole environment sent during install or interpreter start is critical, and so is,
     at import, identity written straight into the request that sends it
@@ -52,6 +54,15 @@ class FingerprintSent(Rule):
             for i in profile.indicators_of(("recon.public-ip",), EARLY)
         ]
         send = [u for u in profile.uses_of(_SEND, EARLY) if u.capability != "net.dns" or _names_a_domain(u)]
+        # ``os.environ.copy()`` is what a child process is started with: that call counts only
+        # when what it returns reaches what is sent (the environment made part of a value,
+        # ``dict(os.environ)`` or ``{**os.environ}``, counts as it is).
+        copies = {
+            f.location for f, _ in profile.facts_of(FactKind.CALL, EARLY) if f.name == _ENV_COPY
+        }
+        if copies:
+            fed = _fed_to_sends(profile, send)
+            collect = [u for u in collect if u.location not in copies or u.via in fed]
         # Install and start-up code is small: one file is close enough. Import-time code of a
         # large library is not, so there collecting and sending must share a function.
         def key(use: CapabilityUse) -> str:

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from capwatch.capabilities.shell import detached, program_name
 from capwatch.lang.python.analyzer import PLACEHOLDER
-from capwatch.model import Confidence, FactKind, Finding, Phase, Severity
+from capwatch.model import CapabilityUse, Confidence, FactKind, Finding, Location, Phase, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, command_line, earliest, evidence_of
 
@@ -12,6 +12,10 @@ _BUILD = frozenset({Phase.INSTALL, Phase.STARTUP})
 _BACKGROUND = frozenset({"subprocess.Popen"})
 """Starts a process and returns at once; the caller must wait for it."""
 _WAITS = frozenset({"?.wait", "?.communicate"})
+_SYNCHRONOUS = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call"})
+_CAPTURES = frozenset({"subprocess.check_output", "subprocess.getoutput", "subprocess.getstatusoutput"})
+_CAPTURING = frozenset({"capture_output=True", "stdout=subprocess.PIPE"})
+"""The keyword arguments (as the front end writes them) that capture what a command prints."""
 _PYTHONS = frozenset({"python", "python3", "python2", "pythonw", "py", PLACEHOLDER})
 """Interpreters by name; an unknown program (``sys.executable``) given ``-c`` is one too."""
 
@@ -27,6 +31,29 @@ def _inline_python(line: str) -> bool:
     return len(words) > 2 and program_name(words[0]).lower() in _PYTHONS and words[1] == "-c"
 
 
+def _quiet_query(use: CapabilityUse) -> bool:
+    """A command run to read its output: the call waits for it and captures what it prints
+    (``subprocess.run(..., capture_output=True)``, ``check_output``)."""
+    if use.via in _CAPTURES:
+        return True
+    return use.via in _SYNCHRONOUS and any(arg in _CAPTURING for arg in use.args)
+
+
+def _hides_only_queries(
+    hide: CapabilityUse, procs: list[CapabilityUse], quiet_at: set[Location]
+) -> bool:
+    """Whether a window-hiding flag is given only to commands run to read their output, in the
+    function that names it: how a tool asks Windows something (``wmic``, ``powershell
+    Get-CimInstance``) without flashing a console at its user. A process that is waited for
+    and whose output is read neither hides nor outlives anything."""
+    flag = hide.via.rsplit(".", 1)[-1]
+    given = [
+        u for u in procs
+        if u.scope == hide.scope and any(flag in arg for arg in u.args)
+    ]
+    return bool(given) and all(u.location in quiet_at for u in given)
+
+
 class HiddenProcess(Rule):
     """Starts a process with its window hidden or detached while installing or loading.
 
@@ -40,7 +67,10 @@ class HiddenProcess(Rule):
     or installation, and its errors are never seen (a function that starts one hands it to its
     caller, who may wait). Build steps run in the foreground and are waited for;
     hiding a process from the person installing the package, or leaving one behind when the
-    installation ends, means it should not be seen: critical.
+    installation ends, means it should not be seen: critical. A flag that hides the window of a
+    command run only to read its output (``subprocess.run(..., capture_output=True,
+    creationflags=CREATE_NO_WINDOW)``, ``check_output``), waited for in the function that gives
+    it, is how tools ask Windows about the machine without flashing a console: not counted.
     """
 
     id = "CW110"
@@ -52,9 +82,14 @@ class HiddenProcess(Rule):
         if not procs:
             return
         files = {u.location.path for u in procs}
-        hide = [u for u in profile.uses_of(("evasion.hide",), EARLY) if u.location.path in files]
+        quiet = [u for u in procs if _quiet_query(u)]
+        quiet_at = {u.location for u in quiet}
+        hide = [
+            u for u in profile.uses_of(("evasion.hide",), EARLY)
+            if u.location.path in files and not _hides_only_queries(u, procs, quiet_at)
+        ]
         flags = [i for i in profile.indicators_of(("evasion.hidden-window",), EARLY)
-                 if i.location.path in files]
+                 if i.location.path in files and i.location not in quiet_at]
         waited = {profile.load_unit(f.scope) for f, _ in profile.facts_of(FactKind.CALL, EARLY)
                   if f.name in _WAITS}
         left = {

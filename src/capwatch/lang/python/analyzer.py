@@ -179,6 +179,8 @@ _ENV_GETTERS = frozenset({"os.environ.get", "os.getenv", "os.environ.__getitem__
 _MAX_FOLLOWED = 4
 """Most bindings of one name followed back from an ``exec`` sink (see ``_inner_calls``)."""
 
+_HELP_KEYWORDS = frozenset({"help", "description", "epilog", "usage"})
+"""Keyword arguments whose text a command-line parser shows to people."""
 _MESSAGE_SINK = 1
 _EXEC_SINK = 2
 """``exec``, ``eval``, ``compile``, ``execfile``."""
@@ -856,6 +858,30 @@ class _FileWalker:
                 if isinstance(part, ast.Constant) and isinstance(part.value, str):
                     self.messages.add(id(part))
 
+    def _mark_help(self, call: ast.Call) -> None:
+        """The text of an option's ``help=`` (and a parser's ``description=``, ``epilog=``,
+        ``usage=``) is read by people: the string itself, joined (``+``, implicit concatenation,
+        an f-string) or formatted (``"...".format(...)``, whose arguments are not)."""
+        for keyword in call.keywords:
+            if keyword.arg not in _HELP_KEYWORDS:
+                continue
+            todo: list[ast.expr] = [keyword.value]
+            while todo and len(todo) < 64:
+                part = todo.pop()
+                if isinstance(part, ast.Constant):
+                    if isinstance(part.value, str):
+                        self.messages.add(id(part))
+                elif isinstance(part, ast.JoinedStr):
+                    self.messages.add(id(part))
+                    todo.extend(part.values)
+                elif isinstance(part, ast.FormattedValue):
+                    todo.append(part.value)
+                elif isinstance(part, ast.BinOp):
+                    self.messages.add(id(part))
+                    todo.extend((part.left, part.right))
+                elif isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute):
+                    todo.append(part.func.value)  # ``"...".format(x)``, ``"..." % x``
+
     def _alias(self, name: str, value: ast.expr) -> None:
         """Remember that ``name`` stands for a module attribute, a builtin that runs code, or
         a module imported by its name as a string (``gzip = __import__("gzip")``)."""
@@ -1193,6 +1219,8 @@ class _FileWalker:
         inner: tuple[str, ...] = ()
         sources: tuple[str, ...] = ()
         flags = _call_kind(name)
+        if node.keywords:
+            self._mark_help(node)
         if flags & _MESSAGE_SINK:
             self._mark_messages(node)
         else:
@@ -1424,9 +1452,10 @@ class _FileWalker:
             return
 
     def _arguments(self, node: ast.Call, scope: str | None) -> tuple[str, ...]:
-        """The folded text of the arguments; with ``scope``, decoded ones are payloads too."""
+        """The folded text of the arguments; with ``scope``, decoded ones are payloads too.
+        An option's help text is left out: it is read by people (``_mark_help``)."""
         args: list[str] = []
-        for expr in [*node.args, *(k.value for k in node.keywords)]:
+        for expr in [*node.args, *(k.value for k in node.keywords if k.arg not in _HELP_KEYWORDS)]:
             kind = type(expr)
             if kind is ast.Attribute:
                 continue  # never folded (``os.sep`` is a name, not text), nor a template
