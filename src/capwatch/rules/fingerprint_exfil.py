@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from capwatch.lang.python.analyzer import PLACEHOLDER
@@ -13,6 +14,8 @@ _DROPS = ("endpoint.oob", "endpoint.webhook", "endpoint.paste", "endpoint.ip-url
 """Where probes and stealers report: request catchers and tunnels, chat webhooks, paste sites,
 raw IP addresses."""
 _ENV_COPY = "os.environ.copy"
+_BOUND_COPY = re.compile(r"^[\w.\[\]\"']+\s*=\s*[\w.]*environ\.copy\(\)\s*$")
+"""A statement that only binds a copy of the environment to a name (``env = os.environ.copy()``)."""
 _SEND = ("net.http.request", "net.socket", "net.dns", "net.download", "msg.send")
 
 
@@ -25,8 +28,9 @@ class FingerprintSent(Rule):
     configuration variables does not count. This is how dependency-confusion probes and the first stage of targeted
     attacks report where they landed. Honest packages do not phone home when installed. The
     operating system and architecture alone are not counted: build scripts read them to choose
-    what to compile. A call of ``os.environ.copy()`` (what a child process is started with)
-    counts only when what it returns flows into what is sent. Identity variables of the environment (``USERNAME``, ``COMPUTERNAME``...)
+    what to compile. A copy of the environment bound to a name as it is (``env =
+    os.environ.copy()``, what a child process is started with) counts only when it flows into
+    what is sent. Identity variables of the environment (``USERNAME``, ``COMPUTERNAME``...)
     count as identity, and so does asking a what-is-my-IP service for the public address. Identity
     or the whole environment sent during install or interpreter start is critical, and so is,
     at import, identity written straight into the request that sends it
@@ -54,11 +58,12 @@ class FingerprintSent(Rule):
             for i in profile.indicators_of(("recon.public-ip",), EARLY)
         ]
         send = [u for u in profile.uses_of(_SEND, EARLY) if u.capability != "net.dns" or _names_a_domain(u)]
-        # ``os.environ.copy()`` is what a child process is started with: that call counts only
-        # when what it returns reaches what is sent (the environment made part of a value,
-        # ``dict(os.environ)`` or ``{**os.environ}``, counts as it is).
+        # ``env = os.environ.copy()`` prepares what a child process is started with: such a copy
+        # counts only when it reaches what is sent (a copy serialised or otherwise made part
+        # of a value, ``json.dumps(os.environ.copy())``, ``dict(os.environ)``, counts as it is).
         copies = {
-            f.location for f, _ in profile.facts_of(FactKind.CALL, EARLY) if f.name == _ENV_COPY
+            f.location for f, _ in profile.facts_of(FactKind.CALL, EARLY)
+            if f.name == _ENV_COPY and _BOUND_COPY.search(f.snippet)
         }
         if copies:
             fed = _fed_to_sends(profile, send)

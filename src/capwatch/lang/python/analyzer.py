@@ -920,7 +920,13 @@ class _FileWalker:
             return self._call_children(node, scope, cls, depth, binding, consumed)
         if kind is ast.Attribute:
             assert isinstance(node, ast.Attribute)
-            if type(node.ctx) is ast.Load and self._reference(node, scope):
+            if type(node.ctx) is ast.Load:
+                if self._reference(node, scope):
+                    return None
+            elif type(node.value) is ast.Name:
+                # ``setup.__doc__ = ...`` sets an attribute of what ``setup`` names: it neither
+                # runs it nor hands it to anything that will
+                self._constant_read(node.value.id, scope)  # type: ignore[attr-defined]
                 return None
         elif kind is ast.Expr:
             assert isinstance(node, ast.Expr)
