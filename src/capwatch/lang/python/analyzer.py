@@ -926,7 +926,7 @@ class _FileWalker:
             elif type(node.value) is ast.Name:
                 # ``setup.__doc__ = ...`` sets an attribute of what ``setup`` names: it neither
                 # runs it nor hands it to anything that will
-                self._constant_read(node.value.id, scope)  # type: ignore[attr-defined]
+                self._constant_read(node.value.id, scope)
                 return None
         elif kind is ast.Expr:
             assert isinstance(node, ast.Expr)
