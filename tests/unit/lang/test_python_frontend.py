@@ -802,3 +802,10 @@ def test_a_standard_module_named_without_an_import_still_resolves() -> None:
     )
     assert {"urllib.request.urlopen", "subprocess.Popen"} <= set(calls(result))
     assert "socket.send" not in calls(result)
+
+
+def test_setting_an_attribute_of_a_function_is_no_edge_to_it() -> None:
+    result = analyze("def setup():\n    pass\nsetup.__doc__ = 'x'\n")
+    assert not [e for e in result.edges if e.target == "pkg.mod.setup"]
+    handed = analyze("def setup():\n    pass\nregister(setup)\n")  # handed over: it may run
+    assert [e.target for e in handed.edges] == ["pkg.mod.setup"]
