@@ -58,8 +58,8 @@ class HiddenProcess(Rule):
     """Starts a process with its window hidden or detached while installing or loading.
 
     ``CREATE_NO_WINDOW``, ``DETACHED_PROCESS``, ``-WindowStyle Hidden``, ``start /b``,
-    ``pythonw`` or ``nohup ... &`` on a process started in ``install`` or ``startup`` phase
-    (in the same file), or at ``import`` (in the same function); so does a command line that leaves what it starts running on its own: one
+    ``pythonw`` or ``nohup ... &`` on a process started in ``install``, ``startup`` or
+    ``import`` phase; so does a command line that leaves what it starts running on its own: one
     that ends in ``&`` (``python3 /tmp/x.py &``), or ``start x.exe`` and ``Start-Process``
     without ``/wait`` or ``-Wait``; or a second Python interpreter given inline code
     (``Popen(["python3", "-c", "import x"])``) started at install, at start-up, or by a
@@ -82,23 +82,14 @@ class HiddenProcess(Rule):
         if not procs:
             return
         files = {u.location.path for u in procs}
-        units = {profile.load_unit(u.scope) for u in procs if u.phase is Phase.IMPORT}
         quiet = [u for u in procs if _quiet_query(u)]
         quiet_at = {u.location for u in quiet}
-
-        def near(path: str, scope: str, phase: Phase) -> bool:
-            """In the file of a process started at install or start-up; at import, in the
-            function that starts one (a library's helper that only builds a command line is
-            not)."""
-            return path in files and (phase is not Phase.IMPORT or profile.load_unit(scope) in units)
-
         hide = [
             u for u in profile.uses_of(("evasion.hide",), EARLY)
-            if near(u.location.path, u.scope, u.phase)
-            and not _hides_only_queries(u, procs, quiet_at)
+            if u.location.path in files and not _hides_only_queries(u, procs, quiet_at)
         ]
         flags = [i for i in profile.indicators_of(("evasion.hidden-window",), EARLY)
-                 if near(i.location.path, i.scope, i.phase) and i.location not in quiet_at]
+                 if i.location.path in files and i.location not in quiet_at]
         waited = {profile.load_unit(f.scope) for f, _ in profile.facts_of(FactKind.CALL, EARLY)
                   if f.name in _WAITS}
         left = {

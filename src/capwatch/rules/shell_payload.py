@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from capwatch.model import Confidence, Finding, Indicator, Phase, Severity
+from capwatch.model import Confidence, Finding, Phase, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, earliest, evidence_of
 
@@ -20,10 +20,8 @@ class ShellPayload(Rule):
 
     ``curl ... | sh``, ``iwr ... | iex``, ``certutil -urlcache``, ``mshta http...``, PowerShell
     with an encoded or hidden command, reverse shells and switching off antivirus, in a package
-    that starts processes. Critical in install or startup phase, and at import when the function
-    that holds it (or, for a module constant, its file) starts a process at import; otherwise
-    (developer scripts run such commands too; a library's import reaches helpers that only
-    build a command line) a medium note for a reviewer. At run time, PowerShell whose
+    that starts processes. Critical in install, startup or import phase; at run time (developer
+    scripts run such commands too) a medium note for a reviewer. At run time, PowerShell whose
     only sign is ``-ExecutionPolicy Bypass`` is not counted: activation scripts and test suites
     of honest tools pass it to run their own scripts; hiding the command is what counts. A
     command that uploads a local file (``curl -F f=@/etc/passwd``, ``curl -T``, ``wget
@@ -39,29 +37,11 @@ class ShellPayload(Rule):
     title = "Runs a download-and-execute or hidden shell command"
 
     def check(self, profile: Profile) -> Iterator[Finding]:
-        found = profile.indicators_of(_KINDS)
-        if not found or not profile.uses_of(_PROC, tuple(Phase)):
-            return
-        procs = profile.uses_of(_PROC, EARLY)
-        units = {profile.load_unit(u.scope) for u in procs}
-        files = {u.location.path for u in procs}
-
-        def early_use(item: Indicator) -> bool:
-            """In install or start-up code; at import, next to a process started at import
-            (in the same function, or a module constant in a file that starts one): a large
-            library builds command lines in helpers its import reaches but never runs."""
-            if item.phase is not Phase.IMPORT:
-                return item.phase in EARLY
-            if item.constant:
-                return item.location.path in files
-            return profile.load_unit(item.scope) in units
-
-        early_items = [i for i in found if early_use(i)]
-        items = early_items or [i for i in found if i.kind not in _EARLY_ONLY]
-        if not items:
+        items = [i for i in profile.indicators_of(_KINDS) if i.phase in EARLY or i.kind not in _EARLY_ONLY]
+        if not items or not profile.uses_of(_PROC, tuple(Phase)):
             return
         phase = earliest(items)
-        early = bool(early_items)
+        early = phase in EARLY
         yield self.finding(
             f"Shell command: {items[0].value[:160]}",
             severity=Severity.CRITICAL if early else Severity.MEDIUM,
