@@ -38,9 +38,9 @@ class DownloadAndRun(Rule):
     functions it calls directly count as one). Critical when the URL is of an
     executable or script, when it happens on import or interpreter start, or when at install one
     function fetches and runs a command it computed, or the file that fetches runs a script or a
-    Windows program (``python update.py``, ``python {path}``, ``node x.js``, ``x.exe``) that
-    the artifact does not ship itself: the dropper's last step, where a build runs named tools
-    (``make``, ``sh configure``) and a release helper runs the package's own ``setup.py``. Build scripts that download sources and
+    Windows program (``python update.py``, ``python {path}``, ``node x.js``, ``x.exe``) other
+    than the artifact's own ``setup.py``: the dropper's last step, where a build runs named
+    tools (``make``, ``sh configure``) and a release helper runs ``python setup.py sdist``. Build scripts that download sources and
     compile them with named tools exist, so otherwise at install time it is a reviewer's
     question (high, medium confidence). In
     code that runs only when called, one function that fetches, saves (or makes executable) and
@@ -82,7 +82,7 @@ class DownloadAndRun(Rule):
                 if i.location.path in files]
         phase = earliest([*fetch, *run])
         fetching_scopes = {u.scope for u in fetch}
-        shipped = {path.rsplit("/", 1)[-1].lower() for path in profile.plans}
+        shipped = {p for p in profile.plans if p.rsplit("/", 1)[-1] == "setup.py"}
         dropper = urls or phase is not Phase.INSTALL or any(
             (u.scope in fetching_scopes and not _constant_command(u))
             or (_runs_script(u) and not _runs_own_script(u, shipped))
@@ -226,11 +226,15 @@ def _runs_script(use: CapabilityUse) -> bool:
     return script.startswith(PLACEHOLDER) or script.endswith(_SCRIPTS)
 
 
-def _runs_own_script(use: CapabilityUse, shipped: set[str]) -> bool:
-    """Whether the script a process runs is one the artifact itself ships (``python3 setup.py
-    sdist`` in a release helper): reviewable code, not something that arrived with a download."""
+def _runs_own_script(use: CapabilityUse, setup_scripts: set[str]) -> bool:
+    """Whether a process runs the artifact's own ``setup.py`` (``python3 setup.py sdist`` in a
+    release helper): reviewable code, not something that arrived with a download. Only that
+    name: a dropper could ship a decoy under the name of what it downloads."""
     words = (command_line(use.args) or "").split()
-    return len(words) > 1 and words[1].strip("\"'").rsplit("/", 1)[-1].lower() in shipped
+    return (
+        bool(setup_scripts) and len(words) > 1
+        and words[1].strip("\"'").rsplit("/", 1)[-1] == "setup.py"
+    )
 
 
 _WINDOWS_PROGRAMS = (".exe", ".scr", ".msi", ".bat", ".cmd")
