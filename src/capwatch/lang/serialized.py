@@ -100,6 +100,18 @@ class _Mark:
 _MARK = _Mark()
 
 
+_FIRST_LINE = ast.Constant("", lineno=1, col_offset=0, end_lineno=1, end_col_offset=0)
+"""Where code found in a data file is said to run: its first line (it has no lines of code)."""
+
+
+def _module_analysis(path: str, module: str) -> tuple[FileAnalysis, str]:
+    """An empty analysis of ``path`` with the module's top-level scope, and that scope's id."""
+    scope = f"{module}:<module>"
+    analysis = FileAnalysis(path, module)
+    analysis.scopes[scope] = Scope(scope, ScopeKind.MODULE, module, "<module>", Location(path, 1))
+    return analysis, scope
+
+
 def analyze_pickle(
     content: bytes, path: str, module: str, analyzer: PythonAnalyzer
 ) -> FileAnalysis:
@@ -110,9 +122,7 @@ def analyze_pickle(
     A file that is not a pickle, or is cut short, gives the facts of the opcodes read before
     the error: loading runs them in that order too. More than ``Limits.pickle_opcodes``
     opcodes end the reading with a problem."""
-    scope = f"{module}:<module>"
-    analysis = FileAnalysis(path, module)
-    analysis.scopes[scope] = Scope(scope, ScopeKind.MODULE, module, "<module>", Location(path, 1))
+    analysis, scope = _module_analysis(path, module)
     content = _unwrap(content, analyzer.limits)
     machine = _Machine(analysis, path, scope, analyzer.keep)
     most = analyzer.limits.pickle_opcodes
@@ -129,10 +139,9 @@ def analyze_pickle(
             machine.step(op, arg, position or 0)
     except (ValueError, EOFError, UnicodeDecodeError, OverflowError, IndexError):
         pass  # not a pickle, or cut short: what was read stands
-    origin = ast.Constant("", lineno=1, col_offset=0, end_lineno=1, end_col_offset=0)
     for fact in list(analysis.facts):
         if fact.kind is FactKind.CALL and fact.name in _RUNS_SOURCE and fact.args:
-            analyzer.analyze_decoded(fact.args[0], analysis, scope, _CHAIN, origin, False)
+            analyzer.analyze_decoded(fact.args[0], analysis, scope, _CHAIN, _FIRST_LINE, False)
     return analysis
 
 
@@ -149,9 +158,7 @@ def analyze_compiled(
     rendered as Python text and analysed as code of the module's top-level scope (decode chain
     ``compiled``), so that the strings it carries (addresses, commands, paths) are read as a
     source file's would be. What it calls is not reconstructed from the bytecode."""
-    scope = f"{module}:<module>"
-    analysis = FileAnalysis(path, module)
-    analysis.scopes[scope] = Scope(scope, ScopeKind.MODULE, module, "<module>", Location(path, 1))
+    analysis, scope = _module_analysis(path, module)
     limits = analyzer.limits
     for header in PYC_HEADERS:
         try:
@@ -162,9 +169,8 @@ def analyze_compiled(
         except MarshalError:
             continue
         if isinstance(tree, MarshalCode):
-            origin = ast.Constant("", lineno=1, col_offset=0, end_lineno=1, end_col_offset=0)
             analyzer.analyze_decoded(
-                render_marshal(tree), analysis, scope, _COMPILED_CHAIN, origin, is_package
+                render_marshal(tree), analysis, scope, _COMPILED_CHAIN, _FIRST_LINE, is_package
             )
             return analysis
     analysis.problems.append(

@@ -82,10 +82,10 @@ class DownloadAndRun(Rule):
                 if i.location.path in files]
         phase = earliest([*fetch, *run])
         fetching_scopes = {u.scope for u in fetch}
-        shipped = {p for p in profile.plans if p.rsplit("/", 1)[-1] == "setup.py"}
+        has_setup = any(p.rsplit("/", 1)[-1] == "setup.py" for p in profile.plans)
         dropper = urls or phase is not Phase.INSTALL or any(
             (u.scope in fetching_scopes and not _constant_command(u))
-            or (_runs_script(u) and not _runs_own_script(u, shipped))
+            or (_runs_script(u) and not (has_setup and _runs_setup_py(u)))
             for u in run
         )
         if dropper:
@@ -226,15 +226,12 @@ def _runs_script(use: CapabilityUse) -> bool:
     return script.startswith(PLACEHOLDER) or script.endswith(_SCRIPTS)
 
 
-def _runs_own_script(use: CapabilityUse, setup_scripts: set[str]) -> bool:
-    """Whether a process runs the artifact's own ``setup.py`` (``python3 setup.py sdist`` in a
-    release helper): reviewable code, not something that arrived with a download. Only that
-    name: a dropper could ship a decoy under the name of what it downloads."""
+def _runs_setup_py(use: CapabilityUse) -> bool:
+    """Whether a process runs a ``setup.py`` (``python3 setup.py sdist`` in a release helper):
+    with the artifact's own beside it, reviewable code, not something that arrived with a
+    download. Only that name: a dropper could ship a decoy under the name of what it downloads."""
     words = (command_line(use.args) or "").split()
-    return (
-        bool(setup_scripts) and len(words) > 1
-        and words[1].strip("\"'").rsplit("/", 1)[-1] == "setup.py"
-    )
+    return len(words) > 1 and words[1].strip("\"'").rsplit("/", 1)[-1] == "setup.py"
 
 
 _WINDOWS_PROGRAMS = (".exe", ".scr", ".msi", ".bat", ".cmd")

@@ -861,12 +861,15 @@ class _FileWalker:
     def _mark_help(self, call: ast.Call) -> None:
         """The text of an option's ``help=`` (and a parser's ``description=``, ``epilog=``,
         ``usage=``) is read by people: the string itself, joined (``+``, implicit concatenation,
-        an f-string) or formatted (``"...".format(...)``, whose arguments are not)."""
+        an f-string) or formatted (``"..." % x``, ``"...".format(x)``; a ``.format`` call's
+        arguments are not)."""
         for keyword in call.keywords:
             if keyword.arg not in _HELP_KEYWORDS:
                 continue
             todo: list[ast.expr] = [keyword.value]
-            while todo and len(todo) < 64:
+            budget = 64
+            while todo and budget > 0:
+                budget -= 1
                 part = todo.pop()
                 if isinstance(part, ast.Constant):
                     if isinstance(part.value, str):
@@ -880,7 +883,7 @@ class _FileWalker:
                     self.messages.add(id(part))
                     todo.extend((part.left, part.right))
                 elif isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute):
-                    todo.append(part.func.value)  # ``"...".format(x)``, ``"..." % x``
+                    todo.append(part.func.value)  # ``"...".format(x)``
 
     def _alias(self, name: str, value: ast.expr) -> None:
         """Remember that ``name`` stands for a module attribute, a builtin that runs code, or
