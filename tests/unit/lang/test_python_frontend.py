@@ -415,6 +415,74 @@ def test_inline_python_code_of_a_process_is_analysed_as_code() -> None:
     assert "ftplib.FTP" in names  # found after the shell's operators, with no space around them
 
 
+def _args_of(result: FileAnalysis, name: str) -> list[tuple[int, tuple[str, ...]]]:
+    return [
+        (f.location.line, f.args) for f in result.facts
+        if f.kind is FactKind.CALL and f.name == name
+    ]
+
+
+def test_a_name_bound_again_folds_by_the_binding_that_reaches_the_sink() -> None:
+    result = analyze(
+        "import os\n"
+        "def run():\n"
+        "    url = 'https://a.example/x'\n"
+        "    cmd = 'curl ' + url\n"
+        "    os.system(cmd)\n"
+        "    url = 'https://b.example/y'\n"
+        "    cmd = 'wget ' + url\n"
+        "    os.system(cmd)\n"
+        "    cmd = 'ls ' + os.environ.get('D')\n"
+        "    os.system(cmd)\n"
+    )
+    assert _args_of(result, "os.system") == [
+        (5, ("curl https://a.example/x",)),
+        (8, ("wget https://b.example/y",)),
+        (10, ()),  # the last binding does not fold: no text, and not an earlier one
+    ]
+
+
+def test_inline_code_of_a_command_bound_twice_is_analysed() -> None:
+    result = analyze(
+        "import os\n"
+        "def probe():\n"
+        "    try:\n"
+        "        cmd = 'python3 -c \"import socket; socket.getaddrinfo(1, 2)\"'\n"
+        "        os.system(cmd)\n"
+        "    except Exception:\n"
+        "        pass\n"
+        "    try:\n"
+        "        cmd = 'python3 -c \"import ftplib; ftplib.FTP(1)\"'\n"
+        "        os.system(cmd)\n"
+        "    except Exception:\n"
+        "        pass\n"
+    )
+    names = calls(result)
+    assert "socket.getaddrinfo" in names and "ftplib.FTP" in names
+
+
+def test_a_rebinding_that_reads_the_name_is_not_taken_by_position() -> None:
+    result = analyze(
+        "import subprocess\n"
+        "def f(extra):\n"
+        "    cmd = 'make'\n"
+        "    cmd = cmd + extra\n"
+        "    subprocess.call(cmd, shell=True)\n"
+    )
+    assert all("make" != args[0] for _, args in _args_of(result, "subprocess.call") if args)
+
+
+def test_only_sinks_fold_by_position() -> None:
+    result = analyze(
+        "def f(log):\n"
+        "    text = 'a'\n"
+        "    log(text)\n"
+        "    text = 'b'\n"
+        "    print(text)\n"
+    )
+    assert all(not f.args for f in result.facts if f.kind is FactKind.CALL and f.name == "print")
+
+
 def test_python_m_of_a_package_module_is_an_edge() -> None:
     result = analyze("import subprocess, sys\nsubprocess.run([sys.executable, '-m', 'pkg.tool'])\n")
     edges = {(e.target, e.kind) for e in result.edges}

@@ -40,7 +40,7 @@ from capwatch.lang.python import folding
 from capwatch.lang.python.names import IMPORTERS, NameTable, Resolver, resolve_relative
 from capwatch.lang.python.source import parse
 from capwatch.lang.python.tree import children as _children
-from capwatch.lang.python.tree import has_call, reads_name
+from capwatch.lang.python.tree import has_call, reads_name, walk
 from capwatch.model import Fact, FactKind, Location
 from capwatch.unpack.payload import decode_text
 
@@ -178,6 +178,8 @@ _CLOUD_KEYS = {
 _ENV_GETTERS = frozenset({"os.environ.get", "os.getenv", "os.environ.__getitem__"})
 _MAX_FOLLOWED = 4
 """Most bindings of one name followed back from an ``exec`` sink (see ``_inner_calls``)."""
+_MAX_PINNED = 8
+"""Most names taken by position to fold one argument of a sink (see ``_folded_here``)."""
 
 _HELP_KEYWORDS = frozenset({"help", "description", "epilog", "usage"})
 """Keyword arguments whose text a command-line parser shows to people."""
@@ -1234,7 +1236,11 @@ class _FileWalker:
             self._mark_messages(node)
         else:
             # exec sinks and decoders unpack their own arguments (``_unpack``)
-            args = self._arguments(node, None if flags & (_RUNS_TEXT | _DECODER) else scope)
+            args = self._arguments(
+                node,
+                None if flags & (_RUNS_TEXT | _DECODER) else scope,
+                scope if flags & _TRACED else None,
+            )
             if flags & _TRACED:
                 inner, sources = self._inner_calls(node, every_binding=bool(flags & _EXEC_SINK))
             if flags & _PROCESS and args:
@@ -1460,9 +1466,13 @@ class _FileWalker:
             )
             return
 
-    def _arguments(self, node: ast.Call, scope: str | None) -> tuple[str, ...]:
-        """The folded text of the arguments; with ``scope``, decoded ones are payloads too.
-        An option's help text is left out: it is read by people (``_mark_help``)."""
+    def _arguments(
+        self, node: ast.Call, scope: str | None, here: str | None = None
+    ) -> tuple[str, ...]:
+        """The folded text of the arguments; with ``scope``, decoded ones are payloads too;
+        with ``here`` (the scope of a sink's call), a name bound several times is folded by
+        the binding that reaches the call (``_folded_here``). An option's help text is left
+        out: it is read by people (``_mark_help``)."""
         args: list[str] = []
         for expr in [*node.args, *(k.value for k in node.keywords if k.arg not in _HELP_KEYWORDS)]:
             kind = type(expr)
@@ -1477,6 +1487,8 @@ class _FileWalker:
                     args.append(value.decode("latin-1")[:MAX_FACT_TEXT])
                 continue
             folded = self._folded(expr)
+            if folded is None and here is not None and kind is ast.Name:
+                folded = self._folded_here(expr, here)  # type: ignore[arg-type]
             if folded is None and kind is ast.Name and self._argv(expr) is None:
                 # a name holding neither text nor an argv list: at most the template it is
                 # bound to (``path = f"..."; open(path)``), no payload
@@ -1501,6 +1513,45 @@ class _FileWalker:
                 if ref:
                     args.append(f"{kw.arg}={ref}")
         return tuple(args)
+
+    def _folded_here(self, name: ast.Name, scope: str) -> tuple[str, tuple[str, ...]] | None:
+        """The text that a name the file binds several times holds where a sink reads it: the
+        value of its last assignment before the sink in the same function (or top level), with
+        the names that value reads, when bound several times too, taken the same way
+        (``url = "..."; cmd = "curl " + url; os.system(cmd)``, then both bound again for the
+        next command). By position, as ``_bound_before``: a branch and its ``else`` count as
+        one after the other. A binding that reads its own name (``s = s + x``) is left to the
+        folding of sequences."""
+        env = self.env
+        if not env.binds(name.id) or env.expression(name.id) is not None:
+            return None  # unbound, or bound once: the ordinary folding already answered
+        pins: dict[str, ast.expr] = {}
+        todo: list[tuple[str, ast.expr]] = [(name.id, name)]
+        while todo and len(pins) < _MAX_PINNED:
+            current, at = todo.pop()
+            if current in pins:
+                continue
+            value = self._bound_before(current, at, scope)
+            if value is None or reads_name(value, current):
+                if current == name.id:
+                    return None
+                continue
+            pins[current] = value
+            for sub in walk(value):
+                if (
+                    type(sub) is ast.Name
+                    and sub.id not in pins  # type: ignore[attr-defined]
+                    and env.binds(sub.id)  # type: ignore[attr-defined]
+                    and env.expression(sub.id) is None  # type: ignore[attr-defined]
+                ):
+                    todo.append((sub.id, value))  # type: ignore[attr-defined]
+        if name.id not in pins:
+            return None
+        with env.pinned(pins):
+            value_text = folding.folded_text(self.evaluator, pins[name.id])
+        if value_text is not None and len(value_text[0]) > MAX_FACT_TEXT:
+            value_text = (self.long_texts.setdefault(value_text[0], value_text[0]), value_text[1])
+        return value_text
 
     def _decoded_arguments(
         self,

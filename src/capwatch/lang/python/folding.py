@@ -15,6 +15,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 
 from capwatch.config import Limits
 from capwatch.errors import LimitExceeded
@@ -98,6 +99,32 @@ class Environment(Mapping[str, Const]):
         """Every expression ``name`` is bound to, when there are at most ``most``; else none."""
         exprs = self._bound.get(name, ())
         return tuple(exprs) if len(exprs) <= most else ()
+
+    @contextmanager
+    def pinned(self, values: Mapping[str, ast.expr]) -> Iterator[None]:
+        """Fold each name of ``values`` as bound to that one expression while the block runs
+        (the binding that reaches one use of a name the file binds several times); the
+        file-wide bindings, and every value folded before, come back after it."""
+        saved = {name: self._bound.get(name) for name in values}
+        augments = {name: self._augments.pop(name, None) for name in values}
+        folded = dict(self._values)
+        for name, expr in values.items():
+            self._bound[name] = [expr]
+            self._values.pop(name, None)
+        self.version += 1
+        try:
+            yield
+        finally:
+            for name, exprs in saved.items():
+                if exprs is None:
+                    self._bound.pop(name, None)
+                else:
+                    self._bound[name] = exprs
+            for name, nodes in augments.items():
+                if nodes is not None:
+                    self._augments[name] = nodes
+            self._values = folded
+            self.version += 1
 
     def define(self, node: ast.FunctionDef) -> None:
         self.functions[node.name] = node
