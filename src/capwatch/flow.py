@@ -38,6 +38,8 @@ class PhaseMap:
     phase_of: dict[str, Phase] = field(default_factory=dict)
     parent: dict[str, str] = field(default_factory=dict)
     """The scope that first reached each scope (roots have none)."""
+    defined: set[str] = field(default_factory=set)
+    """Every scope the files define (module code, functions, methods), reached or not."""
 
     def phase(self, scope: str) -> Phase:
         return self.phase_of.get(scope, Phase.RUNTIME)
@@ -75,7 +77,12 @@ class _Symbols:
             for cls, methods in analysis.methods.items():
                 self.classes[prefix + cls] = methods
 
-    def targets(self, edge: Edge) -> list[str]:
+    def targets(self, edge: Edge, every_method: bool = True) -> list[str]:
+        """The scopes ``edge`` reaches. A class handed on as a value (``RUNS``) reaches all its
+        methods with ``every_method`` (``cmdclass={"install": Cmd}`` in an install script:
+        setuptools runs the command's methods), else only its constructors, as a call does:
+        a class registered at import (``registry.add(Provider)``) is made, perhaps, and its
+        other methods run when something calls them."""
         name = edge.target
         if ":" in name:
             return [name] if name in self.scopes else []
@@ -97,7 +104,7 @@ class _Symbols:
             return [self.constants[name]]
         if name in self.classes:
             methods = self.classes[name]
-            if edge.kind is EdgeKind.RUNS:
+            if edge.kind is EdgeKind.RUNS and every_method:
                 return list(methods)
             return [m for m in methods if m.rsplit(".", 1)[-1] in ("__init__", "__new__", "__post_init__")]
         if name in self.modules:
@@ -122,8 +129,12 @@ def assign_phases(
     edges are consumed (:func:`_call_graph`). ``takeovers`` are the entry points
     (``module:function``) of commands that take over another program's name."""
     roots = _roots(plans, analyses) + _takeover_roots(takeovers, analyses)
-    adjacency = _call_graph(analyses)
+    install_files = {path for path, plan in plans.items() if plan.phase is Phase.INSTALL}
+    adjacency = _call_graph(analyses, install_files)
     result = PhaseMap()
+    result.defined = {
+        scope for analysis in analyses.values() for scope in analysis.scopes
+    }
     for phase in Phase:
         queue = deque(s for p, s in roots if p is phase and s not in result.phase_of)
         for s in queue:
@@ -138,25 +149,35 @@ def assign_phases(
     return result
 
 
-def _call_graph(analyses: Mapping[str, FileAnalysis]) -> dict[str, list[str]]:
+def _call_graph(
+    analyses: Mapping[str, FileAnalysis], install_files: set[str]
+) -> dict[str, list[str]]:
     """The scopes each scope reaches by its edges, which it consumes: each file's edges go
     once they are in the graph, nothing reads them afterwards (the phase map keeps, for each
     scope reached, the scope that reached it: all ``Profile.why`` and ``Profile.load_unit``
     ask). The symbol tables that resolve the edges' names go when this returns, before the
     phase map is built beside the graph: a package of sixty thousand functions holds twenty
-    megabytes in them."""
+    megabytes in them. A class handed on as a value reaches all its methods only from the
+    files that run at install (``install_files``: setup scripts hand setuptools their
+    commands)."""
     symbols = _Symbols(analyses.values())
     adjacency: dict[str, list[str]] = {}
-    # the targets of each name, by edge kind: the same names are called from many places, and
-    # most name nothing in the package (one shared empty tuple then)
-    resolved: dict[EdgeKind, dict[str, Sequence[str]]] = {kind: {} for kind in EdgeKind}
+    # the targets of each name, by edge kind (and whether a class's every method counts): the
+    # same names are called from many places, and most name nothing in the package (one
+    # shared empty tuple then)
+    resolved: dict[tuple[EdgeKind, bool], dict[str, Sequence[str]]] = {
+        (kind, every): {} for kind in EdgeKind for every in (False, True)
+    }
     nothing: tuple[str, ...] = ()
-    for analysis in analyses.values():
+    for path, analysis in analyses.items():
+        every_method = path in install_files
         for source, name, kind in analysis.edges.triples():
-            of_kind = resolved[kind]
+            of_kind = resolved[kind, every_method]
             targets = of_kind.get(name)
             if targets is None:
-                targets = of_kind[name] = symbols.targets(Edge(source, name, kind)) or nothing
+                targets = of_kind[name] = (
+                    symbols.targets(Edge(source, name, kind), every_method) or nothing
+                )
             for target in targets:
                 if target != source:
                     adjacency.setdefault(source, []).append(target)

@@ -174,6 +174,20 @@ class Profile:
             return parent
         return scope
 
+    def enclosing_function(self, scope: str) -> str:
+        """The outermost function whose body defines ``scope``: a helper nested in a function
+        (``mod:fetch_and_run.download``) is part of that function (``mod:fetch_and_run``);
+        a method (``mod:Client.send``) stands alone, since a class is no scope of its own."""
+        known = self.phases.defined
+        module, _, qualname = scope.partition(":")
+        outer = scope
+        while "." in qualname:
+            qualname = qualname.rsplit(".", 1)[0]
+            candidate = f"{module}:{qualname}"
+            if candidate in known:
+                outer = candidate
+        return outer
+
     def why(self, scope: str) -> str:
         """How a scope comes to run early: ``setup:<module> -> setup:Install.run``."""
         return " -> ".join(self.phases.path_to(scope))

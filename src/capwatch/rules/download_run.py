@@ -44,7 +44,7 @@ class DownloadAndRun(Rule):
     compile them with named tools exist, so otherwise at install time it is a reviewer's
     question (high, medium confidence). In
     code that runs only when called, one function that fetches, saves (or makes executable) and
-    starts a process looks like a dropper, for a reviewer: high, with medium confidence when the
+    starts a process (helpers defined inside it count as part of it) looks like a dropper, for a reviewer: high, with medium confidence when the
     file names an executable's URL. When what it fetches is staged on a raw IP address, a paste
     site or chat attachment, or a dynamic-DNS host, it is critical: that is where droppers keep
     their payloads, not where honest tools publish their downloads; the same steps split into
@@ -110,9 +110,12 @@ class DownloadAndRun(Rule):
         fetch = fetch_all = profile.uses_of(_FETCH, everywhere)
         run = run_all = profile.uses_of(_RUN, everywhere)
         save = profile.uses_of(_SAVE, everywhere)
+        # helpers nested in a function are part of it (``def fetch(): ...`` inside ``install``)
+        unit = profile.enclosing_function
         scopes = (
-            {u.scope for u in fetch} & {u.scope for u in run}
-            & ({u.scope for u in save} | {u.scope for u in fetch if u.capability == "net.download"})
+            {unit(u.scope) for u in fetch} & {unit(u.scope) for u in run}
+            & ({unit(u.scope) for u in save}
+               | {unit(u.scope) for u in fetch if u.capability == "net.download"})
         )
         if not scopes:
             yield from self._across_one_file(profile, fetch, run, save)
@@ -124,10 +127,10 @@ class DownloadAndRun(Rule):
         # fetched: a computed command, or any command next to an executable's or hostile URL.
         run = [
             u for u in run
-            if u.scope in scopes and (u.location.path in hostile or not _constant_command(u))
+            if unit(u.scope) in scopes and (u.location.path in hostile or not _constant_command(u))
         ]
-        scopes = {u.scope for u in run}
-        fetch = [u for u in fetch if u.scope in scopes]
+        scopes = {unit(u.scope) for u in run}
+        fetch = [u for u in fetch if unit(u.scope) in scopes]
         if not run or not fetch:
             yield from self._across_one_file(profile, fetch_all, run_all, save)
             return

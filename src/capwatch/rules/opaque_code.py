@@ -6,6 +6,9 @@ from capwatch.model import Confidence, Evidence, FactKind, Finding, Phase, Sever
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule
 
+_TOP_LEVEL = (":<module>",)
+"""The scope of a module's top-level code, where a blob is the module's code."""
+
 
 class OpaqueCode(Rule):
     """Runs code shipped in a form that nobody can review.
@@ -19,13 +22,21 @@ class OpaqueCode(Rule):
     far less entropy. High when it runs at install or interpreter start, medium at import, and a
     low note in files that run only when run. Either way it asks for a reviewer, not a verdict:
     commercial packages protect their code too.
+
+    A function that hands such a blob to a runtime counts when install or start-up code calls
+    it (a custom install command that runs a protected payload, the module's own code
+    elsewhere); in functions that run later, a blob handed to a function is as often a
+    picture, a font or a key as code, and is not counted.
     """
 
     id = "CW117"
     title = "Runs encrypted code that cannot be reviewed"
 
     def check(self, profile: Profile) -> Iterator[Finding]:
-        blobs = profile.facts_of(FactKind.OPAQUE)
+        blobs = [
+            (fact, phase) for fact, phase in profile.facts_of(FactKind.OPAQUE)
+            if phase in (Phase.INSTALL, Phase.STARTUP) or fact.scope.endswith(_TOP_LEVEL)
+        ]
         if not blobs:
             return
         phase = min(p for _, p in blobs)

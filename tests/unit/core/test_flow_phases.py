@@ -98,3 +98,40 @@ def test_constant_method_call_reads_the_constant() -> None:
     result = scan_bytes(sdist_bytes({"setup.py": setup}), "demo.tar.gz")
     cw107 = [f for f in result.findings if f.rule == "CW107"]
     assert cw107 and cw107[0].phase is Phase.INSTALL
+
+
+def test_a_class_handed_on_by_an_install_script_runs_every_method_at_install() -> None:
+    setup = (
+        "from setuptools import setup\nimport subprocess\n"
+        "class Post:\n    def run(self):\n        subprocess.call(['true'])\n"
+        "setup(name='demo', version='0.1', cmdclass={'install': Post})\n"
+    )
+    result = scan_bytes(sdist_bytes({"setup.py": setup}), "demo.tar.gz")
+    assert phases_of(result, "proc.spawn") == {Phase.INSTALL}
+
+
+def test_a_class_registered_at_import_runs_only_its_constructor() -> None:
+    files = {
+        "demo/__init__.py": (
+            "import os, socket\nfrom registry import add\n"
+            "class Provider:\n"
+            "    def __init__(self):\n        os.getenv('HOME')\n"
+            "    def connect(self):\n        socket.socket()\n"
+            "add(Provider)\n"
+        ),
+    }
+    result = scan_bytes(sdist_bytes(files), "demo.tar.gz")
+    assert phases_of(result, "host.env.read") == {Phase.IMPORT}
+    assert phases_of(result, "net.socket") == {Phase.RUNTIME}
+
+
+def test_a_base_class_named_in_a_class_statement_is_not_run() -> None:
+    files = {
+        "demo/__init__.py": (
+            "import socket\n"
+            "class Base:\n    def __init__(self):\n        socket.socket()\n"
+            "class Fast(Base):\n    pass\n"
+        ),
+    }
+    result = scan_bytes(sdist_bytes(files), "demo.tar.gz")
+    assert phases_of(result, "net.socket") == {Phase.RUNTIME}

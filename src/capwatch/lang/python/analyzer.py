@@ -1162,7 +1162,10 @@ class _FileWalker:
             if name:
                 resolved.append(name)
         self._class_bases[qual] = tuple(resolved)
-        for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
+        # a base named as it is (``class Fast(Base)``) is neither run nor handed to anything
+        # that runs it; a base a call makes, decorators and a metaclass run here
+        bases = [b for b in node.bases if not isinstance(b, _REFERENCES)]
+        for expr in [*node.decorator_list, *bases, *(k.value for k in node.keywords)]:
             yield _frame(expr, scope, cls, depth)
         for stmt in node.body:
             # A class body runs when the class is defined, in the enclosing scope.
@@ -1221,7 +1224,7 @@ class _FileWalker:
                 # (handing it around as a value, as callback tables do, is not followed)
                 target = f"{self.result.module}:{node.func.id}"
                 self._edge(scope, target, EdgeKind.CALL)
-        if scope.endswith(":<module>") and node.args:
+        if node.args:
             # a protector's runtime is often a builtin it injects: a name nothing resolves
             self._opaque(node, name or (node.func.id if isinstance(node.func, ast.Name) else "?"), scope)
         if name is None:
@@ -1440,8 +1443,9 @@ class _FileWalker:
         )
 
     def _opaque(self, node: ast.Call, name: str, scope: str) -> None:
-        """Module-level code handing an encrypted-looking bytes literal straight to a function
-        (``run(__name__, __file__, b"...")``): the module's real code is that blob."""
+        """Code handing an encrypted-looking bytes literal straight to a function
+        (``run(__name__, __file__, b"...")``): in a module's top-level code, the module's real
+        code is that blob; in a function, what the function runs (CW117 weighs where)."""
         for arg in node.args:
             blob = arg.value if isinstance(arg, ast.Constant) else None
             if not isinstance(blob, bytes):
@@ -1540,11 +1544,11 @@ class _FileWalker:
             for sub in walk(value):
                 if (
                     type(sub) is ast.Name
-                    and sub.id not in pins  # type: ignore[attr-defined]
-                    and env.binds(sub.id)  # type: ignore[attr-defined]
-                    and env.expression(sub.id) is None  # type: ignore[attr-defined]
+                    and sub.id not in pins
+                    and env.binds(sub.id)
+                    and env.expression(sub.id) is None
                 ):
-                    todo.append((sub.id, value))  # type: ignore[attr-defined]
+                    todo.append((sub.id, value))
         if name.id not in pins:
             return None
         with env.pinned(pins):
