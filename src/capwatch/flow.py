@@ -33,6 +33,14 @@ COMMAND_BASES = (
 """Base classes whose subclasses' methods setuptools runs during a build or install."""
 
 
+_COMMAND_NAMES = (".install", ".develop", ".egg_info", ".build_py", ".sdist", ".build_ext", ".bdist_egg")
+
+
+def _is_command(bases: Sequence[str]) -> bool:
+    """Whether a class with these (resolved) bases is a setuptools command."""
+    return any(base.startswith(COMMAND_BASES) or base.endswith(_COMMAND_NAMES) for base in bases)
+
+
 @dataclass(slots=True)
 class PhaseMap:
     phase_of: dict[str, Phase] = field(default_factory=dict)
@@ -61,6 +69,8 @@ class _Symbols:
         self.constants: dict[str, str] = {}
         """``pkg.config.URL`` to the scope of that module-level constant's value."""
         self.scopes: set[str] = set()
+        self.commands: set[str] = set()
+        """Classes whose methods' bases make them setuptools commands."""
         for analysis in analyses:
             prefix = f"{analysis.module}." if analysis.module else ""
             if analysis.module:
@@ -74,13 +84,16 @@ class _Symbols:
                     self.by_short_name.setdefault(scope.qualname.rsplit(".", 1)[-1], []).append(
                         scope.id
                     )
+                if scope.kind is ScopeKind.FUNCTION and _is_command(scope.class_bases):
+                    self.commands.add(prefix + scope.qualname.rsplit(".", 1)[0])
             for cls, methods in analysis.methods.items():
                 self.classes[prefix + cls] = methods
 
     def targets(self, edge: Edge, every_method: bool = True) -> list[str]:
         """The scopes ``edge`` reaches. A class handed on as a value (``RUNS``) reaches all its
         methods with ``every_method`` (``cmdclass={"install": Cmd}`` in an install script:
-        setuptools runs the command's methods), else only its constructors, as a call does:
+        setuptools runs the command's methods) or when it is a setuptools command, wherever it
+        is handed on from; else only its constructors, as a call does:
         a class registered at import (``registry.add(Provider)``) is made, perhaps, and its
         other methods run when something calls them."""
         name = edge.target
@@ -104,7 +117,7 @@ class _Symbols:
             return [self.constants[name]]
         if name in self.classes:
             methods = self.classes[name]
-            if edge.kind is EdgeKind.RUNS and every_method:
+            if edge.kind is EdgeKind.RUNS and (every_method or name in self.commands):
                 return list(methods)
             return [m for m in methods if m.rsplit(".", 1)[-1] in ("__init__", "__new__", "__post_init__")]
         if name in self.modules:
@@ -198,10 +211,7 @@ def _roots(
             elif scope.kind is ScopeKind.MAIN:
                 main_phase = Phase.INSTALL if plan.role == "setup-script" else Phase.RUNTIME
                 roots.append((main_phase, scope.id))
-            elif plan.phase is Phase.INSTALL and any(
-                base.startswith(COMMAND_BASES) or base.endswith((".install", ".develop", ".egg_info", ".build_py", ".sdist", ".build_ext", ".bdist_egg"))
-                for base in scope.class_bases
-            ):
+            elif plan.phase is Phase.INSTALL and _is_command(scope.class_bases):
                 roots.append((Phase.INSTALL, scope.id))
     return roots
 

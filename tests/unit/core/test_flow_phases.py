@@ -135,3 +135,19 @@ def test_a_base_class_named_in_a_class_statement_is_not_run() -> None:
     }
     result = scan_bytes(sdist_bytes(files), "demo.tar.gz")
     assert phases_of(result, "net.socket") == {Phase.RUNTIME}
+
+
+def test_a_command_class_handed_on_from_a_module_setup_imports_runs_at_install() -> None:
+    files = {
+        "setup.py": "from setuptools import setup\nfrom build_helpers import options\nsetup(**options)\n",
+        "build_helpers/__init__.py": (
+            "from build_helpers.commands import Post\n"
+            "options = {'name': 'demo', 'cmdclass': {'install': Post}}\n"
+        ),
+        "build_helpers/commands.py": (
+            "import socket\nfrom setuptools.command.install import install\n"
+            "class Post(install):\n    def run(self):\n        socket.socket()\n"
+        ),
+    }
+    result = scan_bytes(sdist_bytes(files), "demo.tar.gz")
+    assert phases_of(result, "net.socket") == {Phase.INSTALL}
