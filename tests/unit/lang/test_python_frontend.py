@@ -879,3 +879,20 @@ def test_setting_an_attribute_of_a_function_is_no_edge_to_it() -> None:
     assert not [e for e in result.edges if e.target == "pkg.mod.setup"]
     handed = analyze("def setup():\n    pass\nregister(setup)\n")  # handed over: it may run
     assert [e.target for e in handed.edges] == ["pkg.mod.setup"]
+
+
+def test_bare_strings_of_a_module_that_reads_docstrings_are_messages() -> None:
+    from capwatch.lang.base import MESSAGE
+
+    payload = base64.b64encode(b"import os\nos.system('id')\n" * 3).decode()
+    result = analyze(
+        "class Options:\n"
+        '    """Completion for zsh: add the line to ~/.zshrc and restart the shell."""\n'
+        "    def help(self):\n"
+        "        return self.__doc__\n"
+        f'"""{payload}"""\n'
+    )
+    shown = [f for f in result.facts if f.kind is FactKind.LITERAL and ".zshrc" in (f.value or "")]
+    assert shown and all(f.name == MESSAGE for f in shown)
+    # an encoded blob among them is still decoded: a file can read its own strings
+    assert "os.system" in calls(result)

@@ -936,12 +936,12 @@ class _FileWalker:
         elif kind is ast.Expr:
             assert isinstance(node, ast.Expr)
             value = node.value
-            if (
-                isinstance(value, ast.Constant)
-                and isinstance(value.value, str)
-                and not self.docs_read
-            ):
-                return None  # a docstring or bare string: never data the code can use
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                if not self.docs_read:
+                    return None  # a docstring or bare string: never data the code can use
+                # read through ``__doc__`` (a command's help) or out of the file itself: text
+                # shown to people, or data that only a decoder makes something of
+                self.messages.add(id(value))
         elif kind is ast.Assign or kind is ast.AnnAssign:
             assert isinstance(node, _ASSIGNS)
             if (
