@@ -170,9 +170,9 @@ def _call_graph(
     scope reached, the scope that reached it: all ``Profile.why`` and ``Profile.load_unit``
     ask). The symbol tables that resolve the edges' names go when this returns, before the
     phase map is built beside the graph: a package of sixty thousand functions holds twenty
-    megabytes in them. A class handed on as a value reaches all its methods only from the
-    files that run at install (``install_files``: setup scripts hand setuptools their
-    commands)."""
+    megabytes in them. A class handed on as a value reaches all its methods from the files
+    that run at install (``install_files``: setup scripts hand setuptools their commands), or
+    when it is a setuptools command; otherwise its constructors (:meth:`_Symbols.targets`)."""
     symbols = _Symbols(analyses.values())
     adjacency: dict[str, list[str]] = {}
     # the targets of each name, by edge kind (and whether a class's every method counts): the

@@ -42,9 +42,9 @@ class DownloadAndRun(Rule):
     than the artifact's own ``setup.py``: the dropper's last step, where a build runs named
     tools (``make``, ``sh configure``) and a release helper runs ``python setup.py sdist``. Build scripts that download sources and
     compile them with named tools exist, so otherwise at install time it is a reviewer's
-    question (high, medium confidence). In
-    code that runs only when called, one function that fetches, saves (or makes executable) and
-    starts a process (helpers defined inside it count as part of it) looks like a dropper, for a reviewer: high, with medium confidence when the
+    question (high, medium confidence). In code that runs only when called, one function that
+    fetches, saves (or makes executable) and starts a process (helpers defined inside it count
+    as part of it) looks like a dropper, for a reviewer: high, with medium confidence when the
     file names an executable's URL. When what it fetches is staged on a raw IP address, a paste
     site or chat attachment, or a dynamic-DNS host, it is critical: that is where droppers keep
     their payloads, not where honest tools publish their downloads; the same steps split into
