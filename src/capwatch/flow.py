@@ -61,14 +61,15 @@ class PhaseMap:
 
 
 class _Symbols:
-    def __init__(self, analyses: Iterable[FileAnalysis]) -> None:
+    def __init__(self, analyses: Iterable[FileAnalysis], scopes: set[str]) -> None:
         self.modules: dict[str, str] = {}
         self.functions: dict[str, str] = {}
         self.classes: dict[str, tuple[str, ...]] = {}
         self.by_short_name: dict[str, list[str]] = {}
         self.constants: dict[str, str] = {}
         """``pkg.config.URL`` to the scope of that module-level constant's value."""
-        self.scopes: set[str] = set()
+        self.scopes = scopes
+        """Every scope the files define (:attr:`PhaseMap.defined`)."""
         self.commands: set[str] = set()
         """Classes whose methods' bases make them setuptools commands."""
         for analysis in analyses:
@@ -76,7 +77,6 @@ class _Symbols:
             if analysis.module:
                 self.modules.setdefault(analysis.module, f"{analysis.module}:<module>")
             for scope in analysis.scopes.values():
-                self.scopes.add(scope.id)
                 if scope.kind is ScopeKind.CONSTANT and analysis.module:
                     self.constants[prefix + scope.qualname.lstrip("=")] = scope.id
                 if scope.kind is ScopeKind.FUNCTION:
@@ -143,11 +143,9 @@ def assign_phases(
     (``module:function``) of commands that take over another program's name."""
     roots = _roots(plans, analyses) + _takeover_roots(takeovers, analyses)
     install_files = {path for path, plan in plans.items() if plan.phase is Phase.INSTALL}
-    adjacency = _call_graph(analyses, install_files)
     result = PhaseMap()
-    result.defined = {
-        scope for analysis in analyses.values() for scope in analysis.scopes
-    }
+    result.defined = {scope for analysis in analyses.values() for scope in analysis.scopes}
+    adjacency = _call_graph(analyses, install_files, result.defined)
     for phase in Phase:
         queue = deque(s for p, s in roots if p is phase and s not in result.phase_of)
         for s in queue:
@@ -163,7 +161,7 @@ def assign_phases(
 
 
 def _call_graph(
-    analyses: Mapping[str, FileAnalysis], install_files: set[str]
+    analyses: Mapping[str, FileAnalysis], install_files: set[str], scopes: set[str]
 ) -> dict[str, list[str]]:
     """The scopes each scope reaches by its edges, which it consumes: each file's edges go
     once they are in the graph, nothing reads them afterwards (the phase map keeps, for each
@@ -173,7 +171,7 @@ def _call_graph(
     megabytes in them. A class handed on as a value reaches all its methods from the files
     that run at install (``install_files``: setup scripts hand setuptools their commands), or
     when it is a setuptools command; otherwise its constructors (:meth:`_Symbols.targets`)."""
-    symbols = _Symbols(analyses.values())
+    symbols = _Symbols(analyses.values(), scopes)
     adjacency: dict[str, list[str]] = {}
     # the targets of each name, by edge kind (and whether a class's every method counts): the
     # same names are called from many places, and most name nothing in the package (one
