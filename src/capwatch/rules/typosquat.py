@@ -14,12 +14,13 @@ class Typosquat(Rule):
 
     Typosquats catch people who mistype ``pip install``: ``reqeusts``, ``python-dateutil`` spelt
     ``pythondateutil``, ``nurnpy`` (``rn`` for ``m``), ``requests-python``. The name from the
-    artifact's metadata is compared with a bundled list of popular PyPI names
+    artifact's metadata is compared with the 1,000 most downloaded PyPI projects
     (``capwatch/names/popular.txt``): same letters with other separators, look-alike characters,
     a decoy prefix or suffix (``py-``, ``python-``, ``-dev``, ``-lib``...), swapped, dropped,
     doubled or replaced characters (edit distance 1 for names of 5 to 8 characters, 2 from 9;
-    never for 4 characters or fewer). A name that is itself on the list is never a typosquat, so
-    legitimately close popular projects (``boto3`` and ``botocore``) are not flagged.
+    never for 4 characters or fewer). A name that is itself on the list, or among the 5,000 most
+    downloaded, is never a typosquat, so legitimately close popular projects (``boto3`` and
+    ``botocore``, ``scipy`` and ``scapy``) are not flagged.
 
     On its own the name is a signal, not proof: medium severity with medium confidence
     (suspicious at most). When the package also uses risky capabilities at install, start-up or

@@ -9,6 +9,7 @@ from capwatch.engine import ScanOptions, scan_bytes
 from capwatch.model import Severity, Verdict
 from capwatch.names import (
     SquatTechnique,
+    listed_names,
     max_distance,
     normalize,
     popular_names,
@@ -64,10 +65,23 @@ def test_legitimate_names_are_not_typosquats(name: str) -> None:
     assert typosquat_of(name) is None, typosquat_of(name)
 
 
-def test_every_popular_name_is_never_a_typosquat() -> None:
-    names = popular_names()
-    assert len(names) > 500
+def test_every_listed_name_is_never_a_typosquat() -> None:
+    names = listed_names()
+    assert len(names) > len(popular_names()) > 500
     assert all(typosquat_of(n) is None for n in names)
+
+
+def test_established_names_are_spared_but_not_imitated() -> None:
+    # Listed after the most popular ones: popular enough to be honest, not a typosquat's target.
+    established = listed_names() - popular_names()
+    assert {"scapy", "unicorn"} <= established
+    assert {"scipy", "gunicorn"} <= popular_names()
+    assert typosquat_of("scapy") is None and typosquat_of("unicorn") is None
+    # A name one edit from an established project alone is not reported...
+    assert typosquat_of("scapyy") is None
+    # ...one edit from a popular one is, whatever else is near it.
+    squat = typosquat_of("gunicorns")
+    assert squat is not None and squat.target == "gunicorn"
 
 
 def test_length_aware_thresholds() -> None:
