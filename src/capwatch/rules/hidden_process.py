@@ -18,6 +18,10 @@ _CAPTURING = frozenset({"capture_output=True", "stdout=subprocess.PIPE"})
 """The keyword arguments (as the front end writes them) that capture what a command prints."""
 _PYTHONS = frozenset({"python", "python3", "python2", "pythonw", "py", PLACEHOLDER})
 """Interpreters by name; an unknown program (``sys.executable``) given ``-c`` is one too."""
+_DETACHING_FLAGS = ("DETACHED_PROCESS", "CREATE_NO_WINDOW", "CREATE_NEW_PROCESS_GROUP")
+_DETACHING = frozenset({"start_new_session=True", "preexec_fn=os.setpgrp", "preexec_fn=os.setsid"})
+"""Keyword arguments (as the front end writes them) that cut a process off from its caller's
+session, process group or console."""
 
 
 def _on_load(profile: Profile, scope: str) -> bool:
@@ -54,6 +58,21 @@ def _hides_only_queries(
     return bool(given) and all(u.location in quiet_at for u in given)
 
 
+def _detaches(use: CapabilityUse) -> bool:
+    """``Popen(..., creationflags=DETACHED_PROCESS)``, ``start_new_session=True``,
+    ``preexec_fn=os.setpgrp``: the process outlives its caller's session or console."""
+    return any(
+        arg in _DETACHING
+        or (arg.startswith("creationflags=") and any(f in arg for f in _DETACHING_FLAGS))
+        for arg in use.args
+    )
+
+
+def _discards_output(use: CapabilityUse) -> bool:
+    """``stdout=subprocess.DEVNULL`` (or ``os.devnull``): nobody reads what it prints."""
+    return any(arg.startswith("stdout=") and "devnull" in arg.lower() for arg in use.args)
+
+
 class HiddenProcess(Rule):
     """Starts a process with its window hidden or detached while installing or loading.
 
@@ -71,6 +90,14 @@ class HiddenProcess(Rule):
     command run only to read its output (``subprocess.run(..., capture_output=True,
     creationflags=CREATE_NO_WINDOW)``, ``check_output``), waited for in the function that gives
     it, is how tools ask Windows about the machine without flashing a console: not counted.
+
+    In code that runs only when called, a second Python interpreter given inline code, cut off
+    from its caller (``creationflags=DETACHED_PROCESS``, ``start_new_session=True``,
+    ``preexec_fn=os.setpgrp``) with what it prints thrown away (``stdout=DEVNULL``) and never
+    waited for, is a payload that outlives the call and hides its errors: a library method
+    that starts one on its first use is how a backdoored copy of a library runs its hidden
+    module. Honest daemons are programs or modules started by name (``-m worker``), not code on
+    a command line: high, with medium confidence (a reviewer's question).
     """
 
     id = "CW110"
@@ -78,6 +105,35 @@ class HiddenProcess(Rule):
     names_read = _WAITS  # a wait for the process: a call with nothing else to it
 
     def check(self, profile: Profile) -> Iterator[Finding]:
+        early = list(self._early(profile))
+        yield from early
+        if not early:
+            yield from self._when_called(profile)
+
+    def _when_called(self, profile: Profile) -> Iterator[Finding]:
+        """A detached inline interpreter whose output nobody reads, in any function."""
+        everywhere = tuple(Phase)
+        waited = {f.scope for f, _ in profile.facts_of(FactKind.CALL, everywhere)
+                  if f.name in _WAITS}
+        left = [
+            u for u in profile.uses_of(("proc.spawn",), everywhere)
+            if u.via in _BACKGROUND and u.scope not in waited
+            and (line := command_line(u.args)) and _inline_python(line)
+            and _detaches(u) and _discards_output(u)
+        ]
+        if not left:
+            return
+        yield self.finding(
+            "Starts a Python interpreter on inline code, detached from its caller, its output "
+            f"thrown away: {command_line(left[0].args)[:80]}",
+            severity=Severity.HIGH,
+            confidence=Confidence.MEDIUM,
+            phase=earliest(left),
+            evidence=evidence_of(profile, left),
+            capabilities={u.capability for u in left},
+        )
+
+    def _early(self, profile: Profile) -> Iterator[Finding]:
         procs = profile.uses_of(("proc.spawn", "proc.shell"), EARLY)
         if not procs:
             return

@@ -463,6 +463,25 @@ def test_inline_code_of_a_command_bound_twice_is_analysed() -> None:
     assert "socket.getaddrinfo" in names and "ftplib.FTP" in names
 
 
+def test_the_words_of_an_argv_list_fold_by_position() -> None:
+    result = analyze(
+        "import subprocess, sys\n"
+        "def start(windows):\n"
+        "    code = ''\n"
+        "    if windows:\n"
+        "        code = 'import pkg.a'\n"
+        "        subprocess.Popen([sys.executable, '-c', code])\n"
+        "    else:\n"
+        "        code = 'import pkg.b'\n"
+        "        subprocess.Popen((sys.executable, '-c', code))\n"
+    )
+    assert _args_of(result, "subprocess.Popen") == [
+        (6, ("\u2026 -c import pkg.a",)),
+        (9, ("\u2026 -c import pkg.b",)),
+    ]
+    assert {"pkg.a", "pkg.b"} <= {e.target for e in result.edges}
+
+
 def test_a_rebinding_that_reads_the_name_is_not_taken_by_position() -> None:
     result = analyze(
         "import subprocess\n"

@@ -1491,8 +1491,12 @@ class _FileWalker:
                     args.append(value.decode("latin-1")[:MAX_FACT_TEXT])
                 continue
             folded = self._folded(expr)
-            if folded is None and here is not None and kind is ast.Name:
-                folded = self._folded_here(expr, here)  # type: ignore[arg-type]
+            if here is not None and (
+                (folded is None and kind is ast.Name)
+                or ((kind is ast.List or kind is ast.Tuple)
+                    and (folded is None or PLACEHOLDER in folded[0]))
+            ):
+                folded = self._folded_here(expr, here) or folded  # type: ignore[arg-type]
             if folded is None and kind is ast.Name and self._argv(expr) is None:
                 # a name holding neither text nor an argv list: at most the template it is
                 # bound to (``path = f"..."; open(path)``), no payload
@@ -1518,27 +1522,32 @@ class _FileWalker:
                     args.append(f"{kw.arg}={ref}")
         return tuple(args)
 
-    def _folded_here(self, name: ast.Name, scope: str) -> tuple[str, tuple[str, ...]] | None:
+    def _folded_here(
+        self, expr: ast.Name | ast.List | ast.Tuple, scope: str
+    ) -> tuple[str, tuple[str, ...]] | None:
         """The text that a name the file binds several times holds where a sink reads it: the
         value of its last assignment before the sink in the same function (or top level), with
         the names that value reads, when bound several times too, taken the same way
         (``url = "..."; cmd = "curl " + url; os.system(cmd)``, then both bound again for the
-        next command). By position, as ``_bound_before``: a branch and its ``else`` count as
-        one after the other. A binding that reads its own name (``s = s + x``) is left to the
-        folding of sequences."""
+        next command); for an argument list (``[python, "-c", code]``), each of its names so.
+        By position, as ``_bound_before``: a branch and its ``else`` count as one after the
+        other. A binding that reads its own name (``s = s + x``) is left to the folding of
+        sequences."""
         env = self.env
-        if not env.binds(name.id) or env.expression(name.id) is not None:
+        roots = [
+            e for e in ((expr,) if type(expr) is ast.Name else expr.elts)  # type: ignore[union-attr]
+            if type(e) is ast.Name and env.binds(e.id) and env.expression(e.id) is None
+        ]
+        if not roots:
             return None  # unbound, or bound once: the ordinary folding already answered
         pins: dict[str, ast.expr] = {}
-        todo: list[tuple[str, ast.expr]] = [(name.id, name)]
+        todo: list[tuple[str, ast.expr]] = [(root.id, root) for root in roots]
         while todo and len(pins) < _MAX_PINNED:
             current, at = todo.pop()
             if current in pins:
                 continue
             value = self._bound_before(current, at, scope)
             if value is None or reads_name(value, current):
-                if current == name.id:
-                    return None
                 continue
             pins[current] = value
             for sub in walk(value):
@@ -1549,10 +1558,14 @@ class _FileWalker:
                     and env.expression(sub.id) is None
                 ):
                     todo.append((sub.id, value))
-        if name.id not in pins:
+        if not any(root.id in pins for root in roots):
             return None
         with env.pinned(pins):
-            value_text = folding.folded_text(self.evaluator, pins[name.id])
+            if type(expr) is ast.Name:
+                value_text = folding.folded_text(self.evaluator, pins[expr.id])
+            else:  # an argv: its words, ``…`` for those that do not fold
+                template = self._template(expr, 0)
+                value_text = (template, ()) if template is not None else None
         if value_text is not None and len(value_text[0]) > MAX_FACT_TEXT:
             value_text = (self.long_texts.setdefault(value_text[0], value_text[0]), value_text[1])
         return value_text
