@@ -115,17 +115,17 @@ class HiddenProcess(Rule):
         everywhere = tuple(Phase)
         waited = {f.scope for f, _ in profile.facts_of(FactKind.CALL, everywhere)
                   if f.name in _WAITS}
-        left = [
-            u for u in profile.uses_of(("proc.spawn",), everywhere)
+        left = {
+            u: line for u in profile.uses_of(("proc.spawn",), everywhere)
             if u.via in _BACKGROUND and u.scope not in waited
             and (line := command_line(u.args)) and _inline_python(line)
             and _detaches(u) and _discards_output(u)
-        ]
+        }
         if not left:
             return
         yield self.finding(
             "Starts a Python interpreter on inline code, detached from its caller, its output "
-            f"thrown away: {command_line(left[0].args)[:80]}",
+            f"thrown away: {next(iter(left.values()))[:80]}",
             severity=Severity.HIGH,
             confidence=Confidence.MEDIUM,
             phase=earliest(left),
