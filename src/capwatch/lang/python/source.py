@@ -3,7 +3,8 @@
 Malware is often Python 2, half-broken, or deliberately malformed, and still carries a payload
 that runs. :func:`parse` therefore tries, in order: Python 3 as is; Python 2 idioms rewritten to
 their Python 3 forms (``print x``, ``exec code``, ``except E, e``, backticks, ``0777``, ``10L``,
-``<>``); then mends what the parser rejects, one line at a time, up to a bound: a quoted string
+``<>``), and syntax of newer Pythons than the scanner's to what it parses (type parameter lists,
+``type`` aliases, template strings); then mends what the parser rejects, one line at a time, up to a bound: a quoted string
 left open is joined with the next line or closed at the end of its own, a line indented where no
 block opens is blanked, any other rejected line becomes ``pass``, and a line rejected again
 passes the blame to the line above it (an unclosed bracket); and, last, cuts the file at its
@@ -81,6 +82,21 @@ _PY2_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bur(['\"])"), r"u\1"),
 )
 
+_BRACKETS = r"\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]"
+"""A bracketed list on one line, with brackets nested one level inside (``[K, V: list[int]]``)."""
+_NEWER_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # type parameter lists (Python 3.12): ``type A[T] = ...``, ``def f[T](...)``, ``class C[T]:``
+    (re.compile(rf"^([ \t]*)type[ \t]+([A-Za-z_]\w*)[ \t]*(?:{_BRACKETS})?[ \t]*=(?!=)", re.M),
+     r"\1\2 ="),
+    (re.compile(rf"^([ \t]*(?:async[ \t]+)?def[ \t]+[A-Za-z_]\w*)[ \t]*{_BRACKETS}(?=[ \t]*\()", re.M),
+     r"\1"),
+    (re.compile(rf"^([ \t]*class[ \t]+[A-Za-z_]\w*)[ \t]*{_BRACKETS}(?=[ \t]*[(:])", re.M), r"\1"),
+    # template strings (Python 3.14): ``t"..."`` reads as the f-string it is written like
+    (re.compile(r"(?<![\w.'\"])([rR]?)[tT]([rR]?)(?=['\"])"), r"\1f\2"),
+)
+"""Syntax of Python versions newer than the scanner's own that a tree of its version can hold
+once rewritten: the definitions and aliases stay, their type parameters go."""
+
 
 _BAD_ESCAPE = re.compile(
     r"(?<!\\)((?:\\\\)*)\\(x(?![0-9A-Fa-f]{2})|u(?![0-9A-Fa-f]{4})|U(?![0-9A-Fa-f]{8})|N(?!\{))"
@@ -93,7 +109,8 @@ _LEADING_BLANKS = re.compile(r"^[ \t]+", re.M)
 
 
 def _rewrite_py2(text: str) -> str:
-    for pattern, repl in _PY2_REWRITES:
+    """Python 2 idioms, and syntax of newer Python versions, in the forms this one parses."""
+    for pattern, repl in (*_PY2_REWRITES, *_NEWER_REWRITES):
         text = pattern.sub(repl, text)
     return text
 
