@@ -295,6 +295,16 @@ def test_broken_lines_are_blanked_and_rest_analysed() -> None:
     assert "os.system" in calls(result)
 
 
+def test_a_bracket_never_closed_is_closed_at_the_end_of_its_line() -> None:
+    result = analyze(
+        "import os, subprocess\n"
+        "os.system('curl https://x.invalid/a'\n"
+        "subprocess.call(['id']\n"
+    )
+    assert {"os.system", "subprocess.call"} <= set(calls(result))
+    assert any(p.kind is ProblemKind.FALLBACK_PARSE for p in result.problems)
+
+
 def test_deep_nesting_does_not_crash() -> None:
     for src in ["x = " + "(" * 10_000 + "1" + ")" * 10_000, "x = " + "1+" * 10_000 + "1",
                 "x = " + "-" * 100_000 + "1", "import os\n" + "x = [" * 90 + "]" * 90 + "\nos.system('id')\n"]:

@@ -5,7 +5,8 @@ that runs. :func:`parse` therefore tries, in order: Python 3 as is; Python 2 idi
 their Python 3 forms (``print x``, ``exec code``, ``except E, e``, backticks, ``0777``, ``10L``,
 ``<>``), and syntax of newer Pythons than the scanner's to what it parses (type parameter lists,
 ``type`` aliases, template strings); then mends what the parser rejects, one line at a time, up to a bound: a quoted string
-left open is joined with the next line or closed at the end of its own, a line indented where no
+left open is joined with the next line or closed at the end of its own, a bracket never closed
+is closed at the end of the line that opens it, a line indented where no
 block opens is blanked, any other rejected line becomes ``pass``, and a line rejected again
 passes the blame to the line above it (an unclosed bracket); and, last, cuts the file at its
 top-level statements and keeps the parts that parse, each mended on its own. The rest of the
@@ -197,16 +198,21 @@ def parse(data: bytes, path: str) -> Parsed:
     return Parsed(None, text, fallback=True, dropped_lines=dropped, error=error, bad_encoding=bad)
 
 
+_CLOSERS = {"(": ")", "[": "]", "{": "}"}
+
+
 def _repair(
     candidate: str, exc: SyntaxError | None, path: str, bound: int
 ) -> tuple[ast.Module | None, str, list[int]]:
     """Mend the lines the parser rejects, one at a time, up to ``bound`` attempts: a quoted
-    string left open is joined with the lines after it or closed (:func:`_end_string`), a line
+    string left open is joined with the lines after it or closed (:func:`_end_string`), a
+    bracket never closed is closed at the end of the line that opens it, a line
     indented where no block opens is blanked, another line becomes ``pass``, and a line
     rejected again blames the nearest line above it. The tree, the text it was parsed from and
     the lines blanked (``None`` for the tree when the parser still rejects the text)."""
     lines = candidate.split("\n")
     dropped: list[int] = []
+    closed: set[int] = set()
     # every mend of a string left open parses the whole text again: few in a large file
     most_joined = MAX_STRING_LINES if len(candidate) < LARGE_SOURCE else 1
     for _ in range(bound):
@@ -238,6 +244,17 @@ def _repair(
                 if tree is not None:
                     return tree, "\n".join(lines), dropped
                 continue
+        closer = _CLOSERS.get(exc.msg[1:2]) if exc is not None and exc.msg.endswith(
+            "was never closed") else None
+        if closer is not None and index + 1 not in closed:
+            # ``print(get(url).text`` at the end of a statement: close the bracket the line
+            # opened (once per line) rather than lose the line
+            closed.add(index + 1)
+            lines[index] = lines[index].rstrip() + closer
+            tree, exc, _ = _try_parse("\n".join(lines), path)
+            if tree is not None:
+                return tree, "\n".join(lines), dropped
+            continue
         if index + 1 in dropped:
             # the line was blanked and the parser still stops there: the cause is above it
             # (an unclosed bracket), so blank the nearest line above that is not blank yet
