@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import base64
 
 import pytest
@@ -293,6 +294,16 @@ def test_syntax_of_newer_pythons_keeps_the_definitions_it_marks() -> None:
 def test_broken_lines_are_blanked_and_rest_analysed() -> None:
     result = analyze("import os\nthis is not python at all\nos.system('id')\n")
     assert "os.system" in calls(result)
+
+
+def test_rewriting_template_strings_leaves_escapes_alone() -> None:
+    from capwatch.lang.python.source import parse
+
+    parsed = parse(b'print "x"\ntab = "a\\t"\nquery = t"q{tab}"\n', "m.py")
+    assert parsed.tree is not None and parsed.fallback
+    values = [n.value for n in ast.walk(parsed.tree) if isinstance(n, ast.Constant)]
+    assert "a\t" in values
+    assert any(isinstance(n, ast.JoinedStr) for n in ast.walk(parsed.tree))
 
 
 def test_a_bracket_never_closed_is_closed_at_the_end_of_its_line() -> None:

@@ -93,7 +93,8 @@ _NEWER_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
      r"\1"),
     (re.compile(rf"^([ \t]*class[ \t]+[A-Za-z_]\w*)[ \t]*{_BRACKETS}(?=[ \t]*[(:])", re.M), r"\1"),
     # template strings (Python 3.14): ``t"..."`` reads as the f-string it is written like
-    (re.compile(r"(?<![\w.'\"])([rR]?)[tT]([rR]?)(?=['\"])"), r"\1f\2"),
+    # (a ``t`` after a backslash is an escape inside a string, ``"a\t"``, and stays)
+    (re.compile(r"(?<![\w.'\"\\])([rR]?)[tT]([rR]?)(?=['\"])"), r"\1f\2"),
 )
 """Syntax of Python versions newer than the scanner's own that a tree of its version can hold
 once rewritten: the definitions and aliases stay, their type parameters go."""
