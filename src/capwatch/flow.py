@@ -89,7 +89,7 @@ class _Symbols:
             for cls, methods in analysis.methods.items():
                 self.classes[prefix + cls] = methods
 
-    def targets(self, edge: Edge, every_method: bool = True) -> list[str]:
+    def targets(self, edge: Edge, every_method: bool) -> list[str]:
         """The scopes ``edge`` reaches. A class handed on as a value (``RUNS``) reaches all its
         methods with ``every_method`` (``cmdclass={"install": Cmd}`` in an install script:
         setuptools runs the command's methods) or when it is a setuptools command, wherever it

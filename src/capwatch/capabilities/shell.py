@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from capwatch.capabilities.catalog import ApiMatcher, load_catalog
 
 _SPLIT = re.compile(r"\$\(|`|\)|&&|\|\||[;|&\n]")
-_PREFIXES = frozenset({"sudo", "exec", "nohup", "time", "command", "call"})
+COMMAND_PREFIXES = frozenset({"sudo", "exec", "nohup", "time", "command", "call"})
+"""Words that run the command after them (``sudo make``)."""
 SHELLS = frozenset({"cmd", "sh", "bash", "zsh", "dash", "ksh", "powershell", "pwsh"})
 """Programs that run the command line they are given (``sh -c "..."``), in lower case."""
 _INLINE = frozenset({"/c", "/k", "-c", "-command", "-Command", "-C"})
@@ -41,7 +42,7 @@ def simple_commands(command_line: str, depth: int = 0) -> Iterator[list[str]]:
     for part in _SPLIT.split(command_line[:MAX_COMMAND_LINE]):
         words = part.split()
         while words and (
-            words[0] in _PREFIXES
+            words[0] in COMMAND_PREFIXES
             or ("=" in words[0] and not words[0].startswith("-"))
             or (words[0] == "env" and len(words) > 1 and not words[1].startswith((">", "<", "2>")))
         ):

@@ -142,6 +142,17 @@ def command_line(args: Sequence[str]) -> str | None:
     return args[0]
 
 
+CAPTURING_ARGS = frozenset({"capture_output=True", "stdout=subprocess.PIPE"})
+"""The keyword arguments (as the front end writes them) that capture what a command prints."""
+OUTPUT_CALLS = frozenset({"subprocess.check_output", "subprocess.getoutput", "subprocess.getstatusoutput"})
+"""Process calls that return what the command prints."""
+
+
+def captures_output(use: CapabilityUse) -> bool:
+    """Whether a process call hands what the command prints back to its caller."""
+    return use.via in OUTPUT_CALLS or any(arg in CAPTURING_ARGS for arg in use.args)
+
+
 def describe(uses: Iterable[CapabilityUse]) -> str:
     """``subprocess.Popen, requests.get`` — the APIs behind some uses, for messages."""
     return ", ".join(dict.fromkeys(u.via for u in uses))

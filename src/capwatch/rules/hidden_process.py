@@ -6,16 +6,20 @@ from capwatch.capabilities.shell import detached, program_name
 from capwatch.lang.python.analyzer import PLACEHOLDER
 from capwatch.model import CapabilityUse, Confidence, FactKind, Finding, Location, Phase, Severity
 from capwatch.profile import EARLY, Profile
-from capwatch.rules.base import Rule, command_line, earliest, evidence_of
+from capwatch.rules.base import (
+    OUTPUT_CALLS,
+    Rule,
+    captures_output,
+    command_line,
+    earliest,
+    evidence_of,
+)
 
 _BUILD = frozenset({Phase.INSTALL, Phase.STARTUP})
 _BACKGROUND = frozenset({"subprocess.Popen"})
 """Starts a process and returns at once; the caller must wait for it."""
 _WAITS = frozenset({"?.wait", "?.communicate"})
 _SYNCHRONOUS = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call"})
-_CAPTURES = frozenset({"subprocess.check_output", "subprocess.getoutput", "subprocess.getstatusoutput"})
-_CAPTURING = frozenset({"capture_output=True", "stdout=subprocess.PIPE"})
-"""The keyword arguments (as the front end writes them) that capture what a command prints."""
 _PYTHONS = frozenset({"python", "python3", "python2", "pythonw", "py", PLACEHOLDER})
 """Interpreters by name; an unknown program (``sys.executable``) given ``-c`` is one too."""
 _DETACHING_FLAGS = ("DETACHED_PROCESS", "CREATE_NO_WINDOW", "CREATE_NEW_PROCESS_GROUP")
@@ -38,9 +42,7 @@ def _inline_python(line: str) -> bool:
 def _quiet_query(use: CapabilityUse) -> bool:
     """A command run to read its output: the call waits for it and captures what it prints
     (``subprocess.run(..., capture_output=True)``, ``check_output``)."""
-    if use.via in _CAPTURES:
-        return True
-    return use.via in _SYNCHRONOUS and any(arg in _CAPTURING for arg in use.args)
+    return use.via in OUTPUT_CALLS or (use.via in _SYNCHRONOUS and captures_output(use))
 
 
 def _hides_only_queries(

@@ -4,18 +4,19 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from capwatch.capabilities.shell import program_name
+from capwatch.capabilities.shell import COMMAND_PREFIXES, program_name
 from capwatch.model import CapabilityUse, Confidence, Evidence, FactKind, Finding, Phase, Severity
 from capwatch.profile import Profile
-from capwatch.rules.base import Rule, command_line
+from capwatch.rules.base import Rule, captures_output, command_line
 
 _PHASES = (Phase.INSTALL, Phase.STARTUP)
 _COMMAND_SEPARATORS = re.compile(r"&&|\|\||[;&\n]")
 _CURL_SAVES = frozenset({"-o", "-O", "--output", "--remote-name", "--remote-name-all",
                          "--output-dir", "-J", "--remote-header-name"})
 """curl options that write what it fetches to a file."""
-_READS_OUTPUT = frozenset({"capture_output=True", "stdout=subprocess.PIPE"})
-_PROGRAM_PREFIXES = frozenset({"sudo", "exec", "nohup", "command"})
+_PIPE_READS = frozenset({"os.popen", "platform.popen", "commands.getoutput",
+                         "commands.getstatusoutput"})
+"""Calls beyond :func:`captures_output`'s that give the caller what the command prints."""
 
 
 def _shown_only(words: list[str]) -> bool:
@@ -39,7 +40,7 @@ def curl_beacon(line: str) -> str | None:
     Only an address with a path or query after the host counts (it says something)."""
     for segment in _COMMAND_SEPARATORS.split(line):
         words = segment.split("|")[-1].split()  # only a pipeline's last command prints
-        while words and words[0] in _PROGRAM_PREFIXES:
+        while words and words[0] in COMMAND_PREFIXES:
             words = words[1:]
         if not words or program_name(words[0]).lower() != "curl" or not _shown_only(words):
             continue
@@ -61,9 +62,7 @@ def _shell_beacons(profile: Profile) -> list[tuple[CapabilityUse, str]]:
     leaves the answer unread, by a call that does not capture what the process prints."""
     found = []
     for use in profile.uses_of(("proc.shell", "proc.spawn"), _PHASES):
-        if any(arg in _READS_OUTPUT for arg in use.args) or use.via.endswith(
-            ("check_output", "getoutput", "getstatusoutput", "popen")
-        ):
+        if captures_output(use) or use.via in _PIPE_READS:
             continue
         line = command_line(use.args)
         url = curl_beacon(line) if line else None

