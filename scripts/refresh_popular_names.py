@@ -27,9 +27,10 @@ import json
 import re
 from pathlib import Path
 
+from capwatch.names import ESTABLISHED_MARK
+
 EXTRA = Path(__file__).resolve().parent / "popular_extra.txt"
 TARGET = Path(__file__).resolve().parent.parent / "src" / "capwatch" / "names" / "popular.txt"
-ESTABLISHED_MARK = "# established"
 HEADER = """\
 # Popular PyPI project names, most popular first, PEP 503-normalised, one per line.
 # Names before the "{mark}" line are imitated by typosquatters: names close to one are reported
