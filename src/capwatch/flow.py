@@ -48,6 +48,8 @@ class PhaseMap:
     """The scope that first reached each scope (roots have none)."""
     defined: set[str] = field(default_factory=set)
     """Every scope the files define (module code, functions, methods), reached or not."""
+    registered: set[str] = field(default_factory=set)
+    """Nested functions handed to a decorator (:attr:`Scope.registered`)."""
 
     def phase(self, scope: str) -> Phase:
         return self.phase_of.get(scope, Phase.RUNTIME)
@@ -97,6 +99,9 @@ class _Symbols:
         a class registered at import (``registry.add(Provider)``) is made, perhaps, and its
         other methods run when something calls them."""
         name = edge.target
+        if edge.kind is EdgeKind.KEEPS:
+            # kept for later: a constant's value is read now; a function or class is not run
+            return [self.constants[name]] if name in self.constants else []
         if ":" in name:
             return [name] if name in self.scopes else []
         if edge.kind is EdgeKind.IMPORT:
@@ -145,6 +150,10 @@ def assign_phases(
     install_files = {path for path, plan in plans.items() if plan.phase is Phase.INSTALL}
     result = PhaseMap()
     result.defined = {scope for analysis in analyses.values() for scope in analysis.scopes}
+    result.registered = {
+        scope.id for analysis in analyses.values() for scope in analysis.scopes.values()
+        if scope.registered
+    }
     adjacency = _call_graph(analyses, install_files, result.defined)
     for phase in Phase:
         queue = deque(s for p, s in roots if p is phase and s not in result.phase_of)

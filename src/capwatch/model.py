@@ -213,6 +213,8 @@ class Indicator:
     constant: bool = False
     """The clue sits in the value of a module-level ``NAME = ...`` and has the phase of the code
     that reads ``NAME`` (``HOOK = "https://..."`` in a settings module the sender imports)."""
+    holder: str = ""
+    """For a clue in a module-level name's value, that name's scope (``module:=NAME``)."""
 
 
 @dataclass(frozen=True, slots=True)

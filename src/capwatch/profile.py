@@ -14,7 +14,7 @@ from typing import overload
 
 from capwatch.artifact import ArchiveIssue
 from capwatch.capabilities.catalog import ApiMatcher
-from capwatch.capabilities.indicators import find_indicators
+from capwatch.capabilities.indicators import find_indicators, reads_as_prose
 from capwatch.capabilities.shell import shell_capabilities
 from capwatch.ecosystem.layout import FilePlan, Identity
 from capwatch.flow import PhaseMap
@@ -177,11 +177,13 @@ class Profile:
     def enclosing_function(self, scope: str) -> str:
         """The outermost function whose body defines ``scope``: a helper nested in a function
         (``mod:fetch_and_run.download``) is part of that function (``mod:fetch_and_run``);
-        a method (``mod:Client.send``) stands alone, since a class is no scope of its own."""
-        known = self.phases.defined
+        a method (``mod:Client.send``) stands alone, since a class is no scope of its own, and
+        so does a nested function handed to a decorator (``@app.route(...)`` inside
+        ``mod:make_app``): a handler others call, not a step of the function that defines it."""
+        known, registered = self.phases.defined, self.phases.registered
         module, _, qualname = scope.partition(":")
         outer = scope
-        while "." in qualname:
+        while "." in qualname and outer not in registered:
             qualname = qualname.rsplit(".", 1)[0]
             candidate = f"{module}:{qualname}"
             if candidate in known:
@@ -278,7 +280,7 @@ def build_profile(
                 found = indicator_memo.get(text)
                 if found is None:
                     # the same text is often both a literal and a call's argument
-                    found = indicator_memo[text] = tuple(find_indicators(text))
+                    found = indicator_memo[text] = _indicators_in(text)
                 for kind, value in found:
                     key = (kind, value, fact.scope)
                     if key in seen_indicators:
@@ -288,9 +290,17 @@ def build_profile(
                         Indicator(
                             kind, value, clue_phase, fact.location, fact.decode_chain,
                             fact.snippet, fact.scope, fact.binding is not None,
+                            fact.binding or "",
                         )
                     )
     return profile
+
+
+def _indicators_in(text: str) -> tuple[tuple[str, str], ...]:
+    """The indicators a text gives: none when it reads as prose (a help text, a message put
+    together before it is shown), which mentions what it names rather than uses it."""
+    found = tuple(find_indicators(text))
+    return () if found and reads_as_prose(text) else found
 
 
 class NamesRead:
@@ -355,7 +365,7 @@ def _literal_counts(value: str | None, message: bool, indicator_memo: IndicatorM
         return False
     found = indicator_memo.get(value)
     if found is None:
-        found = indicator_memo[value] = tuple(find_indicators(value))
+        found = indicator_memo[value] = _indicators_in(value)
     return bool(found)
 
 

@@ -95,3 +95,43 @@ def placeholder(value: str) -> bool:
     """An address from documentation, not a live one: ``.../services/T00000000/B00000000/XXXX``,
     ``<token>``, ``{id}``, ``your-token``."""
     return _PLACEHOLDER.search(value) is not None
+
+
+
+PROSE_MIN = 160
+"""Shorter texts are never taken for prose: a path or a command line is short."""
+_PROSE_SAMPLE = 4096
+_PROSE_WORD = re.compile(r"[A-Za-z][a-z']+")
+_SENTENCE_END = re.compile(r"[a-z)][.!?](?=\s|$)")
+_CODE_LINE = re.compile(r"[;{}|&$=]|>>|\bimport\b|\bdef\b|\w\(")
+_PROSE_WORDS_MIN = 24
+_PROSE_SENTENCES_MIN = 2
+_PROSE_SHARE = 0.6
+_CODE_LINES_MAX = 0.25
+
+
+def reads_as_prose(text: str) -> bool:
+    """Whether ``text`` is written for people: sentences of words, such as a command's help or
+    a message assembled before it is shown. What it names (``add this line to your ~/.bashrc``,
+    ``see https://pastebin.com/...``) is mentioned, not used, as in a string handed to ``print``.
+
+    The test, on the first 4,096 characters: at least 160 characters and 24 words, words and
+    the spaces between them at least 60% of the text, at least two sentences ended by ``.``,
+    ``!`` or ``?`` after a word, and at most a quarter of the lines that are not blank marked
+    as code (``;``, braces, ``|``, ``&``, ``$``, ``=``, ``>>``, a call, ``import``,
+    ``def``): the example command a help text shows passes; a script, a configuration file or
+    a program's source fails, even with comments in English.
+    """
+    if len(text) < PROSE_MIN:
+        return False
+    sample = text[:_PROSE_SAMPLE]
+    words = _PROSE_WORD.findall(sample)
+    if len(words) < _PROSE_WORDS_MIN:
+        return False
+    if sum(map(len, words)) + len(words) < _PROSE_SHARE * len(sample):
+        return False
+    if len(_SENTENCE_END.findall(sample)) < _PROSE_SENTENCES_MIN:
+        return False
+    lines = [line for line in sample.splitlines() if line.strip()]
+    code = sum(1 for line in lines if _CODE_LINE.search(line))
+    return code <= _CODE_LINES_MAX * len(lines)

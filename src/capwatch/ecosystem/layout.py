@@ -30,6 +30,9 @@ _NON_LIBRARY_DIRS = frozenset(
         "benchmarks", "bench", "scripts", "tools", "ci", ".github", "demo", "demos", "sample",
         "samples", "tutorial", "tutorials", "contrib", "dev", "devtools", "build_tools",
         "conftest", "asv_bench", "notebooks",
+        # a virtual environment or an installed tree shipped by mistake: what the developer had
+        # installed, not what this package installs
+        "venv", ".venv", ".tox", ".nox", "site-packages", "dist-packages",
     }
 )
 """Directories whose modules are not imported when the package is used; their top-level code

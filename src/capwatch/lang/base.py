@@ -41,6 +41,9 @@ class EdgeKind(enum.Enum):
     """The scope hands the target to something that runs it: a thread, ``atexit``, ``cmdclass``."""
     IMPORT = "import"
     """The scope imports the target module, which runs its module-level code."""
+    KEEPS = "keeps"
+    """The scope hands the target to something that keeps it for later (``cli.add_command(f)``,
+    ``hooks.append(f)``): a module-level value it names is read now, a function is not run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,9 @@ class Scope:
     location: Location
     class_bases: tuple[str, ...] = ()
     """For methods: the resolved base classes of the class that defines them."""
+    registered: bool = False
+    """A function defined inside another and handed to a decorator (``@app.route(...)``): a
+    handler registered for others to call, not a helper of the function that defines it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,7 +44,9 @@ class DownloadAndRun(Rule):
     compile them with named tools exist, so otherwise at install time it is a reviewer's
     question (high, medium confidence). In code that runs only when called, one function that
     fetches, saves (or makes executable) and starts a process (helpers defined inside it count
-    as part of it) looks like a dropper, for a reviewer: high, with medium confidence when the
+    as part of it, handlers it registers with a decorator do not), fetching before it starts
+    the process (a function that starts a local server and then polls it over HTTP is no
+    dropper), looks like a dropper, for a reviewer: high, with medium confidence when the
     file names an executable's URL. When what it fetches is staged on a raw IP address, a paste
     site or chat attachment, or a dynamic-DNS host, it is critical: that is where droppers keep
     their payloads, not where honest tools publish their downloads; the same steps split into
@@ -131,6 +133,15 @@ class DownloadAndRun(Rule):
         ]
         scopes = {unit(u.scope) for u in run}
         fetch = [u for u in fetch if unit(u.scope) in scopes]
+        # a dropper fetches, then runs: a function that starts a local server and then polls
+        # it over HTTP runs first
+        scopes = {
+            s for s in scopes
+            if _fetches_first([u for u in fetch if unit(u.scope) == s],
+                              [u for u in run if unit(u.scope) == s])
+        }
+        run = [u for u in run if unit(u.scope) in scopes]
+        fetch = [u for u in fetch if unit(u.scope) in scopes]
         if not run or not fetch:
             yield from self._across_one_file(profile, fetch_all, run_all, save)
             return
@@ -200,6 +211,16 @@ class DownloadAndRun(Rule):
             capabilities={u.capability for u in [*fetch, *run]},
             indicators={i.kind for i in staged},
         )
+
+
+def _fetches_first(fetch: list[CapabilityUse], run: list[CapabilityUse]) -> bool:
+    """Whether a fetch comes before a process start in one function's code (or on the same
+    line, as all of a payload decoded from one line is). Only asked of code in one scope:
+    helpers nested in the function may be defined in any order."""
+    if len({u.scope for u in [*fetch, *run]}) > 1:
+        return True
+    first = min(u.location.line for u in fetch)
+    return any(u.location.line >= first for u in run)
 
 
 _SCRIPT_HOSTS = frozenset({"python", "python3", "python2", "py", "pythonw", "node", "powershell",

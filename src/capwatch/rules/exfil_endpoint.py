@@ -43,6 +43,8 @@ _USER_PLACES = re.compile(
 )
 """A whole folder of the user's: the root, a home folder, a phone's storage, a desktop."""
 _NET = (*_REACH, "proc.shell", "proc.spawn")
+_CATALOGUE_HOSTS = 3
+"""A module-level name whose value names this many services' hosts or more lists them."""
 
 
 class ExfiltrationEndpoint(Rule):
@@ -53,7 +55,9 @@ class ExfiltrationEndpoint(Rule):
     a package that also reaches the network. Strong endpoints in code that runs at install or
     startup are critical, and at import when their own file reaches the network at import or
     they are a module's constant that import-time code reads (a large library names hosts in
-    data its modules hold: tables of supported sites); weak ones (raw IP addresses, dynamic DNS) early are a low
+    data its modules hold: tables of supported sites), unless that constant lists three
+    services or more (``CAPTURE_HOSTS = ["webhook.site", "requestbin.com", "ngrok.io"]`` in a
+    tool that warns about them: a sender keeps one channel); weak ones (raw IP addresses, dynamic DNS) early are a low
     note that adds weight to other findings. In code that
     runs only when called they are a low note: chat SDKs and tunnelling tools name these
     services honestly; but a chat webhook or bot address with its secret token (or a chat bot's
@@ -101,10 +105,15 @@ class ExfiltrationEndpoint(Rule):
         # sites, examples): there the endpoint's own file must reach the network at import, or
         # the endpoint be a module's constant that import-time code reads (its phase is theirs).
         net_files = {u.location.path for u in net_early}
+        listed = _catalogues(strong)
         strong_early = [
             i for i in strong
             if i.phase in _BUILD
-            or (i.phase is Phase.IMPORT and (i.constant or i.location.path in net_files))
+            or (
+                i.phase is Phase.IMPORT
+                and i.holder not in listed
+                and (i.constant or i.location.path in net_files)
+            )
         ]
         if strong_early and net_early:
             severity, confidence, items = Severity.CRITICAL, Confidence.HIGH, strong_early
@@ -270,3 +279,20 @@ def _hidden(profile: Profile, found: list[Indicator]) -> list[Indicator]:
         if fact.value and fact.decode_chain
     ]
     return [i for i in found if i.decode_chain or any(i.value in text for text in decoded)]
+
+
+def _catalogues(strong: list[Indicator]) -> set[str]:
+    """Module-level names whose value lists several such services (``SUSPICIOUS_HOSTS =
+    ["webhook.site", "requestbin.com", "ngrok.io", ...]`` in a tool that warns about them): a
+    table of services, not a destination. A sender keeps one channel, or fallbacks on one."""
+    hosts: dict[str, set[str]] = {}
+    for item in strong:
+        if item.holder:
+            hosts.setdefault(item.holder, set()).add(_service(item.value))
+    return {holder for holder, named in hosts.items() if len(named) >= _CATALOGUE_HOSTS}
+
+
+def _service(value: str) -> str:
+    """The service an endpoint's text names: the last two labels of its host."""
+    host = value.split("://", 1)[-1].lstrip("/").split("/", 1)[0].split(":", 1)[0].lower()
+    return ".".join(host.split(".")[-2:])

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from capwatch.artifact.members import NESTED_SEPARATOR
 from capwatch.model import Confidence, Evidence, Finding, Location, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, evidence_of
@@ -25,7 +26,9 @@ class SourcelessModule(Rule):
     High with medium confidence when the module runs at install, start-up or import (a package
     module), a low note when it runs only when run; critical with high confidence when its
     strings name a threat (an exfiltration endpoint, a download-and-run command, credential
-    stores, persistence): code hidden from review that carries its own drop address.
+    stores, persistence): code hidden from review that carries its own drop address. Bytecode
+    inside an archive the package carries as data (``runtime.zip!os.pyc``) is not counted: it
+    is not imported as the package's modules.
     Honest releases ship source, or compiled extensions built from published source.
     """
 
@@ -33,7 +36,12 @@ class SourcelessModule(Rule):
     title = "Ships compiled code without its source"
 
     def check(self, profile: Profile) -> Iterator[Finding]:
-        compiled = {path: plan for path, plan in profile.plans.items() if plan.role == "compiled"}
+        # bytecode inside an archive the package carries as data (a runtime's zipped standard
+        # library) is not imported as the package's modules
+        compiled = {
+            path: plan for path, plan in profile.plans.items()
+            if plan.role == "compiled" and NESTED_SEPARATOR not in path
+        }
         if not compiled:
             return
         phases = {

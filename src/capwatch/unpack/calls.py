@@ -74,6 +74,11 @@ def _int(const: Const) -> int:
     raise TypeError("int expected")
 
 
+HIDDEN_BYTES_MIN = 4
+"""``bytes`` of a list of numbers counts as decoding (``chr``) from this many items: text
+written as character codes, not a byte or two of binary data."""
+
+
 # -- builtins -----------------------------------------------------------------------------------
 
 
@@ -113,7 +118,10 @@ def _bytes(ctx: Context, args: Sequence[Const], kwargs: Mapping[str, Const]) -> 
     if items is None:
         return None
     chain = chain_of(source, *items)
-    return ctx.new(bytes(_int(item) for item in items), with_step(chain, "chr") if items else chain)
+    # a few bytes written as numbers (``bytes([255])``, ``bytes([0, 0])``) hide no text;
+    # numbers that a decoding step made are part of the decoding, however few
+    hidden = len(items) >= HIDDEN_BYTES_MIN or bool(chain)
+    return ctx.new(bytes(_int(item) for item in items), with_step(chain, "chr") if hidden else chain)
 
 
 def _str(ctx: Context, args: Sequence[Const], kwargs: Mapping[str, Const]) -> Const | None:

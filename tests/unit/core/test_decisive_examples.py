@@ -52,6 +52,7 @@ DECISIVE = [
     ("CW106", "powershell-tcp-client"),
     ("CW106", "fifo-netcat-import"),
     ("CW106", "temp-binary-install"),
+    ("CW106", "reverse-shell-in-broken-line"),
     ("CW108", "cron-on-install"),
     ("CW108", "hidden-script-in-startup"),
     ("CW108", "download-into-startup"),

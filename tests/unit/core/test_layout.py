@@ -90,6 +90,20 @@ def test_sdist_files_nothing_can_import_run_only_when_run() -> None:
     assert roles["d-1/tests/data/fixture.whl!other/__init__.py"][1] is Phase.RUNTIME
 
 
+def test_a_virtual_environment_shipped_in_an_sdist_is_not_installed() -> None:
+    roles = plan({
+        "v-1/PKG-INFO": "Name: v\nVersion: 1\n",
+        "v-1/setup.py": "",
+        "v-1/v/__init__.py": "",
+        "v-1/venv/Lib/site-packages/setuptools/__init__.py": "",
+        "v-1/venv/Lib/site-packages/setuptools/package_index.py": "",
+        "v-1/.venv/lib/python3.12/site-packages/six.py": "",
+    })
+    assert roles["v-1/v/__init__.py"][1] is Phase.IMPORT
+    assert roles["v-1/venv/Lib/site-packages/setuptools/package_index.py"][1] is Phase.RUNTIME
+    assert roles["v-1/.venv/lib/python3.12/site-packages/six.py"][1] is Phase.RUNTIME
+
+
 def test_wheel_modules_are_installed_whatever_their_folders() -> None:
     roles = plan({
         "w/__init__.py": "",

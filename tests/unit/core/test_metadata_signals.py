@@ -10,7 +10,7 @@ from tests.helpers import sdist_bytes, wheel_bytes
 
 from capwatch.cli import EXIT_FOUND, EXIT_OK, main
 from capwatch.engine import ScanOptions, scan_bytes
-from capwatch.model import HookKind, Phase
+from capwatch.model import HookKind, Phase, Severity
 from capwatch.report.serialize import result_from_dict, result_to_dict
 from capwatch.rules.confusion_version import confusion_shaped
 from capwatch.rules.empty_description import templated
@@ -137,3 +137,14 @@ def test_cli_diff_and_previous(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "CW201" not in {f["rule"] for f in plain["findings"]}
     assert folded["stats"]["drift"]["previous_version"] == "1.0"
     assert main(["diff", str(old), str(tmp_path / "missing.tar.gz")]) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "severity"),
+    [("reqeusts", Severity.MEDIUM), ("requestz", Severity.MEDIUM), ("beautifullsoup", Severity.LOW)],
+)
+def test_a_look_alike_name_alone_two_edits_away_is_a_note(name: str, severity: Severity) -> None:
+    info = f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\nSummary: Helpers\n"
+    data = sdist_bytes({"PKG-INFO": info, "helpers/__init__.py": "X = 1\n"}, top=f"{name}-1.0")
+    found = [f for f in scan_bytes(data, f"{name}-1.0.tar.gz").findings if f.rule == "CW210"]
+    assert [f.severity for f in found] == [severity]

@@ -55,3 +55,113 @@ def test_setting_an_attribute_of_a_function_at_import_does_not_run_it() -> None:
     })
     assert result.verdict is not Verdict.MALICIOUS
     assert all(f.phase is Phase.RUNTIME for f in result.findings if f.rule == "CW103")
+
+
+def test_a_table_of_capture_services_is_not_a_destination() -> None:
+    """A security tool that warns about request-capture and tunnel services lists them in a
+    module-level name read at import; the same module asks a server at import."""
+    module = (
+        "import re\nimport requests\n"
+        "CAPTURE_SERVICES = ['webhook.site', 'requestbin.com', 'ngrok.io', 'pipedream.net']\n"
+        "_PATTERN = re.compile('|'.join(re.escape(s) for s in CAPTURE_SERVICES))\n"
+        "LATEST = requests.get('https://lintkit.example.org/version', timeout=5).text\n"
+        "def flagged(url):\n"
+        "    return bool(_PATTERN.search(url))\n"
+    )
+    result = _scan({"setup.py": "", "shapes/__init__.py": module})
+    assert all(f.severity <= Severity.LOW for f in result.findings if f.rule == "CW105")
+    assert result.verdict is Verdict.CLEAN
+    # one channel in such a name is a destination, as before
+    sender = module.replace(
+        "['webhook.site', 'requestbin.com', 'ngrok.io', 'pipedream.net']",
+        "['https://webhook.site/8f14e45f-ceea-467f-a0e6-0f2b4c1a9d3e']",
+    )
+    result = _scan({"setup.py": "", "shapes/__init__.py": sender})
+    assert any(f.rule == "CW105" and f.severity is Severity.CRITICAL for f in result.findings)
+
+
+def test_install_instructions_shown_at_import_are_not_run() -> None:
+    """A command-line tool keeps a table of manual install commands for its helpers and prints
+    the right one; other functions of the module start processes."""
+    module = (
+        "import subprocess, sys\n"
+        "def _manual(command):\n"
+        "    return {'kind': 'manual', 'command': command}\n"
+        "INSTALLERS = {'uv': [_manual('curl -LsSf https://astral.sh/uv/install.sh | sh')]}\n"
+        "def hint(tool):\n"
+        "    print(INSTALLERS[tool][0]['command'])\n"
+        "def version(tool):\n"
+        "    return subprocess.run([tool, '--version'], capture_output=True).stdout\n"
+        "hint('uv')\n"
+    )
+    result = _scan({"setup.py": "", "shapes/__init__.py": module})
+    assert not [f for f in result.findings if f.rule == "CW106"]
+    # the same command run by the code that holds it is what the rule is for
+    runner = module.replace(
+        "    print(INSTALLERS[tool][0]['command'])\n",
+        "    subprocess.run(INSTALLERS[tool][0]['command'], shell=True)\n",
+    )
+    result = _scan({"setup.py": "", "shapes/__init__.py": runner})
+    assert any(f.rule == "CW106" and f.severity is Severity.CRITICAL for f in result.findings)
+
+
+def test_a_byte_written_as_a_number_in_inline_code_is_not_decoding() -> None:
+    """A test starts an interpreter whose inline code writes binary bytes to its output."""
+    test = (
+        "import subprocess, sys\n"
+        "def test_binary_output():\n"
+        "    code = 'import sys; sys.stdout.buffer.write(bytes([255]) * (1024 * 1024))'\n"
+        "    process = subprocess.Popen([sys.executable, '-c', code], stdout=subprocess.PIPE)\n"
+        "    assert process.wait() == 0\n"
+    )
+    result = _scan({"setup.py": "", "shapes/__init__.py": "", "tests/test_output.py": test})
+    assert not [f for f in result.findings if f.rule == "CW101"]
+
+
+def test_a_command_registered_at_import_runs_when_the_user_runs_it() -> None:
+    """A command-line tool registers its commands with the command group when imported; the
+    login command reads the user's ``.netrc`` and asks the server. Registering runs nothing."""
+    login = (
+        "import netrc, os\nimport requests\n"
+        "def login(server):\n"
+        "    user, _, password = netrc.netrc(os.path.expanduser('~/.netrc')).authenticators(server)\n"
+        "    return requests.post(f'https://{server}/login', auth=(user, password)).ok\n"
+    )
+    cli = (
+        "import click\nfrom shapes.auth import login\n"
+        "@click.group()\ndef cli():\n    pass\n"
+        "cli.add_command(login)\n"
+    )
+    files = {"setup.py": "", "shapes/__init__.py": "from shapes import cli\n",
+             "shapes/auth.py": login, "shapes/cli.py": cli}
+    result = _scan(files)
+    assert not [f for f in result.findings if f.phase in (Phase.INSTALL, Phase.IMPORT)]
+    # run at import, the same function is import-time code
+    files["shapes/cli.py"] = cli.replace("cli.add_command(login)\n", "login('example.org')\n")
+    result = _scan(files)
+    assert any(f.rule == "CW107" and f.phase is Phase.IMPORT for f in result.findings)
+    # handed to a registry that runs it at the interpreter's exit, it runs too
+    files["shapes/cli.py"] = cli.replace(
+        "cli.add_command(login)\n", "import atexit\natexit.register(login, 'example.org')\n"
+    )
+    result = _scan(files)
+    assert any(f.rule == "CW107" and f.phase is Phase.IMPORT for f in result.findings)
+
+
+def test_a_constant_handed_to_a_registering_method_is_still_read() -> None:
+    """What is kept for later is not run, but a module-level value named there is read now:
+    a webhook kept in a list at import and posted to at import is an import-time endpoint."""
+    files = {
+        "setup.py": "",
+        "shapes/config.py": (
+            "HOOK = 'https://discord.com/api/webhooks/112233445566778899/"
+            + "Zq7" + "kP2xW9vR4tY8uL3nB6mQ1sD5fG0hJ7aC" * 2 + "'\n"
+        ),
+        "shapes/__init__.py": (
+            "import requests\nfrom shapes import config\n"
+            "targets = []\ntargets.append(config.HOOK)\n"
+            "requests.post(targets[0], json={'content': 'installed'})\n"
+        ),
+    }
+    result = _scan(files)
+    assert any(f.rule == "CW105" and f.phase is Phase.IMPORT for f in result.findings)

