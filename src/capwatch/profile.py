@@ -18,7 +18,7 @@ from capwatch.capabilities.indicators import find_indicators, reads_as_prose
 from capwatch.capabilities.shell import shell_capabilities
 from capwatch.ecosystem.layout import FilePlan, Identity
 from capwatch.flow import PhaseMap
-from capwatch.lang.base import MESSAGE, FileAnalysis, Problem
+from capwatch.lang.base import ATTRIBUTE_LOOKUPS, MESSAGE, FileAnalysis, Problem
 from capwatch.model import (
     ArtifactInfo,
     CapabilityUse,
@@ -266,7 +266,8 @@ def build_profile(
                 if fact.value and fact.name != MESSAGE:
                     texts = (fact.value,)
             elif fact_kind is call:
-                texts = fact.args
+                # ``hasattr(subprocess, "CREATE_NO_WINDOW")`` names an attribute: no text
+                texts = fact.args if fact.name not in ATTRIBUTE_LOOKUPS else ()
                 if fact.name in _PATH_JOINS and len(texts) > 1:
                     # ``os.path.join(home, "App", "Store")`` names ``…/App/Store``
                     texts = (*texts, "/" + "/".join(texts))

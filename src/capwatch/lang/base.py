@@ -30,6 +30,11 @@ class ScopeKind(enum.Enum):
     """The value of a module-level ``NAME = ...``: reached by the scopes that read ``NAME``."""
 
 
+ATTRIBUTE_LOOKUPS = frozenset({"getattr", "hasattr", "setattr", "delattr"})
+"""Calls whose string argument names an attribute (``hasattr(subprocess, "CREATE_NO_WINDOW")``):
+a name, which front ends resolve as one, not text the code uses."""
+
+
 class EdgeKind(enum.Enum):
     # Members are singletons, equal only to themselves: hashed by identity, in C (``Enum`` hashes
     # the member's name in Python, and facts and edges are grouped by kind once each per scan).

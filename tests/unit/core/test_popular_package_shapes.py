@@ -165,3 +165,26 @@ def test_a_constant_handed_to_a_registering_method_is_still_read() -> None:
     }
     result = _scan(files)
     assert any(f.rule == "CW105" and f.phase is Phase.IMPORT for f in result.findings)
+
+
+def test_foreign_prototypes_and_flag_names_hide_nothing() -> None:
+    """A version-control tool declares ctypes prototypes for window functions when imported and
+    asks whether the running Python has a console-hiding flag before it runs a command."""
+    win32 = (
+        "import ctypes\n"
+        "_user32 = ctypes.windll.user32\n"
+        "_user32.ShowWindow.argtypes = [ctypes.c_void_p, ctypes.c_int]\n"
+        "_user32.ShowWindow.restype = ctypes.c_int\n"
+    )
+    repo = (
+        "import subprocess\nfrom shapes import win32\n"
+        "def git(args):\n"
+        "    extra = {}\n"
+        "    if hasattr(subprocess, 'CREATE_NO_WINDOW'):\n"
+        "        extra['creationflags'] = getattr(subprocess, 'CREATE_NO_WINDOW')\n"
+        "    p = subprocess.Popen(['git', *args], stdout=subprocess.PIPE, **extra)\n"
+        "    return p.communicate()[0]\n"
+        "VERSION = git(['describe', '--tags'])\n"
+    )
+    result = _scan({"setup.py": "", "shapes/__init__.py": repo, "shapes/win32.py": win32})
+    assert not [f for f in result.findings if f.rule == "CW110"]

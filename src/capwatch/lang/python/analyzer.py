@@ -27,6 +27,7 @@ from capwatch.config import Limits
 from capwatch.errors import LimitExceeded
 from capwatch.flow import COMMAND_BASES
 from capwatch.lang.base import (
+    ATTRIBUTE_LOOKUPS,
     MESSAGE,
     EdgeKind,
     FactFilter,
@@ -962,11 +963,16 @@ class _FileWalker:
             if type(node.ctx) is ast.Load:
                 if self._reference(node, scope):
                     return None
-            elif type(node.value) is ast.Name:
-                # ``setup.__doc__ = ...`` sets an attribute of what ``setup`` names: it neither
-                # runs it nor hands it to anything that will
-                self._constant_read(node.value.id, scope)
-                return None
+            else:
+                # ``setup.__doc__ = ...`` sets an attribute of what ``setup`` names, and
+                # ``user32.ShowWindow.argtypes = [...]`` declares a foreign function's
+                # prototype: neither runs it nor hands it to anything that will
+                base = node.value
+                while type(base) is ast.Attribute:
+                    base = base.value
+                if type(base) is ast.Name:
+                    self._constant_read(base.id, scope)
+                    return None
         elif kind is ast.Expr:
             assert isinstance(node, ast.Expr)
             value = node.value
@@ -1279,6 +1285,10 @@ class _FileWalker:
         flags = _call_kind(name)
         if node.keywords:
             self._mark_help(node)
+        if name in ATTRIBUTE_LOOKUPS and len(node.args) > 1:
+            # ``hasattr(subprocess, "CREATE_NO_WINDOW")``: the name of an attribute, which the
+            # resolver reads as a name, not text the code uses
+            self.messages.add(id(node.args[1]))
         if flags & _MESSAGE_SINK:
             self._mark_messages(node)
         else:
