@@ -210,11 +210,15 @@ class Indicator:
     snippet: str = ""
     scope: str = ""
     """The scope whose code holds the clue (``module:function``)."""
-    constant: bool = False
-    """The clue sits in the value of a module-level ``NAME = ...`` and has the phase of the code
-    that reads ``NAME`` (``HOOK = "https://..."`` in a settings module the sender imports)."""
     holder: str = ""
-    """For a clue in a module-level name's value, that name's scope (``module:=NAME``)."""
+    """For a clue in the value of a module-level ``NAME = ...``, that name's scope
+    (``module:=NAME``); the clue has the phase of the code that reads ``NAME`` (``HOOK =
+    "https://..."`` in a settings module the sender imports)."""
+
+    @property
+    def constant(self) -> bool:
+        """The clue sits in a module-level name's value (:attr:`holder`)."""
+        return bool(self.holder)
 
 
 @dataclass(frozen=True, slots=True)

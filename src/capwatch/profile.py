@@ -290,8 +290,7 @@ def build_profile(
                     profile.indicators.append(
                         Indicator(
                             kind, value, clue_phase, fact.location, fact.decode_chain,
-                            fact.snippet, fact.scope, fact.binding is not None,
-                            fact.binding or "",
+                            fact.snippet, fact.scope, fact.binding or "",
                         )
                     )
     return profile

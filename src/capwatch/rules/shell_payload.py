@@ -65,7 +65,7 @@ class ShellPayload(Rule):
             confidence=Confidence.HIGH if early else Confidence.MEDIUM,
             phase=phase,
             evidence=evidence_of(profile, items),
-            capabilities={u.capability for u in profile.uses_of(_PROC, tuple(Phase))},
+            capabilities={u.capability for u in starts},
             indicators={i.kind for i in items},
         )
 
