@@ -634,7 +634,7 @@ class _FileWalker:
         self.module_consts: dict[str, str] = {}
         self.messages: set[int] = set()
         """Ids of string constants that are messages for people (exceptions, logs, prints)."""
-        self.registered: set[int] = set()
+        self.kept: set[int] = set()
         """Ids of the arguments of calls that register them (:func:`_registers`): a function
         handed there is kept for later, not run by the code that hands it."""
         self.conditional_defs: set[str] = set()
@@ -1273,7 +1273,7 @@ class _FileWalker:
         registers = isinstance(node.func, ast.Attribute) and _registers(name, node.func.attr)
         if registers:
             # ``cli.add_command(login)``: the function is kept for later, not run
-            self.registered.update(id(arg) for arg in node.args)
+            self.kept.update(id(arg) for arg in node.args)
         if node.args:
             # a protector's runtime is often a builtin it injects: a name nothing resolves
             self._opaque(node, name or (node.func.id if isinstance(node.func, ast.Name) else "?"), scope)
@@ -1896,7 +1896,7 @@ class _FileWalker:
     def _name_reference(self, node: ast.Name, scope: str) -> None:
         """Record a name read as a value."""
         self._constant_read(node.id, scope)
-        kept = id(node) in self.registered
+        kept = id(node) in self.kept
         if node.id in self.table.local_defs and not kept:
             # A function or class handed around as a value (dispatch tables, cmdclass dicts).
             target = self.resolver.resolve(node)
@@ -1930,7 +1930,7 @@ class _FileWalker:
             elif isinstance(node.value, ast.Call) and node.attr in ("nodename", "node"):
                 self._host_name_read(node, node.value.func, scope)
             return False
-        self._package_value(name, scope, id(node) in self.registered)
+        self._package_value(name, scope, id(node) in self.kept)
         if self._keeps(name):
             self._add(
                 Fact(
