@@ -22,6 +22,10 @@ SHELLS = frozenset({"cmd", "sh", "bash", "zsh", "dash", "ksh", "powershell", "pw
 """Programs that run the command line they are given (``sh -c "..."``), in lower case."""
 _INLINE = frozenset({"/c", "/k", "-c", "-command", "-Command", "-C"})
 MAX_COMMAND_LINE = 8192
+_SWITCHED = {"certutil": frozenset({"-urlcache", "/urlcache", "-verifyctl", "/verifyctl"})}
+"""Programs whose catalogue capabilities need one of these switches, in lower case: Windows'
+``certutil -urlcache -f URL file`` downloads, while NSS's ``certutil -d sql:dir -A -i cert``
+(the same program name) manages a local certificate database."""
 
 
 @functools.cache
@@ -68,7 +72,11 @@ def shell_capabilities(command_line: str) -> list[tuple[str, str]]:
     order the command line runs them (so that what a finding lists never depends on hashing)."""
     matcher = _matcher()
     found: dict[tuple[str, str], None] = {}
-    for program in commands(command_line):
+    for words in simple_commands(command_line):
+        program = program_name(words[0])
+        switches = _SWITCHED.get(program.lower())
+        if switches is not None and not any(w.lower() in switches for w in words[1:]):
+            continue
         for cap in matcher.match(program) or matcher.match(program.lower()):
             found[(cap, program)] = None
     return list(found)

