@@ -138,6 +138,18 @@ def test_argv_lists_give_their_words() -> None:
     assert args == ["curl -o x \u2026", "sh -c id | sh"]
 
 
+def test_an_argv_unpacked_into_the_call_gives_its_words() -> None:
+    result = analyze(
+        "import asyncio\n"
+        "async def clip(name):\n"
+        "    command = ['ffmpeg', '-i', name, '-y', 'out.mp4']\n"
+        "    await asyncio.create_subprocess_exec(*command)\n"
+        "    await asyncio.create_subprocess_exec(*options, 'id')\n"
+    )
+    args = [f.args for f in result.facts if f.name == "asyncio.create_subprocess_exec"]
+    assert args == [("ffmpeg -i \u2026 -y out.mp4",), ("id",)]
+
+
 def test_scopes_main_guard_and_methods() -> None:
     result = analyze(
         "import os\nclass Cmd:\n    def run(self):\n        self.go()\n    def go(self):\n"

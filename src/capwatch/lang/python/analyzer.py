@@ -1560,6 +1560,11 @@ class _FileWalker:
         args: list[str] = []
         for expr in [*node.args, *(k.value for k in node.keywords if k.arg not in _HELP_KEYWORDS)]:
             kind = type(expr)
+            if kind is ast.Starred and expr is node.args[0]:
+                # ``create_subprocess_exec(*cmd)``: the argv list, unpacked as the arguments
+                value = expr.value  # type: ignore[attr-defined]
+                if self._argv(value) is not None:
+                    expr, kind = value, type(value)
             if kind is ast.Attribute:
                 continue  # never folded (``os.sep`` is a name, not text), nor a template
             if kind is ast.Constant:
