@@ -33,6 +33,9 @@ _SYSTEM_PATH = re.compile(
 )
 """An operand that names the machine's own folders rather than the build tree: an absolute
 path (but ``/tmp``), the home folder, a Windows variable or drive."""
+_HARDWARE = re.compile(r"""^["']?/(?:proc/(?:cpuinfo|meminfo)|sys/devices/system/cpu)(?:/|["']?$)""")
+"""Files that describe the machine's processors and memory: what a build reads to choose
+compiler flags or a number of jobs, as it asks ``uname -m`` for the architecture."""
 _USER_FOLDER = re.compile(
     rf"^(?:[A-Za-z]:)?[\\/]+(?:Users|home|Documents and Settings)[\\/]+{PLACEHOLDER}(?:[\\/]|$)",
     re.IGNORECASE,
@@ -64,7 +67,7 @@ def discovery(words: Sequence[str]) -> str | None:
         paths = [w for w in operands if not w.startswith("-")]
         if program in ("ls", "dir") and not paths:
             return shown
-        return shown if any(_SYSTEM_PATH.match(p) for p in paths) else None
+        return shown if any(_SYSTEM_PATH.match(p) and not _HARDWARE.match(p) for p in paths) else None
     return None
 
 
@@ -91,7 +94,8 @@ class HostDiscovery(Rule):
     folder pip builds in or of the machine's own folders (``ls /``, ``cat /etc/passwd``,
     ``dir C:\\``, ``ls ~``), and DNS lookups or pings of a chosen name (``dig name``, a beacon).
     Building a package needs compilers, ``git``, ``make`` and ``pkg-config``; it never needs to
-    know the user, the host or what lies outside the source tree. Probes of this kind are how
+    know the user, the host or what lies outside the source tree (but for the processors and
+    memory it builds for: ``cat /proc/cpuinfo`` is not counted). Probes of this kind are how
     install-time code execution is tried out before a payload is added, and their output is
     often written where it can be collected: critical, medium confidence. Reading the user's or
     the machine's name with Python (``getpass.getuser()``, ``os.getlogin()``,
