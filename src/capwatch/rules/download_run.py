@@ -48,14 +48,13 @@ class DownloadAndRun(Rule):
     the process (a function that starts a local server and then polls it over HTTP is no
     dropper; nor is one that downloads a header, a JSON file or a picture, by the names of the
     URL and the file it saves, when none of the processes it starts names that file), looks
-    like a dropper, for a reviewer: high, with medium confidence when the
-    file names an executable's URL (in that function, the module's top-level code or another
-    method of its class: not in an unrelated function of the file). When what it fetches is
-    staged on a raw IP address, a paste site or chat attachment, or a dynamic-DNS host, it is
-    critical: that is where droppers keep
-    their payloads, not where honest tools publish their downloads; the same steps split into
-    helpers of one file (``run(save(fetch(address())))``), with such a host in that file, are
-    critical too, and so is a function that does it in a file that also switches off antivirus
+    like a dropper, for a reviewer: high, with medium confidence when the file names an
+    executable's URL (in that function, the module's top-level code or another method of its
+    class: not in an unrelated function of the file). When what it fetches is staged on a raw
+    IP address, a paste site or chat attachment, or a dynamic-DNS host, it is critical: that
+    is where droppers keep their payloads, not where honest tools publish their downloads; the
+    same steps split into helpers of one file (``run(save(fetch(address())))``), with such a
+    host in that file, are critical too, and so is a function that does it in a file that also switches off antivirus
     or the firewall (``Set-MpPreference -DisableRealtimeMonitoring``). So is fetching a program
     (a URL ending in ``.exe``, ``.bat``, ``.ps1``...) and leaving it running on its own
     (``start x.exe`` without ``/wait``, a trailing ``&``): an installer or tool that a package

@@ -80,8 +80,8 @@ class HiddenProcess(Rule):
 
     ``CREATE_NO_WINDOW``, ``DETACHED_PROCESS``, ``-WindowStyle Hidden``, ``start /b``,
     ``pythonw``, ``ShowWindow`` with a state that hides or minimises a window (or one not
-    known: ``SW_RESTORE`` brings a window to the front) or ``nohup ... &`` on a process started in ``install``, ``startup`` or
-    ``import`` phase; so does a command line that leaves what it starts running on its own: one
+    known: ``SW_RESTORE`` brings a window to the front) or ``nohup ... &`` on a process
+    started in ``install``, ``startup`` or ``import`` phase; so does a command line that leaves what it starts running on its own: one
     that ends in ``&`` (``python3 /tmp/x.py &``), or ``start x.exe`` and ``Start-Process``
     without ``/wait`` or ``-Wait``; or a second Python interpreter given inline code
     (``Popen(["python3", "-c", "import x"])``) started at install, at start-up, or by a
