@@ -118,10 +118,10 @@ class DownloadAndRun(Rule):
         # helpers nested in a function are part of it (``def fetch(): ...`` inside ``install``)
         unit = profile.enclosing_function
         # a build that downloads a header and compiles fetches no program
-        fetch = [
-            u for u in fetch
-            if not _fetches_data(u, [r for r in run if unit(r.scope) == unit(u.scope)])
-        ]
+        runs_in: dict[str, list[CapabilityUse]] = {}
+        for use in run:
+            runs_in.setdefault(unit(use.scope), []).append(use)
+        fetch = [u for u in fetch if not _fetches_data(u, runs_in.get(unit(u.scope), []))]
         scopes = (
             {unit(u.scope) for u in fetch} & {unit(u.scope) for u in run}
             & ({unit(u.scope) for u in save}
