@@ -97,7 +97,6 @@ def placeholder(value: str) -> bool:
     return _PLACEHOLDER.search(value) is not None
 
 
-
 PROSE_MIN = 160
 """Shorter texts are never taken for prose: a path or a command line is short."""
 _PROSE_SAMPLE = 4096

@@ -54,14 +54,14 @@ class DownloadAndRun(Rule):
     IP address, a paste site or chat attachment, or a dynamic-DNS host, it is critical: that
     is where droppers keep their payloads, not where honest tools publish their downloads; the
     same steps split into helpers of one file (``run(save(fetch(address())))``), with such a
-    host in that file, are critical too, and so is a function that does it in a file that also switches off antivirus
-    or the firewall (``Set-MpPreference -DisableRealtimeMonitoring``). So is fetching a program
-    (a URL ending in ``.exe``, ``.bat``, ``.ps1``...) and leaving it running on its own
-    (``start x.exe`` without ``/wait``, a trailing ``&``): an installer or tool that a package
-    runs for its user is waited for. So is, at any time, one function that downloads, saves
-    and runs a Windows program it names (``helper.exe``, a URL ending in ``.exe``) inside a
-    ``try`` whose every handler swallows the error (``except: pass``): an installer fetched
-    for the user reports what went wrong; a dropper makes sure nothing shows.
+    host in that file, are critical too, and so is a function that does it in a file that also
+    switches off antivirus or the firewall (``Set-MpPreference -DisableRealtimeMonitoring``). So
+    is fetching a program (a URL ending in ``.exe``, ``.bat``, ``.ps1``...) and leaving it
+    running on its own (``start x.exe`` without ``/wait``, a trailing ``&``): an installer or
+    tool that a package runs for its user is waited for. So is, at any time, one function that
+    downloads, saves and runs a Windows program it names (``helper.exe``, a URL ending in
+    ``.exe``) inside a ``try`` whose every handler swallows the error (``except: pass``): an
+    installer fetched for the user reports what went wrong; a dropper makes sure nothing shows.
     """
 
     id = "CW103"

@@ -55,11 +55,11 @@ class ExfiltrationEndpoint(Rule):
     a package that also reaches the network. Strong endpoints in code that runs at install or
     startup are critical, and at import when their own file reaches the network at import or
     they are a module's constant that import-time code reads (a large library names hosts in
-    data its modules hold: tables of supported sites), unless that constant lists three
-    services or more (``CAPTURE_HOSTS = ["webhook.site", "requestbin.com", "ngrok.io"]`` in a
-    tool that warns about them: a sender keeps one channel); weak ones (raw IP addresses, dynamic DNS) early are a low
-    note that adds weight to other findings. In code that
-    runs only when called they are a low note: chat SDKs and tunnelling tools name these
+    data its modules hold: tables of supported sites), unless that constant lists three services
+    or more (``CAPTURE_HOSTS = ["webhook.site", "requestbin.com", "ngrok.io"]`` in a tool that
+    warns about them: a sender keeps one channel); weak ones (raw IP addresses, dynamic DNS)
+    early are a low note that adds weight to other findings. In code that runs only when called
+    they are a low note: chat SDKs and tunnelling tools name these
     services honestly; but a chat webhook or bot address with its secret token (or a chat bot's
     token on its own, ``"123456789:AA..."``, with the address built around it) in a file that
     itself sends requests is high whenever it runs (an honest library does not ship the secret

@@ -79,20 +79,21 @@ class HiddenProcess(Rule):
     """Starts a process with its window hidden or detached while installing or loading.
 
     ``CREATE_NO_WINDOW``, ``DETACHED_PROCESS``, ``-WindowStyle Hidden``, ``start /b``,
-    ``pythonw``, ``ShowWindow`` with a state that hides or minimises a window (or one not
-    known: ``SW_RESTORE`` brings a window to the front) or ``nohup ... &`` on a process
-    started in ``install``, ``startup`` or ``import`` phase; so does a command line that leaves what it starts running on its own: one
-    that ends in ``&`` (``python3 /tmp/x.py &``), or ``start x.exe`` and ``Start-Process``
-    without ``/wait`` or ``-Wait``; or a second Python interpreter given inline code
-    (``Popen(["python3", "-c", "import x"])``) started at install, at start-up, or by a
-    module's own top-level code on import, which never waits for it (``.wait()``, ``.communicate()``): the code it runs outlives the import
-    or installation, and its errors are never seen (a function that starts one hands it to its
-    caller, who may wait). Build steps run in the foreground and are waited for;
-    hiding a process from the person installing the package, or leaving one behind when the
-    installation ends, means it should not be seen: critical. A flag that hides the window of a
-    command run only to read its output (``subprocess.run(..., capture_output=True,
-    creationflags=CREATE_NO_WINDOW)``, ``check_output``), waited for in the function that gives
-    it, is how tools ask Windows about the machine without flashing a console: not counted.
+    ``pythonw``, ``ShowWindow`` with a state that hides or minimises a window (or one not known:
+    ``SW_RESTORE`` brings a window to the front) or ``nohup ... &`` on a process started in
+    ``install``, ``startup`` or ``import`` phase; so does a command line that leaves what it
+    starts running on its own: one that ends in ``&`` (``python3 /tmp/x.py &``), or ``start
+    x.exe`` and ``Start-Process`` without ``/wait`` or ``-Wait``; or a second Python interpreter
+    given inline code (``Popen(["python3", "-c", "import x"])``) started at install, at
+    start-up, or by a module's own top-level code on import, which never waits for it
+    (``.wait()``, ``.communicate()``): the code it runs outlives the import or installation, and
+    its errors are never seen (a function that starts one hands it to its caller, who may wait).
+    Build steps run in the foreground and are waited for; hiding a process from the person
+    installing the package, or leaving one behind when the installation ends, means it should
+    not be seen: critical. A flag that hides the window of a command run only to read its output
+    (``subprocess.run(..., capture_output=True, creationflags=CREATE_NO_WINDOW)``,
+    ``check_output``), waited for in the function that gives it, is how tools ask Windows about
+    the machine without flashing a console: not counted.
 
     In code that runs only when called, a second Python interpreter given inline code, cut off
     from its caller (``creationflags=DETACHED_PROCESS``, ``start_new_session=True``,

@@ -25,14 +25,13 @@ class ShellPayload(Rule):
     scripts run such commands too) a medium note for a reviewer. At run time, PowerShell whose
     only sign is ``-ExecutionPolicy Bypass`` is not counted: activation scripts and test suites
     of honest tools pass it to run their own scripts; hiding the command is what counts. At
-    import and run time, a command in code that starts no process itself (an exception's
-    message or a command's help telling the user ``curl -fsSL https://host/install.sh | sh``,
-    a table of install instructions, a script a function builds for a container elsewhere) is
-    not counted: the package may show it or hand it on, but nothing shows that it runs it. The
-    code that holds a command is its function, or a module's top-level code together with the
-    functions that code calls; for a command kept in a module-level name, the code that reads
-    the name first; a command written encoded, or in code that does not parse, counts wherever
-    it is. A
+    import and run time, a command in code that starts no process itself (an exception's message
+    or a command's help telling the user ``curl -fsSL https://host/install.sh | sh``, a table of
+    install instructions, a script a function builds for a container elsewhere) is not counted:
+    the package may show it or hand it on, but nothing shows that it runs it. The code that
+    holds a command is its function, or a module's top-level code together with the functions
+    that code calls; for a command kept in a module-level name, the code that reads the name
+    first; a command written encoded, or in code that does not parse, counts wherever it is. A
     command that uploads a local file (``curl -F f=@/etc/passwd``, ``curl -T``, ``wget
     --post-file``) counts only at install, start-up or import: installing a package never needs
     to send the machine's files anywhere, while coverage and release scripts do it when run. So

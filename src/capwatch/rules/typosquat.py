@@ -26,12 +26,13 @@ class Typosquat(Rule):
     ``botocore``, ``scipy`` and ``scapy``) are not flagged.
 
     On its own the name is a signal, not proof: medium severity with medium confidence
-    (suspicious at most), and a low note when the name is two edits away (on 20,000 random
-    PyPI names, a quarter of the look-alikes were two edits away, mostly honest projects named
-    after what they extend: ``botostubs``, ``unvibecode``). When the package also uses risky capabilities at install, start-up or
-    import time (process execution, network, dynamic code, credential files...), high severity
-    with high confidence, which together with the finding for that behaviour makes the package
-    malicious. A name rule: off with ``--no-metadata-signals``.
+    (suspicious at most), and a low note when the name is two edits away (on 20,000 random PyPI
+    names, a quarter of the look-alikes were two edits away, mostly honest projects named after
+    what they extend: ``botostubs``, ``unvibecode``). When the package also uses risky
+    capabilities at install, start-up or import time (process execution, network, dynamic code,
+    credential files...), high severity with high confidence, which together with the finding
+    for that behaviour makes the package malicious. A name rule: off with
+    ``--no-metadata-signals``.
     """
 
     id = "CW210"
