@@ -243,6 +243,41 @@ def test_functions_passed_as_values_are_run_edges() -> None:
     assert ("pkg.mod.Install", EdgeKind.RUNS) in runs
 
 
+def test_an_object_handed_functions_runs_them_where_it_is_started() -> None:
+    result = analyze(
+        "import logging, threading\nfrom orchestrate import Flow, Task\n"
+        "def fetch():\n    pass\ndef load():\n    pass\ndef beat():\n    pass\n"
+        "def serve():\n    pass\n"
+        "with Flow('nightly'):\n"
+        "    first = Task(run=fetch)\n"
+        "    second = Task(run=load)\n"
+        "    first.retries = 2\n"
+        "    logging.info('made %s', first.name)\n"
+        "    label = first.output\n"
+        "    first >> second\n"
+        "pulse = threading.Thread(target=beat)\n"
+        "pulse.daemon = True\n"
+        "pulse.start()\n"
+        "server = threading.Thread(target=serve)\n"
+        "def main():\n    server.start()\n"
+    )
+    runs = {(e.source, e.target) for e in result.edges if e.kind is EdgeKind.RUNS}
+    module = "pkg.mod:<module>"
+    # each object keeps its function for the code that starts it
+    assert ("pkg.mod:=first", "pkg.mod.fetch") in runs
+    assert ("pkg.mod:=pulse", "pkg.mod.beat") in runs
+    assert (module, "pkg.mod:=pulse") in runs  # ``pulse.start()``
+    assert ("pkg.mod:main", "pkg.mod:=server") in runs
+    # tasks put in order, logged, configured and read from are not started
+    assert not any(s == module and t in ("pkg.mod:=first", "pkg.mod:=second") for s, t in runs)
+    assert not any(s == module and t.endswith((".fetch", ".load", ".serve")) for s, t in runs)
+    # made and started in one expression, the thread runs its function where it is made
+    started = analyze("import threading\ndef beat():\n    pass\nthreading.Thread(target=beat).start()\n")
+    assert any(
+        (e.source, e.target) == (module, "pkg.mod.beat") for e in started.edges if e.kind is EdgeKind.RUNS
+    )
+
+
 def test_module_constants_get_their_own_scope() -> None:
     result = analyze(
         "import os\nKEY = os.path.expanduser('~/.ssh/id_rsa')\n"

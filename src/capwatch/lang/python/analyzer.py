@@ -148,12 +148,6 @@ def _registers(name: str | None, method: str) -> bool:
     return method in _REGISTRATION_METHODS and name not in _RUNNING_REGISTRIES
 
 
-_DEFERRED_STARTS = frozenset({
-    "threading.Thread", "threading.Timer", "multiprocessing.Process",
-    "multiprocessing.context.Process",
-})
-"""Objects that run the function handed to them only once ``start()`` is called: made at a
-module's top level and kept in a name, they run the function where that name is read."""
 _CONTAINERS = (ast.Dict, ast.List, ast.Tuple, ast.Set)
 _ALIASABLE = (ast.Attribute, ast.Name, ast.Call)
 _TEMPLATES = frozenset({ast.JoinedStr, ast.BinOp})
@@ -406,19 +400,17 @@ def _idle(stmt: ast.stmt) -> bool:
     return False
 
 
-def _module_level_definitions(
-    body: list[ast.stmt],
-) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]:
-    """Functions and classes a module defines, also under module-level ``if``, ``try``,
-    ``with`` and loops (``if os.name == "nt": def run(): ...``), but not inside other
-    functions or classes."""
+def _module_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Statements a module runs as it loads: its top level and the blocks under module-level
+    ``if``, ``try``, ``with`` and loops, but not inside functions or classes (their definitions
+    are yielded, their bodies not)."""
     todo = list(body)
     budget = 100_000
     while todo and budget > 0:
         budget -= 1
         node = todo.pop()
+        yield node
         if isinstance(node, _DEFINITIONS):
-            yield node
             continue
         for field_name in _STMT_FIELDS:
             for item in getattr(node, field_name, None) or ():
@@ -655,6 +647,12 @@ class _FileWalker:
         self.module_consts: dict[str, str] = {}
         self.messages: set[int] = set()
         """Ids of string constants that are messages for people (exceptions, logs, prints)."""
+        self.holders: dict[int, str] = {}
+        """Calls that make an object kept in a module-level name and hand it functions
+        (:meth:`_hands_functions`), to that name's scope."""
+        self.held_names: set[str] = set()
+        """The module-level names those objects are kept in: an operator (``a >> b``), an
+        attribute read or set (``task.output``, ``task.name = ...``) does not start one."""
         self.kept: set[int] = set()
         """Ids of the arguments of calls that register them (:func:`_registers`): a function
         handed there is kept for later, not run by the code that hands it."""
@@ -826,10 +824,21 @@ class _FileWalker:
                 if isinstance(top, ast.ClassDef):
                     classes.append(top)
         self.env.define_methods(classes)
-        self.conditional_defs = {
-            d.name for d in _module_level_definitions(tree.body)
-            if d.name not in self.table.local_defs
-        }
+        made: dict[str, tuple[ast.Call, ast.stmt]] = {}
+        assigned: set[str] = set()
+        for stmt in _module_level_statements(tree.body):
+            if isinstance(stmt, _DEFINITIONS):
+                if stmt.name not in self.table.local_defs:
+                    self.conditional_defs.add(stmt.name)
+            elif isinstance(stmt, _ASSIGNS):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        if target.id in assigned:
+                            made.pop(target.id, None)  # bound twice: which value is unknown
+                        elif len(targets) == 1 and isinstance(stmt.value, ast.Call):
+                            made[target.id] = (stmt.value, stmt)
+                        assigned.add(target.id)
         if self.origin is None:
             for stmt in tree.body:
                 targets = (
@@ -838,13 +847,7 @@ class _FileWalker:
                 )
                 for target in targets:
                     if isinstance(target, ast.Name):
-                        scope_id = f"{self.result.module}:={target.id}"
-                        self.module_consts[target.id] = scope_id
-                        self.result.scopes.setdefault(
-                            scope_id,
-                            Scope(scope_id, ScopeKind.CONSTANT, self.result.module,
-                                  f"={target.id}", self._loc(stmt)),
-                        )
+                        self._constant_scope(target.id, stmt)
         self.env.statements = tree.body
         budget = 200_000
         todo: deque[ast.stmt] = deque(tree.body)
@@ -898,6 +901,58 @@ class _FileWalker:
                             push(item)
                         elif isinstance(item, _HANDLERS):
                             todo.extend(item.body)
+        if self.origin is None:
+            for object_name, (call, stmt) in made.items():
+                if self._hands_functions(call):
+                    self.holders[id(call)] = self._constant_scope(object_name, stmt)
+                    self.held_names.add(object_name)
+
+    def _constant_scope(self, name: str, stmt: ast.stmt) -> str:
+        """The scope of the module-level name ``name``, bound by ``stmt``: what its value
+        reaches runs where the name is read."""
+        scope_id = f"{self.result.module}:={name}"
+        self.module_consts[name] = scope_id
+        self.result.scopes.setdefault(
+            scope_id,
+            Scope(scope_id, ScopeKind.CONSTANT, self.result.module, f"={name}", self._loc(stmt)),
+        )
+        return scope_id
+
+    def _hands_functions(self, call: ast.Call) -> bool:
+        """Whether ``call`` makes an object of a class from outside the package and hands it
+        functions of the package (``PythonOperator(python_callable=task)``,
+        ``Thread(target=run)``): the object runs them when it is started, not when it is made."""
+        if not (call.args or call.keywords):
+            return False
+        try:
+            name = self.resolver.resolve(call.func)
+        except LimitExceeded:
+            return False
+        if not name or name.startswith(self.package_prefix):
+            return False
+        last = name.rsplit(".", 1)[-1]
+        if not last[:1].isupper() or last.isupper():
+            return False  # a class by its name (``Thread``), not a function or a constant
+        root = f"{self.result.module}:<module>"
+        return any(
+            target.startswith(self.package_prefix)
+            for target, _ in self._handed_functions(call, root)
+        )
+
+    def _handed_functions(self, node: ast.Call, scope: str) -> Iterator[tuple[str, ast.expr]]:
+        """The functions and classes ``node`` is handed as values (in its arguments, or in
+        lists and dicts there), with the expression that names each."""
+        todo: list[ast.AST] = [*node.args, *(k.value for k in node.keywords)]
+        budget = 64
+        while todo and budget > 0:
+            budget -= 1
+            sub = todo.pop()
+            if isinstance(sub, _REFERENCES):
+                target = self._local_target(sub, scope)
+                if target:
+                    yield target, sub
+            elif isinstance(sub, _CONTAINERS):
+                todo.extend(c for c in _children(sub) if isinstance(c, ast.expr))
 
     def _mark_messages(self, call: ast.Call) -> None:
         """The strings given to an exception, a logger or ``print`` are read by people."""
@@ -933,15 +988,6 @@ class _FileWalker:
                     todo.extend((part.left, part.right))
                 elif isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute):
                     todo.append(part.func.value)  # ``"...".format(x)``
-
-    def _deferred_start(self, value: ast.expr) -> bool:
-        """Whether ``value`` makes a thread or process object that has not started yet."""
-        if type(value) is not ast.Call:
-            return False
-        try:
-            return self.resolver.resolve(value.func) in _DEFERRED_STARTS
-        except LimitExceeded:
-            return False
 
     def _alias(self, name: str, value: ast.expr) -> None:
         """Remember that ``name`` stands for a module attribute, a builtin that runs code, or
@@ -984,6 +1030,8 @@ class _FileWalker:
             if type(node.ctx) is ast.Load:
                 if self._reference(node, scope):
                     return None
+                if type(node.value) is ast.Name and node.value.id in self.held_names:
+                    return None  # ``task.output``: read, not called (a callee is not visited)
             else:
                 # ``setup.__doc__ = ...`` sets an attribute of what ``setup`` names, and
                 # ``user32.ShowWindow.argtypes = [...]`` declares a foreign function's
@@ -992,8 +1040,18 @@ class _FileWalker:
                 while type(base) is ast.Attribute:
                     base = base.value
                 if type(base) is ast.Name:
-                    self._constant_read(base.id, scope)
+                    if base.id not in self.held_names:
+                        self._constant_read(base.id, scope)
                     return None
+        elif kind is ast.BinOp and self.held_names:
+            assert isinstance(node, ast.BinOp)
+            # ``extract >> load``: objects put in order, not started
+            held = self.held_names
+            operands: list[ast.AST] = [
+                side for side in (node.left, node.right)
+                if not isinstance(side, ast.Name) or side.id not in held
+            ]
+            return self._frames(operands, scope, cls, depth, binding, consumed)
         elif kind is ast.Expr:
             assert isinstance(node, ast.Expr)
             value = node.value
@@ -1015,9 +1073,6 @@ class _FileWalker:
                 names = [t.id for t in targets if isinstance(t, ast.Name)]
                 if len(names) == len(targets) and names[-1] in self.module_consts:
                     const_scope = self.module_consts[names[-1]]
-                    if self._deferred_start(node.value):
-                        # the thread runs its function where NAME is read and started
-                        return [_frame(node.value, const_scope, cls, depth, const_scope)]
                     return [_frame(node.value, scope, cls, depth, const_scope)]
             if isinstance(node, ast.AnnAssign) and not has_call(node.annotation):
                 # A type annotation names types; it uses nothing (unless it calls something).
@@ -1355,7 +1410,7 @@ class _FileWalker:
         if flags & _COPIES and len(node.args) == 1:
             self._whole_environment(node.args[0], scope, "copy")
         if not registers:
-            self._runs_edges(node, scope)
+            self._runs_edges(node, scope, flags & _MESSAGE_SINK == 0)
         if consumed:
             return False
         return self._unpack(node, flags, scope)
@@ -1887,19 +1942,24 @@ class _FileWalker:
             return bound if isinstance(bound, _SEQUENCES) else None
         return expr if isinstance(expr, _SEQUENCES) else None
 
-    def _runs_edges(self, node: ast.Call, scope: str) -> None:
-        """Functions and classes passed as values to a call will be run by whoever gets them."""
-        todo: list[ast.AST] = [*node.args, *(k.value for k in node.keywords)]
-        budget = 64
-        while todo and budget > 0:
-            budget -= 1
-            sub = todo.pop()
-            if isinstance(sub, _REFERENCES):
-                target = self._local_target(sub, scope)
-                if target:
-                    self._edge(scope, target, EdgeKind.RUNS)
-            elif isinstance(sub, _CONTAINERS):
-                todo.extend(c for c in _children(sub) if isinstance(c, ast.expr))
+    def _runs_edges(self, node: ast.Call, scope: str, hands_on: bool = True) -> None:
+        """Functions and classes passed as values to a call will be run by whoever gets them:
+        the code that makes the call or, handed to an object kept in a module-level name
+        (:meth:`_hands_functions`), the code that reads the name. A held object's attribute
+        handed on (``Thread(target=listener.start)``) starts it, unless the call only shows
+        it to people (``hands_on`` false: ``print(task.name)``)."""
+        holder = self.holders.get(id(node))
+        for target, sub in self._handed_functions(node, scope):
+            if holder is None:
+                self._edge(scope, target, EdgeKind.RUNS)
+            else:
+                self.kept.add(id(sub))  # the object keeps it: the name's readers run it
+                self._edge(holder, target, EdgeKind.RUNS)
+        if self.held_names and hands_on:
+            for arg in (*node.args, *(k.value for k in node.keywords)):
+                base = arg.value if isinstance(arg, ast.Attribute) else None
+                if isinstance(base, ast.Name) and base.id in self.held_names:
+                    self._constant_read(base.id, scope)
 
     def _local_target(self, node: ast.Name | ast.Attribute, scope: str) -> str | None:
         if isinstance(node, ast.Name):
