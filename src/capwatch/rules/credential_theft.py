@@ -27,7 +27,8 @@ class CredentialHarvest(Rule):
     """Goes after stored credentials and has a way to send them out.
 
     Browser profile stores (saved logins, cookies, keys), wallet files and wallet extensions,
-    chat-client token stores, or regular expressions that hunt for tokens, in a package that
+    chat-client token stores, or regular expressions that hunt for chat-client tokens (not the
+    cloud-key shapes secret scanners and log redactors look for), in a package that
     also reaches the network: the shape of an info-stealer. Critical when it happens in code
     that runs on install, startup or import. At run time many honest clients read one kind of
     store (``.netrc``, cloud keys, a browser profile for cookies), so only a file that goes after

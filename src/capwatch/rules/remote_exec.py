@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from capwatch.capabilities.catalog import load_catalog
 from capwatch.capabilities.shell import SHELLS, program_name
-from capwatch.lang.python.analyzer import PLACEHOLDER, PROCESS_SINKS
+from capwatch.lang.python.analyzer import DROPPED_STEP, PLACEHOLDER, PROCESS_SINKS
 from capwatch.model import Confidence, Fact, FactKind, Finding, Phase, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, command_line, evidence_of, when
@@ -50,6 +50,10 @@ class RemoteCodeExecuted(Rule):
     of code opens for writing under the same name and that also downloads
     (``open(p, "wb").write(get(url).content)``; ``exec(b64decode(open(p, "rb").read()))``): the
     download is staged on disk first. No honest package evaluates what it downloads.
+    Code the package writes to a file is read as the script it is (a dropper's second stage)
+    when install, startup or import code writes it; written by code that runs when called (a
+    test that writes a sample for a scanner to read), it runs only if something runs that file
+    in turn, and does not count.
     """
 
     id = "CW102"
@@ -77,6 +81,8 @@ class RemoteCodeExecuted(Rule):
         # a file that names a drop or staging host is a controller's client whenever it runs
         controlled = {i.location.path for i in profile.indicators_of(_STAGING, tuple(Phase))}
         for fact, phase in profile.facts_of(FactKind.CALL):
+            if phase is Phase.RUNTIME and DROPPED_STEP in fact.decode_chain:
+                continue  # code a called function writes to a file runs only if run in turn
             at_load = phase in EARLY or fact.location.path in controlled
             web = _web_request(fact)
             runs_code = fact.name in _EXEC or (

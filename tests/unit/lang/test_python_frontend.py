@@ -278,6 +278,28 @@ def test_an_object_handed_functions_runs_them_where_it_is_started() -> None:
     )
 
 
+def test_functions_listed_in_a_module_table_run_where_the_table_is_read() -> None:
+    result = analyze(
+        "import threading\n"
+        "def start():\n    pass\ndef stop():\n    pass\ndef boot():\n    pass\n"
+        "def beat():\n    pass\n"
+        "COMMANDS = {'start': start, 'stop': stop}\n"
+        "STEPS = [boot]\n"
+        "for step in STEPS:\n    step()\n"
+        "WORKERS = [threading.Thread(target=beat)]\n"
+        "def main(name):\n    return COMMANDS[name]()\n"
+    )
+    runs = {(e.source, e.target) for e in result.edges if e.kind is EdgeKind.RUNS}
+    module = "pkg.mod:<module>"
+    assert ("pkg.mod:=COMMANDS", "pkg.mod.start") in runs
+    assert ("pkg.mod:main", "pkg.mod:=COMMANDS") in runs
+    assert not any(s == module and t in ("pkg.mod.start", "pkg.mod.stop") for s, t in runs)
+    # a table the module's own code reads runs there
+    assert (module, "pkg.mod:=STEPS") in runs and ("pkg.mod:=STEPS", "pkg.mod.boot") in runs
+    # a call inside a table runs as the table is made
+    assert (module, "pkg.mod.beat") in runs
+
+
 def test_module_constants_get_their_own_scope() -> None:
     result = analyze(
         "import os\nKEY = os.path.expanduser('~/.ssh/id_rsa')\n"

@@ -149,6 +149,7 @@ def _registers(name: str | None, method: str) -> bool:
 
 
 _CONTAINERS = (ast.Dict, ast.List, ast.Tuple, ast.Set)
+_TABLES = frozenset(_CONTAINERS)
 _ALIASABLE = (ast.Attribute, ast.Name, ast.Call)
 _TEMPLATES = frozenset({ast.JoinedStr, ast.BinOp})
 """Expressions that may be partly constant text (an f-string, a concatenation)."""
@@ -650,6 +651,8 @@ class _FileWalker:
         self.holders: dict[int, str] = {}
         """Calls that make an object kept in a module-level name and hand it functions
         (:meth:`_hands_functions`), to that name's scope."""
+        self.entries: dict[int, str] = {}
+        """Names listed in a module-level table (:meth:`_table_entries`), to its scope."""
         self.held_names: set[str] = set()
         """The module-level names those objects are kept in: an operator (``a >> b``), an
         attribute read or set (``task.output``, ``task.name = ...``) does not start one."""
@@ -1073,6 +1076,8 @@ class _FileWalker:
                 names = [t.id for t in targets if isinstance(t, ast.Name)]
                 if len(names) == len(targets) and names[-1] in self.module_consts:
                     const_scope = self.module_consts[names[-1]]
+                    if type(node.value) in _TABLES:
+                        self._table_entries(node.value, const_scope)
                     return [_frame(node.value, scope, cls, depth, const_scope)]
             if isinstance(node, ast.AnnAssign) and not has_call(node.annotation):
                 # A type annotation names types; it uses nothing (unless it calls something).
@@ -1983,15 +1988,32 @@ class _FileWalker:
         if const_scope is not None and const_scope != self.binding:
             self._edge(scope, const_scope, EdgeKind.RUNS)
 
+    def _table_entries(self, table: ast.expr, holder: str) -> None:
+        """The functions and classes of the module that a module-level table lists
+        (``COMMANDS = {"status": cmd_status}``, ``cmdclass = {"install": Install}``): they run
+        where the table is read (``COMMANDS[name](args)``), not where it is made. Only the
+        table's own entries: a call inside it (``[Thread(target=run)]``) runs as it is made."""
+        todo: list[ast.expr] = [table]
+        budget = 4_096
+        while todo and budget > 0:
+            budget -= 1
+            sub = todo.pop()
+            if type(sub) is ast.Name:
+                if sub.id in self.table.local_defs:
+                    self.entries[id(sub)] = holder
+            elif type(sub) in _TABLES:
+                todo.extend(c for c in _children(sub) if isinstance(c, ast.expr))
+
     def _name_reference(self, node: ast.Name, scope: str) -> None:
         """Record a name read as a value."""
         self._constant_read(node.id, scope)
         kept = id(node) in self.kept
         if node.id in self.table.local_defs and not kept:
-            # A function or class handed around as a value (dispatch tables, cmdclass dicts).
+            # A function or class handed around as a value (dispatch tables, cmdclass dicts):
+            # run by the code that hands it on, or by the readers of the table that lists it
             target = self.resolver.resolve(node)
             if target:
-                self._edge(scope, target, EdgeKind.RUNS)
+                self._edge(self.entries.get(id(node), scope), target, EdgeKind.RUNS)
         elif node.id in self.table.aliases:
             self._package_value(self.resolver.resolve(node), scope, kept)
         elif node.id in ("exec", "eval", "compile", "__import__") and self._keeps(node.id):
