@@ -18,7 +18,14 @@ from capwatch.capabilities.indicators import find_indicators, reads_as_prose
 from capwatch.capabilities.shell import shell_capabilities
 from capwatch.ecosystem.layout import FilePlan, Identity
 from capwatch.flow import PhaseMap
-from capwatch.lang.base import ATTRIBUTE_LOOKUPS, MESSAGE, FileAnalysis, Problem
+from capwatch.lang.base import (
+    ATTRIBUTE_LOOKUPS,
+    MESSAGE,
+    PATTERN,
+    REGEX_CALLS,
+    FileAnalysis,
+    Problem,
+)
 from capwatch.model import (
     ArtifactInfo,
     CapabilityUse,
@@ -35,6 +42,9 @@ EARLY = frozenset({Phase.INSTALL, Phase.STARTUP, Phase.IMPORT})
 
 _SHELL_TRUE = "shell=True"
 _RUNS_COMMANDS = frozenset({"proc.shell", "proc.spawn"})
+_PATTERN_KINDS = frozenset({"token.regex"})
+"""Indicators that are regular expressions themselves: the only ones a pattern holds (a path
+or host in a pattern is what the code looks for, not what it uses)."""
 _IDENTITY_VARIABLES = frozenset(
     {"USERNAME", "USER", "LOGNAME", "COMPUTERNAME", "HOSTNAME", "USERDOMAIN"}
 )
@@ -262,12 +272,15 @@ def build_profile(
                             )
                         )
             texts: Sequence[str] = ()
+            pattern = False  # a regular expression: only indicators that are patterns count
             if fact_kind is literal:
                 if fact.value and fact.name != MESSAGE:
                     texts = (fact.value,)
+                    pattern = fact.name == PATTERN
             elif fact_kind is call:
                 # ``hasattr(subprocess, "CREATE_NO_WINDOW")`` names an attribute: no text
                 texts = fact.args if fact.name not in ATTRIBUTE_LOOKUPS else ()
+                pattern = fact.name in REGEX_CALLS
                 if fact.name in _PATH_JOINS and len(texts) > 1:
                     # ``os.path.join(home, "App", "Store")`` names ``…/App/Store``
                     texts = (*texts, "/" + "/".join(texts))
@@ -283,6 +296,8 @@ def build_profile(
                     # the same text is often both a literal and a call's argument
                     found = indicator_memo[text] = _indicators_in(text)
                 for kind, value in found:
+                    if pattern and kind not in _PATTERN_KINDS:
+                        continue
                     key = (kind, value, fact.scope)
                     if key in seen_indicators:
                         continue

@@ -34,6 +34,16 @@ ATTRIBUTE_LOOKUPS = frozenset({"getattr", "hasattr", "setattr", "delattr"})
 """Calls whose string argument names an attribute (``hasattr(subprocess, "CREATE_NO_WINDOW")``):
 a name, which front ends resolve as one, not text the code uses."""
 
+PATTERN = "pattern"
+"""``name`` of a literal fact whose string is a regular expression (the pattern of a
+:data:`REGEX_CALLS` call): what the code looks for in text, not a path, host or command it
+uses; only the indicators that are themselves patterns (``token.regex``) are read in it."""
+REGEX_CALLS = frozenset({
+    "re.compile", "re.search", "re.match", "re.fullmatch", "re.findall", "re.finditer",
+    "re.sub", "re.subn", "re.split",
+})
+"""Calls whose first argument is a regular expression."""
+
 
 class EdgeKind(enum.Enum):
     # Members are singletons, equal only to themselves: hashed by identity, in C (``Enum`` hashes

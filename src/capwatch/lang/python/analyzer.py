@@ -29,6 +29,8 @@ from capwatch.flow import COMMAND_BASES
 from capwatch.lang.base import (
     ATTRIBUTE_LOOKUPS,
     MESSAGE,
+    PATTERN,
+    REGEX_CALLS,
     EdgeKind,
     FactFilter,
     FileAnalysis,
@@ -656,6 +658,8 @@ class _FileWalker:
         self.held_names: set[str] = set()
         """The module-level names those objects are kept in: an operator (``a >> b``), an
         attribute read or set (``task.output``, ``task.name = ...``) does not start one."""
+        self.patterns: set[int] = set()
+        """Ids of string constants that are regular expressions (:data:`PATTERN`)."""
         self.kept: set[int] = set()
         """Ids of the arguments of calls that register them (:func:`_registers`): a function
         handed there is kept for later, not run by the code that hands it."""
@@ -991,6 +995,21 @@ class _FileWalker:
                     todo.extend((part.left, part.right))
                 elif isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute):
                     todo.append(part.func.value)  # ``"...".format(x)``
+
+    def _mark_pattern(self, expr: ast.expr) -> None:
+        """The strings a regular expression is written with (``re.compile(r"..." r"...")``,
+        an f-string's or a concatenation's constant parts) are a pattern, not data."""
+        todo = [expr]
+        budget = 256
+        while todo and budget > 0:
+            budget -= 1
+            part = todo.pop()
+            if isinstance(part, ast.Constant):
+                self.patterns.add(id(part))
+            elif isinstance(part, ast.JoinedStr):
+                todo.extend(part.values)
+            elif isinstance(part, ast.BinOp) and isinstance(part.op, ast.Add):
+                todo.extend((part.left, part.right))
 
     def _alias(self, name: str, value: ast.expr) -> None:
         """Remember that ``name`` stands for a module attribute, a builtin that runs code, or
@@ -1370,6 +1389,8 @@ class _FileWalker:
             # ``hasattr(subprocess, "CREATE_NO_WINDOW")``: the name of an attribute, which the
             # resolver reads as a name, not text the code uses
             self.messages.add(id(node.args[1]))
+        if name in REGEX_CALLS and node.args:
+            self._mark_pattern(node.args[0])
         if flags & _MESSAGE_SINK:
             self._mark_messages(node)
         else:
@@ -2131,7 +2152,7 @@ class _FileWalker:
             self._add(
                 Fact(
                     FactKind.LITERAL,
-                    MESSAGE if message else "",
+                    MESSAGE if message else PATTERN if id(node) in self.patterns else "",
                     self._loc(node),
                     scope,
                     value=kept,

@@ -1,0 +1,3 @@
+from setuptools import setup
+
+setup(name="depguard", version="0.5.2", packages=["depguard"])
