@@ -48,6 +48,8 @@ class Squat:
     technique: SquatTechnique
     distance: int = 0
     """Edit distance for ``edit`` and ``transposition``; 0 otherwise."""
+    extends: bool = False
+    """An ``affix`` that is one of :data:`EXTENSION_SUFFIXES`."""
 
 
 PREFIXES = ("python3-", "python-", "py3-", "py-", "py", "lib")
@@ -57,6 +59,9 @@ SUFFIXES = (
 )
 """Decoy affixes; an affix without a separator (``py``, ``lib``) only counts before a popular
 name of at least :data:`MIN_AFFIX_TARGET` characters."""
+EXTENSION_SUFFIXES = frozenset({"-sdk", "-client", "-utils", "-tool", "-tools"})
+"""Suffixes that also name what a project builds on the popular one (``onnx-tool``,
+``kafka-utils``): such a name is as often an honest extension's as a decoy (:attr:`Squat.extends`)."""
 MIN_AFFIX_TARGET = 4
 HOMOGLYPHS = (("rn", "m"), ("vv", "w"), ("cl", "d"), ("0", "o"), ("1", "l"), ("1", "i"),
               ("l", "i"), ("i", "l"), ("5", "s"), ("3", "e"), ("4", "a"))
@@ -147,7 +152,9 @@ def typosquat_of(name: str, popular: frozenset[str] | None = None) -> Squat | No
     for suffix in SUFFIXES:
         rest = candidate[: -len(suffix)]
         if candidate.endswith(suffix) and rest in names and len(rest) >= MIN_AFFIX_TARGET:
-            return Squat(candidate, rest, SquatTechnique.AFFIX)
+            return Squat(
+                candidate, rest, SquatTechnique.AFFIX, extends=suffix in EXTENSION_SUFFIXES
+            )
     limit = max_distance(len(candidate))
     if not limit:
         return None

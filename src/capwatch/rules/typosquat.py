@@ -28,7 +28,9 @@ class Typosquat(Rule):
     On its own the name is a signal, not proof: medium severity with medium confidence
     (suspicious at most), and a low note when the name is two edits away (on 20,000 random PyPI
     names, a quarter of the look-alikes were two edits away, mostly honest projects named after
-    what they extend: ``botostubs``, ``unvibecode``). When the package also uses risky
+    what they extend: ``botostubs``, ``unvibecode``) or is the popular name with a suffix that
+    says what is built on it (``-sdk``, ``-client``, ``-utils``, ``-tool``, ``-tools``:
+    ``onnx-tool``). When the package also uses risky
     capabilities at install, start-up or import time (process execution, network, dynamic code,
     credential files...), high severity with high confidence, which together with the finding
     for that behaviour makes the package malicious. A name rule: off with
@@ -62,9 +64,10 @@ class Typosquat(Rule):
                 capabilities={u.capability for u in risky},
             )
             return
-        # two edits apart, a name alone is as often another honest project's (``botostubs``
-        # and ``boto3-stubs``): a note that adds weight to other findings
-        alone = Severity.LOW if squat.distance >= _FAR else Severity.MEDIUM
+        # two edits apart, or the popular name with a suffix that names what is built on it,
+        # a name alone is as often another honest project's (``botostubs`` and
+        # ``boto3-stubs``, ``onnx-tool``): a note that adds weight to other findings
+        alone = Severity.LOW if squat.distance >= _FAR or squat.extends else Severity.MEDIUM
         yield self.finding(
             message, severity=alone, confidence=Confidence.MEDIUM, phase=None, evidence=evidence,
         )

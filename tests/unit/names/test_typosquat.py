@@ -110,6 +110,19 @@ def test_a_typosquat_name_alone_is_suspicious_at_most() -> None:
     assert verdict is Verdict.SUSPICIOUS
 
 
+def test_a_popular_name_with_a_suffix_that_names_an_extension_is_a_note() -> None:
+    squat = typosquat_of("requests-tools")
+    assert squat is not None and squat.technique is SquatTechnique.AFFIX and squat.extends
+    decoy = typosquat_of("requests-latest")
+    assert decoy is not None and not decoy.extends
+    verdict, rules = _scan("requests-tools", {"requests_tools/__init__.py": "def get(url):\n    return url\n"})
+    assert rules == {"CW210": Severity.LOW}
+    assert verdict is Verdict.CLEAN
+    verdict, rules = _scan("requests-latest", {"requests_latest/__init__.py": "def get(url):\n    return url\n"})
+    assert rules == {"CW210": Severity.MEDIUM}
+    assert verdict is Verdict.SUSPICIOUS
+
+
 def test_a_typosquat_that_acts_at_install_is_malicious() -> None:
     setup = (
         "import os, urllib.request\nfrom setuptools import setup\n"

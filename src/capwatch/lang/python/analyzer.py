@@ -1974,6 +1974,8 @@ class _FileWalker:
         (:meth:`_hands_functions`), the code that reads the name. A held object's attribute
         handed on (``Thread(target=listener.start)``) starts it, unless the call only shows
         it to people (``hands_on`` false: ``print(task.name)``)."""
+        if not node.args and not node.keywords:
+            return
         holder = self.holders.get(id(node))
         for target, sub in self._handed_functions(node, scope):
             if holder is None:
