@@ -243,6 +243,11 @@ def test_functions_passed_as_values_are_run_edges() -> None:
     assert ("pkg.mod.Install", EdgeKind.RUNS) in runs
 
 
+def _runs(result: FileAnalysis) -> set[tuple[str, str]]:
+    """The ``runs`` edges of an analysis, as (source, target) pairs."""
+    return {(e.source, e.target) for e in result.edges if e.kind is EdgeKind.RUNS}
+
+
 def test_an_object_handed_functions_runs_them_where_it_is_started() -> None:
     result = analyze(
         "import logging, threading\nfrom orchestrate import Flow, Task\n"
@@ -261,7 +266,7 @@ def test_an_object_handed_functions_runs_them_where_it_is_started() -> None:
         "server = threading.Thread(target=serve)\n"
         "def main():\n    server.start()\n"
     )
-    runs = {(e.source, e.target) for e in result.edges if e.kind is EdgeKind.RUNS}
+    runs = _runs(result)
     module = "pkg.mod:<module>"
     # each object keeps its function for the code that starts it
     assert ("pkg.mod:=first", "pkg.mod.fetch") in runs
@@ -273,9 +278,7 @@ def test_an_object_handed_functions_runs_them_where_it_is_started() -> None:
     assert not any(s == module and t.endswith((".fetch", ".load", ".serve")) for s, t in runs)
     # made and started in one expression, the thread runs its function where it is made
     started = analyze("import threading\ndef beat():\n    pass\nthreading.Thread(target=beat).start()\n")
-    assert any(
-        (e.source, e.target) == (module, "pkg.mod.beat") for e in started.edges if e.kind is EdgeKind.RUNS
-    )
+    assert (module, "pkg.mod.beat") in _runs(started)
 
 
 def test_functions_listed_in_a_module_table_run_where_the_table_is_read() -> None:
@@ -289,7 +292,7 @@ def test_functions_listed_in_a_module_table_run_where_the_table_is_read() -> Non
         "WORKERS = [threading.Thread(target=beat)]\n"
         "def main(name):\n    return COMMANDS[name]()\n"
     )
-    runs = {(e.source, e.target) for e in result.edges if e.kind is EdgeKind.RUNS}
+    runs = _runs(result)
     module = "pkg.mod:<module>"
     assert ("pkg.mod:=COMMANDS", "pkg.mod.start") in runs
     assert ("pkg.mod:main", "pkg.mod:=COMMANDS") in runs
