@@ -30,11 +30,10 @@ class Typosquat(Rule):
     names, a quarter of the look-alikes were two edits away, mostly honest projects named after
     what they extend: ``botostubs``, ``unvibecode``) or is the popular name with a suffix that
     says what is built on it (``-sdk``, ``-client``, ``-utils``, ``-tool``, ``-tools``:
-    ``onnx-tool``). When the package also uses risky
-    capabilities at install, start-up or import time (process execution, network, dynamic code,
-    credential files...), high severity with high confidence, which together with the finding
-    for that behaviour makes the package malicious. A name rule: off with
-    ``--no-metadata-signals``.
+    ``onnx-tool``). When the package also uses risky capabilities at install, start-up or
+    import time (process execution, network, dynamic code, credential files...), high severity
+    with high confidence, which together with the finding for that behaviour makes the package
+    malicious. A name rule: off with ``--no-metadata-signals``.
     """
 
     id = "CW210"

@@ -243,6 +243,11 @@ def test_functions_passed_as_values_are_run_edges() -> None:
     assert ("pkg.mod.Install", EdgeKind.RUNS) in runs
 
 
+def _stubs(*names: str) -> str:
+    """Source defining an empty function for each name."""
+    return "".join(f"def {name}():\n    pass\n" for name in names)
+
+
 def _runs(result: FileAnalysis) -> set[tuple[str, str]]:
     """The ``runs`` edges of an analysis, as (source, target) pairs."""
     return {(e.source, e.target) for e in result.edges if e.kind is EdgeKind.RUNS}
@@ -251,9 +256,8 @@ def _runs(result: FileAnalysis) -> set[tuple[str, str]]:
 def test_an_object_handed_functions_runs_them_where_it_is_started() -> None:
     result = analyze(
         "import logging, threading\nfrom orchestrate import Flow, Task\n"
-        "def fetch():\n    pass\ndef load():\n    pass\ndef beat():\n    pass\n"
-        "def serve():\n    pass\n"
-        "with Flow('nightly'):\n"
+        + _stubs("fetch", "load", "beat", "serve")
+        + "with Flow('nightly'):\n"
         "    first = Task(run=fetch)\n"
         "    second = Task(run=load)\n"
         "    first.retries = 2\n"
@@ -277,16 +281,15 @@ def test_an_object_handed_functions_runs_them_where_it_is_started() -> None:
     assert not any(s == module and t in ("pkg.mod:=first", "pkg.mod:=second") for s, t in runs)
     assert not any(s == module and t.endswith((".fetch", ".load", ".serve")) for s, t in runs)
     # made and started in one expression, the thread runs its function where it is made
-    started = analyze("import threading\ndef beat():\n    pass\nthreading.Thread(target=beat).start()\n")
+    started = analyze("import threading\n" + _stubs("beat") + "threading.Thread(target=beat).start()\n")
     assert (module, "pkg.mod.beat") in _runs(started)
 
 
 def test_functions_listed_in_a_module_table_run_where_the_table_is_read() -> None:
     result = analyze(
         "import threading\n"
-        "def start():\n    pass\ndef stop():\n    pass\ndef boot():\n    pass\n"
-        "def beat():\n    pass\n"
-        "COMMANDS = {'start': start, 'stop': stop}\n"
+        + _stubs("start", "stop", "boot", "beat")
+        + "COMMANDS = {'start': start, 'stop': stop}\n"
         "STEPS = [boot]\n"
         "for step in STEPS:\n    step()\n"
         "WORKERS = [threading.Thread(target=beat)]\n"

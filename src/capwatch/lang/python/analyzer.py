@@ -151,7 +151,6 @@ def _registers(name: str | None, method: str) -> bool:
 
 
 _CONTAINERS = (ast.Dict, ast.List, ast.Tuple, ast.Set)
-_TABLES = frozenset(_CONTAINERS)
 _ALIASABLE = (ast.Attribute, ast.Name, ast.Call)
 _TEMPLATES = frozenset({ast.JoinedStr, ast.BinOp})
 """Expressions that may be partly constant text (an f-string, a concatenation)."""
@@ -401,6 +400,19 @@ def _idle(stmt: ast.stmt) -> bool:
             and not value.keywords
         )
     return False
+
+
+def _listed(values: list[ast.expr], budget: int) -> Iterator[ast.expr]:
+    """The values, and what the lists, tuples, sets and dicts among them hold (``[f, {"k": g}]``
+    gives ``f`` and ``g``), down to values that are not containers; at most ``budget`` nodes."""
+    todo = list(values)
+    while todo and budget > 0:
+        budget -= 1
+        sub = todo.pop()
+        if isinstance(sub, _CONTAINERS):
+            todo.extend(c for c in _children(sub) if isinstance(c, ast.expr))
+        else:
+            yield sub
 
 
 def _module_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
@@ -949,17 +961,11 @@ class _FileWalker:
     def _handed_functions(self, node: ast.Call, scope: str) -> Iterator[tuple[str, ast.expr]]:
         """The functions and classes ``node`` is handed as values (in its arguments, or in
         lists and dicts there), with the expression that names each."""
-        todo: list[ast.AST] = [*node.args, *(k.value for k in node.keywords)]
-        budget = 64
-        while todo and budget > 0:
-            budget -= 1
-            sub = todo.pop()
+        for sub in _listed([*node.args, *(k.value for k in node.keywords)], 64):
             if isinstance(sub, _REFERENCES):
                 target = self._local_target(sub, scope)
                 if target:
                     yield target, sub
-            elif isinstance(sub, _CONTAINERS):
-                todo.extend(c for c in _children(sub) if isinstance(c, ast.expr))
 
     def _mark_messages(self, call: ast.Call) -> None:
         """The strings given to an exception, a logger or ``print`` are read by people."""
@@ -1095,7 +1101,7 @@ class _FileWalker:
                 names = [t.id for t in targets if isinstance(t, ast.Name)]
                 if len(names) == len(targets) and names[-1] in self.module_consts:
                     const_scope = self.module_consts[names[-1]]
-                    if type(node.value) in _TABLES:
+                    if isinstance(node.value, _CONTAINERS):
                         self._table_entries(node.value, const_scope)
                     return [_frame(node.value, scope, cls, depth, const_scope)]
             if isinstance(node, ast.AnnAssign) and not has_call(node.annotation):
@@ -1405,11 +1411,11 @@ class _FileWalker:
             if flags & _PROCESS and args:
                 self._module_run_edges(args[0], scope)
                 self._inline_code(node, args[0], scope)
-        if name in _WINDOW_SHOWERS and len(node.args) > 1 and _shows_window(
+        # ``ShowWindow(hwnd, SW_RESTORE)`` keeps the window in sight: no fact
+        shown = name in _WINDOW_SHOWERS and len(node.args) > 1 and _shows_window(
             node.args[1], self.resolver.resolve
-        ):
-            pass  # ``ShowWindow(hwnd, SW_RESTORE)``: the window stays in sight
-        elif self._keeps(name, bool(args or inner or sources)):
+        )
+        if not shown and self._keeps(name, bool(args or inner or sources)):
             self._add(
                 Fact(
                     FactKind.CALL,
@@ -2016,16 +2022,9 @@ class _FileWalker:
         (``COMMANDS = {"status": cmd_status}``, ``cmdclass = {"install": Install}``): they run
         where the table is read (``COMMANDS[name](args)``), not where it is made. Only the
         table's own entries: a call inside it (``[Thread(target=run)]``) runs as it is made."""
-        todo: list[ast.expr] = [table]
-        budget = 4_096
-        while todo and budget > 0:
-            budget -= 1
-            sub = todo.pop()
-            if type(sub) is ast.Name:
-                if sub.id in self.table.local_defs:
-                    self.entries[id(sub)] = holder
-            elif type(sub) in _TABLES:
-                todo.extend(c for c in _children(sub) if isinstance(c, ast.expr))
+        for sub in _listed([table], 4_096):
+            if isinstance(sub, ast.Name) and sub.id in self.table.local_defs:
+                self.entries[id(sub)] = holder
 
     def _name_reference(self, node: ast.Name, scope: str) -> None:
         """Record a name read as a value."""
