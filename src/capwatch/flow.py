@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from capwatch.ecosystem.layout import FilePlan
-from capwatch.lang.base import Edge, EdgeKind, FileAnalysis, ScopeKind
+from capwatch.lang.base import MAINTAINER_COMMANDS, Edge, EdgeKind, FileAnalysis, ScopeKind
 from capwatch.model import Phase
 
 COMMAND_BASES = (
@@ -37,8 +37,16 @@ _COMMAND_NAMES = (".install", ".develop", ".egg_info", ".build_py", ".sdist", ".
 
 
 def _is_command(bases: Sequence[str]) -> bool:
-    """Whether a class with these (resolved) bases is a setuptools command."""
-    return any(base.startswith(COMMAND_BASES) or base.endswith(_COMMAND_NAMES) for base in bases)
+    """Whether a class with these (resolved) bases is a setuptools command that an install may
+    run: not one whose bases are all commands only a maintainer runs (``sdist``, ``upload``:
+    :data:`MAINTAINER_COMMANDS`)."""
+    commands = [
+        base for base in bases if base.startswith(COMMAND_BASES) or base.endswith(_COMMAND_NAMES)
+    ]
+    return bool(commands) and not all(
+        base.startswith(COMMAND_BASES) and base.rsplit(".", 1)[-1] in MAINTAINER_COMMANDS
+        for base in commands
+    )
 
 
 @dataclass(slots=True)

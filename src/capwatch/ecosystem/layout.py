@@ -301,6 +301,19 @@ def _sourceless(rel: str, path: str, all_paths: frozenset[str]) -> bool:
     )
 
 
+def _outside_packages(rel: str, all_paths: frozenset[str], prefix: str) -> bool:
+    """Whether a wheel's file sits in a directory without ``__init__.py`` below one with it
+    (``pkg/__init__.py``, ``pkg/challenges/web/solve.py``): files a package carries as data
+    (scripts it copies into containers, templates, examples), which no import of the package
+    reaches unless one of its modules names them (that import still reaches them). A namespace
+    package's directories (``google/cloud/x/``) have no ``__init__.py`` above them."""
+    dirs = rel.split("/")[:-1]
+    def regular(depth: int) -> bool:
+        directory = prefix + "/".join(dirs[:depth])
+        return f"{directory}/__init__.py" in all_paths or f"{directory}/__init__.pyc" in all_paths
+    return bool(dirs) and not regular(len(dirs)) and any(regular(d) for d in range(1, len(dirs)))
+
+
 def _plan_python(
     identity: Identity,
     path: str,
@@ -357,6 +370,8 @@ def _plan_python(
         # not what gets installed: vendored trees and tooling. (Namespace packages keep an
         # ``__init__.py`` in the directories that hold their modules; a package compiled
         # without its source, an ``__init__.pyc``.)
+        return FilePlan(path, module, is_package, Phase.RUNTIME, "not-installed")
+    if identity.kind is ArtifactKind.WHEEL and _outside_packages(rel, all_paths, prefix):
         return FilePlan(path, module, is_package, Phase.RUNTIME, "not-installed")
     if base == "__main__" or any(non_library(i) for i in range(len(parts) - 1)):
         return FilePlan(path, module, is_package, Phase.RUNTIME, "not-installed")

@@ -44,6 +44,21 @@ REGEX_CALLS = frozenset({
 })
 """Calls whose first argument is a regular expression."""
 
+MAINTAINER_COMMANDS = frozenset({
+    "sdist", "register", "upload", "upload_docs", "check", "clean", "test", "build_sphinx",
+    "bdist_rpm", "bdist_dumb", "bdist_wininst", "bdist_msi",
+})
+"""setuptools commands that only a maintainer runs (``python setup.py sdist``): installing a
+package, from a wheel or by building one from its sdist, runs none of them."""
+SETUPTOOLS_COMMANDS = MAINTAINER_COMMANDS | frozenset({
+    "build", "build_py", "build_ext", "build_clib", "build_scripts", "install", "install_lib",
+    "install_headers", "install_scripts", "install_data", "install_egg_info", "bdist",
+    "bdist_egg", "bdist_wheel", "develop", "easy_install", "egg_info", "dist_info",
+    "editable_wheel",
+})
+"""The standard setuptools and distutils command names: a table whose every key is one of them
+is a ``cmdclass``."""
+
 
 class EdgeKind(enum.Enum):
     # Members are singletons, equal only to themselves: hashed by identity, in C (``Enum`` hashes

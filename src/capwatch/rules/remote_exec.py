@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from capwatch.capabilities.catalog import load_catalog
 from capwatch.capabilities.shell import SHELLS, program_name
 from capwatch.lang.python.analyzer import DROPPED_STEP, PLACEHOLDER, PROCESS_SINKS
-from capwatch.model import Confidence, Fact, FactKind, Finding, Phase, Severity
+from capwatch.model import Confidence, Fact, FactKind, Finding, Location, Phase, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, command_line, evidence_of, when
 
@@ -25,6 +25,8 @@ _WEB_REQUESTS = ("flask.request.", "bottle.request.", "quart.request.")
 """What a web application's visitor sent: the parameters, form and body of a request."""
 _OPEN = frozenset({"open", "io.open", "codecs.open"})
 _WRITE_MODES = ("w", "a", "x")
+_SUBCOMMAND = re.compile(r"[a-z][a-z0-9_-]*")
+"""A word naming a program's subcommand (``install``, ``run``): not an option, path or operator."""
 _MODE = re.compile(r"[rwxabtU+]{1,3}")
 """An ``open`` mode: the only folded argument when the file's name is not known."""
 
@@ -38,7 +40,8 @@ class RemoteCodeExecuted(Rule):
     ``compile``, or an HTTP request or download that feeds it through a name
     (``body = urlopen(url).read()``, ``with urlopen(url) as r``). A downloaded command line
     handed to a process is the same thing: the whole command of ``os.system``, or the inline
-    code of ``python -c``, ``sh -c`` or PowerShell. So is what a socket receives
+    code of ``python -c``, ``sh -c`` or PowerShell (not an argument of a program's named
+    subcommand: ``[pip, "install", f"pkg=={latest}"]`` with the version an index gave). So is what a socket receives
     (``cmd = s.recv(1024).decode(); subprocess.Popen(cmd, shell=True)``) in ``install``,
     ``startup`` or ``import`` phase: a back door that runs the commands its controller sends
     (test suites and servers hand what they receive to processes when called, so run time does
@@ -49,8 +52,12 @@ class RemoteCodeExecuted(Rule):
     visitor commands the machine. So is, in those phases, evaluating the contents of a file that the same file
     of code opens for writing under the same name and that also downloads
     (``open(p, "wb").write(get(url).content)``; ``exec(b64decode(open(p, "rb").read()))``): the
-    download is staged on disk first. No honest package evaluates what it downloads.
-    Code the package writes to a file is read as the script it is (a dropper's second stage)
+    download is staged on disk first. Critical in install, start-up and import code, and, in
+    code that runs only when called, when the file names such a host or a web request supplies
+    the code; else, when called, high with medium confidence, for a reviewer: a tool's own
+    package manager may run the setup scripts of what its user asks it to install (a plugin
+    system by design), which only a reading of where the code comes from tells from a trojan
+    function. Code the package writes to a file is read as the script it is (a dropper's second stage)
     when install, startup or import code writes it; written by code that runs when called (a
     test that writes a sample for a scanner to read), it runs only if something runs that file
     in turn, and does not count.
@@ -78,6 +85,9 @@ class RemoteCodeExecuted(Rule):
             )
 
         hits: list[tuple[Fact, Phase, list[str]]] = list(_staged(profile))
+        # where what runs comes from a staging host's file or a web request: decisive even
+        # in code that runs only when called
+        decisive: set[Location] = set()
         # a file that names a drop or staging host is a controller's client whenever it runs
         controlled = {i.location.path for i in profile.indicators_of(_STAGING, tuple(Phase))}
         for fact, phase in profile.facts_of(FactKind.CALL):
@@ -91,6 +101,8 @@ class RemoteCodeExecuted(Rule):
             sources = fetched(fact, at_load, web) if runs_code else []
             if sources:
                 hits.append((fact, phase, sources))
+                if at_load or web:
+                    decisive.add(fact.location)
         if not hits:
             return
         phase = min(p for _, p, _ in hits)
@@ -101,7 +113,7 @@ class RemoteCodeExecuted(Rule):
         yield self.finding(
             f"Executes code fetched from the network {when(phase)}"
             f" ({', '.join(sorted({n for _, _, names in hits for n in names}))})",
-            severity=Severity.CRITICAL,
+            severity=Severity.CRITICAL if early or decisive & locations else Severity.HIGH,
             confidence=Confidence.HIGH if early else Confidence.MEDIUM,
             phase=phase,
             evidence=evidence_of(profile, uses),
@@ -125,8 +137,12 @@ def _runs_given_code(fact: Fact, at_load: bool) -> bool:
     if line is None:
         return at_load  # only keyword arguments folded (``shell=True``)
     words = line.split()
-    if not words or words[0].startswith(PLACEHOLDER):
+    if not words:
         return True
+    if words[0].startswith(PLACEHOLDER):
+        # a program found at run time given a named subcommand (``[pip, "install", spec]``,
+        # a version read from an index in the spec) runs that program, not what was fetched
+        return len(words) == 1 or _SUBCOMMAND.fullmatch(words[1]) is None
     interpreter = program_name(words[0]).lower() in _INTERPRETERS
     return interpreter and any(w.lower() in _INLINE for w in words[1:3])
 

@@ -23,6 +23,26 @@ def test_cmdclass_method_runs_at_install() -> None:
     assert phases_of(result, "proc.spawn") == {Phase.INSTALL}
 
 
+def test_a_command_only_a_maintainer_runs_does_not_run_at_install() -> None:
+    """``sdist`` runs when the maintainer builds the source archive, not when pip installs it;
+    the same class handed on as ``install`` too runs at install."""
+    setup = (
+        "from setuptools import setup\nfrom setuptools.command.sdist import sdist\n"
+        "import subprocess\nclass Assets(sdist):\n    def run(self):\n"
+        "        subprocess.call(['npm', 'run', 'build'])\n"
+        "cmdclass = {'sdist': Assets}\n"
+        "setup(name='demo', version='0.1', cmdclass=cmdclass)\n"
+    )
+    result = scan_bytes(sdist_bytes({"setup.py": setup}), "demo.tar.gz")
+    assert phases_of(result, "proc.spawn") == {Phase.RUNTIME}
+    inline = setup.replace("cmdclass=cmdclass", "cmdclass={'sdist': Assets}")
+    result = scan_bytes(sdist_bytes({"setup.py": inline}), "demo.tar.gz")
+    assert phases_of(result, "proc.spawn") == {Phase.RUNTIME}
+    both = setup.replace("{'sdist': Assets}", "{'sdist': Assets, 'build_py': Assets}")
+    result = scan_bytes(sdist_bytes({"setup.py": both}), "demo.tar.gz")
+    assert phases_of(result, "proc.spawn") == {Phase.INSTALL}
+
+
 def test_setup_importing_package_runs_package_at_install() -> None:
     files = {
         "setup.py": "from setuptools import setup\nfrom demo import __version__\nsetup(name='demo', version=__version__)\n",

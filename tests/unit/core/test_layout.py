@@ -104,13 +104,36 @@ def test_a_virtual_environment_shipped_in_an_sdist_is_not_installed() -> None:
     assert roles["v-1/.venv/lib/python3.12/site-packages/six.py"][1] is Phase.RUNTIME
 
 
-def test_wheel_modules_are_installed_whatever_their_folders() -> None:
+def test_wheel_modules_are_installed_whatever_their_folders_are_named() -> None:
     roles = plan({
         "w/__init__.py": "",
+        "w/data/__init__.py": "",
         "w/data/plugin.py": "",
+        "w/tests/test_plugin.py": "",
         "w-1.0.dist-info/METADATA": "Name: w\nVersion: 1.0\n",
     })
     assert roles["w/data/plugin.py"][1] is Phase.IMPORT
+    assert roles["w/tests/test_plugin.py"][1] is Phase.RUNTIME  # a test, by its name
+
+
+def test_wheel_files_in_a_folder_without_init_below_a_package_are_data() -> None:
+    """Scripts a package copies elsewhere (into a container, a template): no import of the
+    package reaches them unless one of its modules imports them. A namespace package's folders
+    have no package above them, and their modules are imported."""
+    roles = plan({
+        "w/__init__.py": "",
+        "w/challenges/web/solution/solve.py": "",
+        "w/challenges/web/app/__init__.py": "",
+        "w/challenges/web/app/server.py": "",
+        "space/tool/__init__.py": "",
+        "space/tool/core.py": "",
+        "loose/helper.py": "",
+        "w-1.0.dist-info/METADATA": "Name: w\nVersion: 1.0\n",
+    })
+    assert roles["w/challenges/web/solution/solve.py"][1:] == (Phase.RUNTIME, "not-installed")
+    assert roles["w/challenges/web/app/server.py"][1] is Phase.IMPORT
+    assert roles["space/tool/core.py"][1] is Phase.IMPORT
+    assert roles["loose/helper.py"][1] is Phase.IMPORT
 
 
 def test_compiled_modules_without_source_and_pickles_are_planned() -> None:

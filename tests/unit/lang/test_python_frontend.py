@@ -1018,6 +1018,40 @@ def test_setting_an_attribute_of_a_function_is_no_edge_to_it() -> None:
     assert [e.target for e in handed.edges] == ["pkg.mod.setup"]
 
 
+def test_a_function_bound_to_a_module_level_name_runs_where_the_name_is_read() -> None:
+    own = analyze(_stubs("run") + "start = run\n")
+    assert _runs(own) == {("pkg.mod:=start", "pkg.mod.run")}
+    other = analyze("from pkg import impl\nstart = impl.run\n")
+    assert _runs(other) == {("pkg.mod:=start", "pkg.impl.run")}
+    called = analyze(_stubs("run") + "start = run\nstart()\n")
+    assert ("pkg.mod:<module>", "pkg.mod.run") in {(e.source, e.target) for e in called.edges}
+
+
+def test_a_decorator_written_out_as_a_call_does_not_run_the_function() -> None:
+    decorated = analyze("import typer\napp = typer.Typer()\n" + _stubs("serve")
+                        + "app.command(name='serve')(serve)\n")
+    assert not [e for e in decorated.edges if e.target == "pkg.mod.serve"]
+    for runner in ("retry(3)(serve)", "threading.Thread(target=serve).start()",
+                   "getattr(threading, 'Thread')(target=serve).start()"):
+        ran = analyze("import threading\n" + _stubs("serve") + runner + "\n")
+        assert ("pkg.mod:<module>", "pkg.mod.serve") in _runs(ran), runner
+
+
+def test_only_the_code_an_exec_is_given_says_how_the_code_was_made() -> None:
+    result = analyze(
+        "import inspect, lib\n"
+        "source = inspect.getsource(lib.helper).replace('a', 'b')\n"
+        "exec(compile(source, getattr(lib, '__file__', '?'), 'exec'), vars(lib))\n"
+    )
+    (fact,) = [f for f in result.facts if f.kind is FactKind.CALL and f.name == "exec"]
+    assert set(fact.inner) == {"compile"}
+    assert {"inspect.getsource", "?.replace"} <= set(fact.sources)
+    # code given by keyword, even a misnamed one, is code
+    keyword = analyze("import urllib.request\nexec(t=urllib.request.urlopen('u').read())\n")
+    (fact,) = [f for f in keyword.facts if f.kind is FactKind.CALL and f.name == "exec"]
+    assert "urllib.request.urlopen" in fact.inner
+
+
 def test_bare_strings_of_a_module_that_reads_docstrings_are_messages() -> None:
     from capwatch.lang.base import MESSAGE
 

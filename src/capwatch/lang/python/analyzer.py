@@ -28,9 +28,11 @@ from capwatch.errors import LimitExceeded
 from capwatch.flow import COMMAND_BASES
 from capwatch.lang.base import (
     ATTRIBUTE_LOOKUPS,
+    MAINTAINER_COMMANDS,
     MESSAGE,
     PATTERN,
     REGEX_CALLS,
+    SETUPTOOLS_COMMANDS,
     EdgeKind,
     FactFilter,
     FileAnalysis,
@@ -150,6 +152,17 @@ def _registers(name: str | None, method: str) -> bool:
     return method in _REGISTRATION_METHODS and name not in _RUNNING_REGISTRIES
 
 
+def _decorates(call: ast.Call) -> bool:
+    """Whether a call applies a method's result to one value, as a decorator does, written out
+    (``app.command(name="run")(run)`` is ``@app.command(name="run")``): like the decorator, it
+    registers or wraps the function and does not run it."""
+    made = call.func
+    return (
+        isinstance(made, ast.Call) and isinstance(made.func, ast.Attribute)
+        and len(call.args) == 1 and not call.keywords
+    )
+
+
 _CONTAINERS = (ast.Dict, ast.List, ast.Tuple, ast.Set)
 _ALIASABLE = (ast.Attribute, ast.Name, ast.Call)
 _TEMPLATES = frozenset({ast.JoinedStr, ast.BinOp})
@@ -266,6 +279,18 @@ def _call_kind(name: str) -> int:
     if name in _COPIERS:
         kind |= _COPIES
     return kind
+
+
+_NOT_CODE = frozenset({
+    "globals", "locals", "filename", "mode", "flags", "dont_inherit", "optimize", "closure",
+})
+
+
+def _code_of(call: ast.Call) -> list[ast.expr]:
+    """The code an ``exec``, ``eval`` or ``compile`` call is given: its first argument, or a
+    keyword other than the namespaces, the file name or the mode (``exec(source=...)``, and a
+    misnamed ``exec(t=...)``, which still says where the code comes from)."""
+    return [*call.args[:1], *(k.value for k in call.keywords if k.arg not in _NOT_CODE)]
 
 
 def _reaching(values: tuple[ast.expr, ...], sink: ast.expr) -> tuple[ast.expr, ...]:
@@ -404,15 +429,32 @@ def _idle(stmt: ast.stmt) -> bool:
 
 def _listed(values: list[ast.expr], budget: int) -> Iterator[ast.expr]:
     """The values, and what the lists, tuples, sets and dicts among them hold (``[f, {"k": g}]``
-    gives ``f`` and ``g``), down to values that are not containers; at most ``budget`` nodes."""
+    gives ``f`` and ``g``), down to values that are not containers; at most ``budget`` nodes.
+    A ``cmdclass`` table's commands that only a maintainer runs are left out
+    (:func:`_maintainer_entries`)."""
     todo = list(values)
     while todo and budget > 0:
         budget -= 1
         sub = todo.pop()
-        if isinstance(sub, _CONTAINERS):
+        if type(sub) is ast.Dict and (skipped := _maintainer_entries(sub)):
+            todo.extend(v for v in sub.values if v not in skipped)
+        elif isinstance(sub, _CONTAINERS):
             todo.extend(c for c in _children(sub) if isinstance(c, ast.expr))
         else:
             yield sub
+
+
+def _maintainer_entries(table: ast.Dict) -> list[ast.expr]:
+    """The values of a ``cmdclass`` table (a dict whose every key names a setuptools command)
+    that give commands only a maintainer runs: ``{"sdist": FetchAssets}`` hands setuptools a
+    command that only ``python setup.py sdist`` runs, on the maintainer's machine."""
+    entries = []
+    for key, value in zip(table.keys, table.values, strict=True):
+        if not isinstance(key, ast.Constant) or key.value not in SETUPTOOLS_COMMANDS:
+            return []
+        if key.value in MAINTAINER_COMMANDS:
+            entries.append(value)
+    return entries
 
 
 def _module_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
@@ -666,7 +708,8 @@ class _FileWalker:
         """Calls that make an object kept in a module-level name and hand it functions
         (:meth:`_hands_functions`), to that name's scope."""
         self.entries: dict[int, str] = {}
-        """Names listed in a module-level table (:meth:`_table_entries`), to its scope."""
+        """Names listed in a module-level table (:meth:`_table_entries`) or bound to a
+        module-level name (``start = impl.run``), to that name's scope."""
         self.held_names: set[str] = set()
         """The module-level names those objects are kept in: an operator (``a >> b``), an
         attribute read or set (``task.output``, ``task.name = ...``) does not start one."""
@@ -1103,6 +1146,10 @@ class _FileWalker:
                     const_scope = self.module_consts[names[-1]]
                     if isinstance(node.value, _CONTAINERS):
                         self._table_entries(node.value, const_scope)
+                    elif isinstance(node.value, _REFERENCES):
+                        # ``start = run``, ``run = impl.run``: bound to a name, not run; the
+                        # name's readers reach it
+                        self.entries[id(node.value)] = const_scope
                     return [_frame(node.value, scope, cls, depth, const_scope)]
             if isinstance(node, ast.AnnAssign) and not has_call(node.annotation):
                 # A type annotation names types; it uses nothing (unless it calls something).
@@ -1144,6 +1191,7 @@ class _FileWalker:
             assert isinstance(node, ast.Dict)
             for value in node.values:  # ``{**os.environ}``, ``{"env": os.environ}``
                 self._whole_environment(value, scope, "copy")
+            self.kept.update(id(v) for v in _maintainer_entries(node))  # not run by an install
         elif kind is ast.Try or kind is ast.TryStar:
             assert isinstance(node, _TRIES)
             if node.body and _silences_errors(node):
@@ -1376,9 +1424,12 @@ class _FileWalker:
                 # (handing it around as a value, as callback tables do, is not followed)
                 target = f"{self.result.module}:{node.func.id}"
                 self._edge(scope, target, EdgeKind.CALL)
-        registers = isinstance(node.func, ast.Attribute) and _registers(name, node.func.attr)
+        registers = (
+            _registers(name, node.func.attr) if isinstance(node.func, ast.Attribute)
+            else _decorates(node)
+        )
         if registers:
-            # ``cli.add_command(login)``: the function is kept for later, not run
+            # ``cli.add_command(login)``, ``cli.command()(login)``: kept for later, not run
             self.kept.update(id(arg) for arg in node.args)
         if node.args:
             # a protector's runtime is often a builtin it injects: a name nothing resolves
@@ -1407,7 +1458,7 @@ class _FileWalker:
                 scope if flags & _TRACED else None,
             )
             if flags & _TRACED:
-                inner, sources = self._inner_calls(node, every_binding=bool(flags & _EXEC_SINK))
+                inner, sources = self._inner_calls(node, code_sink=bool(flags & _EXEC_SINK))
             if flags & _PROCESS and args:
                 self._module_run_edges(args[0], scope)
                 self._inline_code(node, args[0], scope)
@@ -1768,22 +1819,22 @@ class _FileWalker:
             self._payload(text, (*self.chain, *chain), scope, call, executed=False)
 
     def _inner_calls(
-        self, node: ast.Call, *, every_binding: bool = False
+        self, node: ast.Call, *, code_sink: bool = False
     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The calls nested in the arguments of an ``exec``-like, process or request sink, and the calls
         that feed them through the names they read (bound by an assignment or a ``with``): where
         its code or command line comes from (only the sinks' rules read them, so other calls are
-        not searched). A name bound once is followed to its value; with ``every_binding`` (the
-        ``exec`` sinks: code has no business coming from anywhere but the package), a name
-        bound a few times is followed to each binding that may reach the sink (``gg = ""``,
-        then ``gg = urlopen(u).read()`` in a ``try``: see ``_reaching``)."""
+        not searched). A name bound once is followed to its value. With ``code_sink`` (``exec``,
+        ``eval``, ``compile``: code has no business coming from anywhere but the package), only
+        the code argument is searched (of a ``compile`` inside too), and a name bound a few
+        times is followed to each binding that may reach the sink (``gg = ""``, then ``gg =
+        urlopen(u).read()`` in a ``try``: see ``_reaching``)."""
         inner: list[str] = []
         sources: list[str] = []
         budget = 64
         followed: set[int] = set()
-        todo: list[tuple[ast.AST, bool]] = [
-            (a, False) for a in [*node.args, *(k.value for k in node.keywords)]
-        ]
+        handed = _code_of(node) if code_sink else [*node.args, *(k.value for k in node.keywords)]
+        todo: list[tuple[ast.AST, bool]] = [(a, False) for a in handed]
         if isinstance(node.func, ast.Attribute):
             todo.append((node.func.value, False))
         while todo and budget > 0:
@@ -1797,6 +1848,10 @@ class _FileWalker:
                     sub_name = None
                 if sub_name:
                     found.append(sub_name)
+                    if sub_name in EXEC_SINKS:
+                        # ``exec(compile(code, getattr(mod, "__file__", "?"), "exec"))``
+                        todo.extend((c, traced) for c in _code_of(sub))
+                        continue
                 elif isinstance(sub.func, ast.Attribute):
                     found.append(f"?.{sub.func.attr}")
             elif isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Store):
@@ -1807,14 +1862,14 @@ class _FileWalker:
                 # data held in a name comes from what the name was bound to:
                 # ``code = urlopen(u).read(); exec(code)``, ``with urlopen(u) as r: exec(r.read())``
                 values = (
-                    _reaching(self.env.expressions(sub.id, _MAX_FOLLOWED), node) if every_binding
+                    _reaching(self.env.expressions(sub.id, _MAX_FOLLOWED), node) if code_sink
                     else (self.env.expression(sub.id),)
                 )
                 # a ``with`` target also bound by an assignment holds the one or the other (a
                 # name reused in another function): followed only where every binding is
                 held = (
                     self.with_bound.get(sub.id)
-                    if every_binding or not self.env.binds(sub.id) else None
+                    if code_sink or not self.env.binds(sub.id) else None
                 )
                 for bound in (*values, held)[:_MAX_FOLLOWED]:
                     if bound is not None and id(bound) not in followed:
@@ -2037,7 +2092,7 @@ class _FileWalker:
             if target:
                 self._edge(self.entries.get(id(node), scope), target, EdgeKind.RUNS)
         elif node.id in self.table.aliases:
-            self._package_value(self.resolver.resolve(node), scope, kept)
+            self._package_value(self.resolver.resolve(node), self.entries.get(id(node), scope), kept)
         elif node.id in ("exec", "eval", "compile", "__import__") and self._keeps(node.id):
             self._add(
                 Fact(
@@ -2064,7 +2119,7 @@ class _FileWalker:
             elif isinstance(node.value, ast.Call) and node.attr in ("nodename", "node"):
                 self._host_name_read(node, node.value.func, scope)
             return False
-        self._package_value(name, scope, id(node) in self.kept)
+        self._package_value(name, self.entries.get(id(node), scope), id(node) in self.kept)
         if self._keeps(name):
             self._add(
                 Fact(
