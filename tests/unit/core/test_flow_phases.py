@@ -12,6 +12,11 @@ def phases_of(result: ScanResult, capability: str) -> set[Phase]:
     return {c.phase for c in result.capabilities if c.id == capability}
 
 
+def setup_phases(setup: str, capability: str) -> set[Phase]:
+    """The phases in which an sdist whose only file is this ``setup.py`` uses ``capability``."""
+    return phases_of(scan_bytes(sdist_bytes({"setup.py": setup}), "demo.tar.gz"), capability)
+
+
 def test_cmdclass_method_runs_at_install() -> None:
     setup = (
         "from setuptools import setup\nfrom setuptools.command.install import install\n"
@@ -19,8 +24,7 @@ def test_cmdclass_method_runs_at_install() -> None:
         "    def helper(self):\n        subprocess.call(['true'])\n"
         "setup(name='demo', version='0.1', cmdclass={'install': Post})\n"
     )
-    result = scan_bytes(sdist_bytes({"setup.py": setup}), "demo.tar.gz")
-    assert phases_of(result, "proc.spawn") == {Phase.INSTALL}
+    assert setup_phases(setup, "proc.spawn") == {Phase.INSTALL}
 
 
 def test_a_command_only_a_maintainer_runs_does_not_run_at_install() -> None:
@@ -33,14 +37,11 @@ def test_a_command_only_a_maintainer_runs_does_not_run_at_install() -> None:
         "cmdclass = {'sdist': Assets}\n"
         "setup(name='demo', version='0.1', cmdclass=cmdclass)\n"
     )
-    result = scan_bytes(sdist_bytes({"setup.py": setup}), "demo.tar.gz")
-    assert phases_of(result, "proc.spawn") == {Phase.RUNTIME}
+    assert setup_phases(setup, "proc.spawn") == {Phase.RUNTIME}
     inline = setup.replace("cmdclass=cmdclass", "cmdclass={'sdist': Assets}")
-    result = scan_bytes(sdist_bytes({"setup.py": inline}), "demo.tar.gz")
-    assert phases_of(result, "proc.spawn") == {Phase.RUNTIME}
+    assert setup_phases(inline, "proc.spawn") == {Phase.RUNTIME}
     both = setup.replace("{'sdist': Assets}", "{'sdist': Assets, 'build_py': Assets}")
-    result = scan_bytes(sdist_bytes({"setup.py": both}), "demo.tar.gz")
-    assert phases_of(result, "proc.spawn") == {Phase.INSTALL}
+    assert setup_phases(both, "proc.spawn") == {Phase.INSTALL}
 
 
 def test_setup_importing_package_runs_package_at_install() -> None:
@@ -82,8 +83,7 @@ def test_tests_and_main_guard_are_runtime() -> None:
 
 def test_setup_main_guard_runs_at_install() -> None:
     setup = "import os\nfrom setuptools import setup\nif __name__ == '__main__':\n    os.system('x')\n    setup()\n"
-    result = scan_bytes(sdist_bytes({"setup.py": setup}), "demo.tar.gz")
-    assert phases_of(result, "proc.shell") == {Phase.INSTALL}
+    assert setup_phases(setup, "proc.shell") == {Phase.INSTALL}
 
 
 def test_in_tree_build_backend_runs_at_install() -> None:
@@ -126,8 +126,7 @@ def test_a_class_handed_on_by_an_install_script_runs_every_method_at_install() -
         "class Post:\n    def run(self):\n        subprocess.call(['true'])\n"
         "setup(name='demo', version='0.1', cmdclass={'install': Post})\n"
     )
-    result = scan_bytes(sdist_bytes({"setup.py": setup}), "demo.tar.gz")
-    assert phases_of(result, "proc.spawn") == {Phase.INSTALL}
+    assert setup_phases(setup, "proc.spawn") == {Phase.INSTALL}
 
 
 def test_a_class_registered_at_import_runs_only_its_constructor() -> None:
