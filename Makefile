@@ -1,5 +1,7 @@
 # Everything a fresh machine needs goes through these targets.
-PYTHON ?= python3
+# The newest Python 3.11+ here: package code is parsed with the interpreter's own grammar, and
+# 3.12 and later read syntax 3.11 cannot (see scripts/newest-python).
+PYTHON ?= $(shell scripts/newest-python)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 

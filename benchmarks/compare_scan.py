@@ -5,6 +5,8 @@ A script that prints figures. Run from the repository root::
 
     .venv/bin/python benchmarks/compare_scan.py --base-src ../base/src --paths a.whl b.tar.gz
     .venv/bin/python benchmarks/compare_scan.py --base-src ../base/src --sample-benign 60
+    .venv/bin/python benchmarks/compare_scan.py --base-src src --base-python ../py311/.venv/bin/python \
+        --sample-benign 60                      # the same code under two interpreters
 
 Two ``bench_scan.py --serve`` processes are started, one importing capwatch from
 ``--base-src``, one from this checkout; each artifact is sent to both in turn (the order
@@ -30,14 +32,15 @@ TARGET_MB = 300.0
 
 
 class Server:
-    """One ``bench_scan.py --serve`` process, importing capwatch from ``src``."""
+    """One ``bench_scan.py --serve`` process, importing capwatch from ``src``, run by
+    ``python`` (by default, this interpreter)."""
 
-    def __init__(self, src: Path | None) -> None:
+    def __init__(self, src: Path | None, python: Path | None = None) -> None:
         env = dict(os.environ)
         if src is not None:
             env["CAPWATCH_BENCH_SRC"] = str(src.resolve())
         self.proc = subprocess.Popen(
-            [sys.executable, str(HERE / "bench_scan.py"), "--serve"],
+            [str(python or sys.executable), str(HERE / "bench_scan.py"), "--serve"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=env, text=True,
         )
@@ -67,8 +70,10 @@ def benign_sample(n: int, seed: int) -> list[Path]:
     return sorted(random.Random(seed).sample(files, min(n, len(files))))
 
 
-def run(paths: Sequence[Path], base_src: Path) -> list[tuple[Path, dict[str, Any], dict[str, Any]]]:
-    base, branch = Server(base_src), Server(None)
+def run(
+    paths: Sequence[Path], base_src: Path, base_python: Path | None = None
+) -> list[tuple[Path, dict[str, Any], dict[str, Any]]]:
+    base, branch = Server(base_src, base_python), Server(None)
     rows = []
     try:
         for i, path in enumerate(paths):
@@ -106,12 +111,14 @@ def report(rows: Sequence[tuple[Path, dict[str, Any], dict[str, Any]]]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--base-src", type=Path, required=True, help="the base checkout's src folder")
+    ap.add_argument("--base-python", type=Path, default=None,
+                    help="the interpreter the base runs under (default: this one)")
     ap.add_argument("--paths", nargs="*", type=Path, default=[], help="artifact files")
     ap.add_argument("--sample-benign", type=int, default=0, help="also N random benign files")
     ap.add_argument("--seed", type=int, default=1234)
     args = ap.parse_args(argv)
     paths = [*args.paths, *benign_sample(args.sample_benign, args.seed)]
-    report(run(paths, args.base_src))
+    report(run(paths, args.base_src, args.base_python))
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,12 +23,21 @@ def main() -> int:
         capture_output=True, text=True, check=True, env={"COLUMNS": "100", "PATH": ""},
     ).stdout.strip()
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    if help_text not in readme:
+    if _plain(help_text) not in _plain(readme):
         problems.append("README.md's `capwatch scan --help` block differs from the CLI: paste the output of "
                         "`COLUMNS=100 capwatch scan --help`")
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0
+
+
+_SHORT_AND_LONG = re.compile(r"(-\w) (\S+), (--[\w-]+) \2")
+
+
+def _plain(text: str) -> str:
+    """Help text as any supported Python's argparse writes it: 3.13 lists ``-f, --format FMT``
+    where 3.11 writes ``-f FMT, --format FMT``, and wraps the lines differently."""
+    return " ".join(_SHORT_AND_LONG.sub(r"\1, \3 \2", text).split())
 
 
 if __name__ == "__main__":

@@ -200,6 +200,9 @@ def parse(data: bytes, path: str) -> Parsed:
 
 
 _CLOSERS = {"(": ")", "[": "]", "{": "}"}
+_OPEN_STRING = ("unterminated string literal", "unterminated f-string literal")
+"""How the parser reports a one-line string left open (Python 3.12 and later tell f-strings
+apart)."""
 
 
 def _repair(
@@ -235,7 +238,7 @@ def _repair(
                 continue
         if (
             exc is not None
-            and exc.msg.startswith("unterminated string literal")
+            and exc.msg.startswith(_OPEN_STRING)
             and index + 1 not in dropped
         ):
             fixed = _end_string(lines, index, path, most_joined)
@@ -302,7 +305,7 @@ def _end_string(
             lines[emptied] = ""
         tree, exc, _ = _try_parse("\n".join(lines), path)
         if tree is not None or exc is None or exc.lineno != index + 1 or (
-            not exc.msg.startswith("unterminated string literal")
+            not exc.msg.startswith(_OPEN_STRING)
         ):
             return tree, exc, list(range(index + 2, index + taken + 2))
     lines[index : index + len(saved)] = saved
