@@ -12,7 +12,7 @@ PEP 503-normalised, de-duplicated and written most popular first, in two section
 
 * the first ``--targets`` names (default 1,000), and the names in ``scripts/popular_extra.txt``
   (well-known projects a source leaves out): the names typosquatters imitate;
-* the rest up to ``--limit`` names (default 5,000): established projects that are never reported
+* the rest up to ``--limit`` names (default 15,000): established projects that are never reported
   as typosquats themselves, but are not imitated (a name one edit from the 4,000th most popular
   project is more often another honest project than a trap).
 
@@ -66,8 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("source", type=Path)
     parser.add_argument("--targets", type=int, default=1000,
                         help="how many of the most popular names are imitated (default 1000)")
-    parser.add_argument("--limit", type=int, default=5000,
-                        help="how many of the most popular names are listed at all (default 5000)")
+    parser.add_argument("--limit", type=int, default=15000,
+                        help="how many of the most popular names are listed at all (default 15000)")
     parser.add_argument("--output", type=Path, default=TARGET,
                         help="where to write the list (default: the one capwatch ships)")
     args = parser.parse_args(argv)

@@ -32,8 +32,10 @@ class Limits:
     """How deep archives inside archives are opened."""
     source_bytes: int = 32 * MiB
     """Largest source file parsed; larger ones are scanned for indicators only."""
-    decode_depth: int = 8
-    """How many decoders may be chained on one payload."""
+    decode_depth: int = 128
+    """How many decoders may be chained on one payload (obfuscators wrap theirs in base64 and
+    zlib dozens of times; each decoder is one step). The work stays bounded by
+    ``decoded_bytes`` per step and, for literals tried as payloads, by a few layers per step."""
     decoded_bytes: int = 16 * MiB
     """Most bytes one decoder may produce."""
     loop_iterations: int = 200_000

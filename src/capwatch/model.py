@@ -8,6 +8,7 @@ draw, and the verdict. Nothing here does I/O.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,6 +117,11 @@ class FactKind(enum.Enum):
     """A request whose arguments are built from values named as secrets (``secret_key``,
     ``self.password``, ``api_token``), read straight or through a name bound once to them.
     ``name`` is the request call, ``args`` the secret names, sorted."""
+    PATCHED = "patched"
+    """A function of another package replaced, in a module's top-level code, by one of the
+    module's own (``Keypair.from_bytes = staticmethod(_hook)``): every call of it now runs the
+    package's function. ``name`` is what was replaced and ``value`` the scope id of the
+    function put in its place."""
     SILENCED = "silenced"
     """A ``try`` whose every handler catches any error and does nothing with it (``except:
     pass``, ``except Exception: return None``, a constant printed): whatever fails in its body
@@ -219,6 +225,34 @@ class Indicator:
     def constant(self) -> bool:
         """The clue sits in a module-level name's value (:attr:`holder`)."""
         return bool(self.holder)
+
+
+_REPEATED_BLOCK = 4
+"""Longest run of decoders :func:`chain_text` recognises as repeated."""
+
+
+def chain_text(chain: Sequence[str]) -> str:
+    """A decode chain for people: ``a -> b``, a block of steps repeated three times or more
+    written once with its count (``(base64.b64decode -> zlib.decompress) x50``)."""
+    parts: list[str] = []
+    i = 0
+    while i < len(chain):
+        best, times = 1, 1
+        for size in range(1, _REPEATED_BLOCK + 1):
+            block = tuple(chain[i:i + size])
+            count = 1
+            while tuple(chain[i + count * size:i + (count + 1) * size]) == block:
+                count += 1
+            if count >= 3 and size * count > best * times:
+                best, times = size, count
+        if times >= 3:
+            inner = " -> ".join(chain[i:i + best])
+            parts.append(f"({inner}) x{times}" if best > 1 else f"{inner} x{times}")
+            i += best * times
+        else:
+            parts.append(chain[i])
+            i += 1
+    return " -> ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)

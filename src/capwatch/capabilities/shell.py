@@ -22,10 +22,14 @@ SHELLS = frozenset({"cmd", "sh", "bash", "zsh", "dash", "ksh", "powershell", "pw
 """Programs that run the command line they are given (``sh -c "..."``), in lower case."""
 _INLINE = frozenset({"/c", "/k", "-c", "-command", "-Command", "-C"})
 MAX_COMMAND_LINE = 8192
-_SWITCHED = {"certutil": frozenset({"-urlcache", "/urlcache", "-verifyctl", "/verifyctl"})}
-"""Programs whose catalogue capabilities need one of these switches, in lower case: Windows'
-``certutil -urlcache -f URL file`` downloads, while NSS's ``certutil -d sql:dir -A -i cert``
-(the same program name) manages a local certificate database."""
+_SWITCHED = {
+    "certutil": frozenset({"-urlcache", "/urlcache", "-verifyctl", "/verifyctl"}),
+    "git": frozenset({"clone"}),
+}
+"""Programs whose catalogue capabilities need one of these switches or subcommands, in lower
+case: Windows' ``certutil -urlcache -f URL file`` downloads, while NSS's ``certutil -d sql:dir
+-A -i cert`` (the same program name) manages a local certificate database; ``git clone``
+downloads a repository, ``git status`` reads one."""
 
 
 @functools.cache

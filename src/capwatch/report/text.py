@@ -21,7 +21,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from capwatch.model import Evidence, Finding, Phase, ScanResult, Severity, Verdict
+from capwatch.model import Evidence, Finding, Phase, ScanResult, Severity, Verdict, chain_text
 from capwatch.report.sanitize import sanitize
 
 __all__ = [
@@ -218,7 +218,7 @@ def _evidence(console: Console, evidence: Evidence, indent: str) -> None:
         if note:
             _line(console, indent + "  ", (note, "dim"))
     if evidence.decode_chain or evidence.decoded is not None:
-        chain = " -> ".join(evidence.decode_chain) or "?"
+        chain = chain_text(evidence.decode_chain) or "?"
         colon = ":" if evidence.decoded is not None else ""
         _line(console, indent, ("decoded via ", "dim"), _u(chain, "magenta"), (colon, "dim"))
         if evidence.decoded is not None:

@@ -12,6 +12,7 @@ from capwatch.model import (
     Location,
     Phase,
     Severity,
+    chain_text,
 )
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, decoded_chain
@@ -72,7 +73,7 @@ class DecodedPayloadExecuted(Rule):
                 chain = use.decode_chain or (shown[1] if shown else ())
                 evidence.append(Evidence(use.location, use.snippet, chain,
                                          shown[0] if shown else None))
-        chains = {" -> ".join(e.decode_chain) for e in evidence if e.decode_chain}
+        chains = {chain_text(e.decode_chain) for e in evidence if e.decode_chain}
         early = phase in EARLY
         hidden_bytecode = any("marshal.loads" in e.decode_chain for e in evidence)
         yield self.finding(

@@ -23,6 +23,11 @@ _SAVE = ("fs.write", "fs.permissions")
 _STAGING = ("endpoint.ip-url", "endpoint.paste", "endpoint.webhook", "endpoint.dynamic-dns")
 """Where droppers stage what they run: raw IP addresses, paste sites and chat attachments,
 throwaway host names. Honest tools fetch their binaries from their project's own host."""
+_CLONES = frozenset({
+    "shell:git", "git.Repo.clone_from", "dulwich.porcelain.clone", "pygit2.clone_repository",
+})
+"""Cloning a repository: a download at install, but, in code that runs when called, what
+test harnesses and release tools do before they build what they cloned."""
 _EVASION = "evasion.defender"
 """Switching off antivirus or the firewall: what a dropper does before it runs its payload."""
 _HOSTILE_URLS = ("download.executable", "endpoint.ip-url", "endpoint.paste", "endpoint.webhook",
@@ -44,7 +49,8 @@ class DownloadAndRun(Rule):
     compile them with named tools exist, so otherwise at install time it is a reviewer's
     question (high, medium confidence). In code that runs only when called, one function that
     fetches, saves (or makes executable) and starts a process (helpers defined inside it count
-    as part of it, handlers it registers with a decorator do not), fetching before it starts
+    as part of it, handlers it registers with a decorator do not; cloning a repository is no
+    such fetch: test harnesses clone projects to build them), fetching before it starts
     the process (a function that starts a local server and then polls it over HTTP is no
     dropper; nor is one that downloads a header, a JSON file or a picture, by the names of the
     URL and the file it saves, when none of the processes it starts names that file), looks
@@ -121,7 +127,10 @@ class DownloadAndRun(Rule):
         runs_in: dict[str, list[CapabilityUse]] = {}
         for use in run:
             runs_in.setdefault(unit(use.scope), []).append(use)
-        fetch = [u for u in fetch if not _fetches_data(u, runs_in.get(unit(u.scope), []))]
+        fetch = [
+            u for u in fetch
+            if not _fetches_data(u, runs_in.get(unit(u.scope), [])) and u.via not in _CLONES
+        ]
         scopes = (
             {unit(u.scope) for u in fetch} & {unit(u.scope) for u in run}
             & ({unit(u.scope) for u in save}

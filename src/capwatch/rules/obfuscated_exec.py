@@ -4,8 +4,17 @@ import functools
 from collections.abc import Iterator
 
 from capwatch.capabilities.catalog import load_catalog
-from capwatch.lang.python.analyzer import DROPPED_STEP, PLACEHOLDER
-from capwatch.model import Confidence, Evidence, Fact, FactKind, Finding, Phase, Severity
+from capwatch.lang.python.analyzer import DROPPED_STEP, HANDED, PLACEHOLDER
+from capwatch.model import (
+    Confidence,
+    Evidence,
+    Fact,
+    FactKind,
+    Finding,
+    Phase,
+    Severity,
+    chain_text,
+)
 from capwatch.profile import Profile
 from capwatch.rules.base import Rule, evidence_of, when
 
@@ -34,7 +43,9 @@ class ObfuscatedExecution(Rule):
     (``chr(ord(a) ^ ord(k))`` in a loop) in the same scope as the ``exec``, or code run through
     ``chr`` or ``ord`` on its way to the ``exec`` (``exec(str(map(ord, s)))``), is critical; at
     import and at run time too, in a file that hides ``exec`` or ``eval`` under another name
-    (``show = exec``, ``a, b = exec, str``): honest code has no reason to disguise what it runs,
+    (``show = exec``, ``a, b = exec, str``; handing ``exec`` itself to a call, as the import
+    system's ``_call_with_frames_removed(exec, code, ns)`` does, is no disguise): honest code has
+    no reason to disguise what it runs,
     and a library function that decrypts and runs code through a disguised ``exec`` is a
     trojan waiting for its first call. Decoding,
     unmarshalling or decrypting with a key held in the code (in the argument, or in the same
@@ -61,7 +72,7 @@ class ObfuscatedExecution(Rule):
         match = load_catalog().matcher("python").match
         aliased = {
             fact.location.path for fact, _ in profile.facts_of(FactKind.REFERENCE)
-            if fact.name in _EXEC and not fact.decode_chain
+            if fact.name in _EXEC and not fact.decode_chain and fact.value != HANDED
         }
         for fact, _ in calls:
             if fact.decode_chain:
@@ -132,7 +143,7 @@ class ObfuscatedExecution(Rule):
         names = sorted({(f.value or "").strip() for f, _ in found})
         yield self.finding(
             f"Hides the names it calls: {', '.join(names[:6])}, decoded"
-            f" ({' -> '.join(found[0][0].decode_chain)}) {when(phase)}",
+            f" ({chain_text(found[0][0].decode_chain)}) {when(phase)}",
             severity=Severity.CRITICAL if early else Severity.HIGH,
             confidence=Confidence.MEDIUM,
             phase=phase,

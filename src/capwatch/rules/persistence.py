@@ -31,14 +31,17 @@ class Persistence(Rule):
     title = "Installs itself to run at every start-up"
 
     def check(self, profile: Profile) -> Iterator[Finding]:
+        # what is critical at any time is critical early too
+        decisive = list(self._at_any_time(profile))
+        if decisive:
+            yield from decisive
+            return
         places = profile.indicators_of(("persist.autostart",), EARLY)
         caps = profile.uses_of(_CAPS, EARLY)
         if not places and not caps:
-            yield from self._at_any_time(profile)
             return
         act = profile.uses_of(_ACT, EARLY)
         if not act:
-            yield from self._at_any_time(profile)
             return
         phase = earliest([*places, *caps])
         yield self.finding(

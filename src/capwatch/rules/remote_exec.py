@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from capwatch.capabilities.catalog import load_catalog
 from capwatch.capabilities.shell import SHELLS, program_name
-from capwatch.lang.python.analyzer import DROPPED_STEP, PLACEHOLDER, PROCESS_SINKS
+from capwatch.lang.python.analyzer import CODE_LOADERS, DROPPED_STEP, PLACEHOLDER, PROCESS_SINKS
 from capwatch.model import Confidence, Fact, FactKind, Finding, Location, Phase, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, command_line, evidence_of, when
@@ -13,6 +13,7 @@ from capwatch.rules.base import Rule, command_line, evidence_of, when
 _EXEC = frozenset({"exec", "eval", "compile", "execfile"})
 _NET = frozenset({"net.http.request", "net.download", "net.socket"})
 _FETCH = frozenset({"net.http.request", "net.download"})
+_RUNNERS = frozenset({"code.exec.dynamic", "code.load.bytecode", "proc.spawn", "proc.shell"})
 _INTERPRETERS = SHELLS | {"python", "python3", "python2", "pythonw", "py", "perl", "ruby", "node"}
 _INLINE = frozenset({"-c", "/c", "/k", "-command", "-e", "-enc", "-encodedcommand"})
 _STAGING = ("endpoint.ip-url", "endpoint.paste", "endpoint.webhook", "endpoint.oob",
@@ -37,35 +38,37 @@ class RemoteCodeExecuted(Rule):
     ``exec(urlopen(url).read())`` and its variants fetch the real payload from a server at the
     moment the package runs, so nothing malicious needs to be in the upload and the attacker can
     change it at will. Found as a network call in the argument of ``exec``, ``eval`` or
-    ``compile``, or an HTTP request or download that feeds it through a name
-    (``body = urlopen(url).read()``, ``with urlopen(url) as r``). A downloaded command line
-    handed to a process is the same thing: the whole command of ``os.system``, or the inline
-    code of ``python -c``, ``sh -c`` or PowerShell (not an argument of a program's named
-    subcommand: ``[pip, "install", f"pkg=={latest}"]`` with the version an index gave). So is what a socket receives
-    (``cmd = s.recv(1024).decode(); subprocess.Popen(cmd, shell=True)``) in ``install``,
-    ``startup`` or ``import`` phase: a back door that runs the commands its controller sends
-    (test suites and servers hand what they receive to processes when called, so run time does
-    not count, unless the file names a raw IP address, paste site, chat webhook, tunnel or
-    throwaway host: then it is a controller's client, whenever it runs). So is a web handler
-    that runs, as code or as a whole command, what a request carries
-    (``Popen(request.args.get("cmd"), shell=True)``), whenever it runs: a web shell, whose
-    visitor commands the machine. So is, in those phases, evaluating the contents of a file that the same file
-    of code opens for writing under the same name and that also downloads
-    (``open(p, "wb").write(get(url).content)``; ``exec(b64decode(open(p, "rb").read()))``): the
-    download is staged on disk first. Critical in install, start-up and import code, and, in
-    code that runs only when called, when the file names such a host or a web request supplies
-    the code; else, when called, high with medium confidence, for a reviewer: a tool's own
-    package manager may run the setup scripts of what its user asks it to install (a plugin
-    system by design), which only a reading of where the code comes from tells from a trojan
-    function. Code the package writes to a file is read as the script it is (a dropper's second stage)
-    when install, startup or import code writes it; written by code that runs when called (a
-    test that writes a sample for a scanner to read), it runs only if something runs that file
-    in turn, and does not count.
+    ``compile``, or an HTTP request or download that feeds it through a name (``body =
+    urlopen(url).read()``, ``with urlopen(url) as r``). So is unpickling (or unmarshalling) what
+    was downloaded, in ``install``, ``startup`` or ``import`` phase: a pickle calls what it
+    names as it loads (code that runs when called fetches pickled data honestly: datasets,
+    models). A downloaded command line handed to a process is the same thing: the whole command
+    of ``os.system``, or the inline code of ``python -c``, ``sh -c`` or PowerShell (not an
+    argument of a program's named subcommand: ``[pip, "install", f"pkg=={latest}"]`` with the
+    version an index gave). So is what a socket receives (``cmd = s.recv(1024).decode();
+    subprocess.Popen(cmd, shell=True)``) in ``install``, ``startup`` or ``import`` phase: a back
+    door that runs the commands its controller sends (test suites and servers hand what they
+    receive to processes when called, so run time does not count, unless the file names a raw IP
+    address, paste site, chat webhook, tunnel or throwaway host: then it is a controller's
+    client, whenever it runs). So is a web handler that runs, as code or as a whole command,
+    what a request carries (``Popen(request.args.get("cmd"), shell=True)``), whenever it runs: a
+    web shell, whose visitor commands the machine. So is, in those phases, evaluating the
+    contents of a file that the same file of code opens for writing under the same name and that
+    also downloads (``open(p, "wb").write(get(url).content)``; ``exec(b64decode(open(p,
+    "rb").read()))``): the download is staged on disk first. Critical in install, start-up and
+    import code, and, in code that runs only when called, when the file names such a host or a
+    web request supplies the code; else, when called, high with medium confidence, for a
+    reviewer: a tool's own package manager may run the setup scripts of what its user asks it to
+    install (a plugin system by design), which only a reading of where the code comes from tells
+    from a trojan function. Code the package writes to a file is read as the script it is (a
+    dropper's second stage) when install, startup or import code writes it; written by code that
+    runs when called (a test that writes a sample for a scanner to read), it runs only if
+    something runs that file in turn, and does not count.
     """
 
     id = "CW102"
     title = "Executes code fetched from the network"
-    names_read = _EXEC | PROCESS_SINKS
+    names_read = _EXEC | PROCESS_SINKS | CODE_LOADERS
 
     def check(self, profile: Profile) -> Iterator[Finding]:
         matcher = load_catalog().matcher("python")
@@ -95,8 +98,12 @@ class RemoteCodeExecuted(Rule):
                 continue  # code a called function writes to a file runs only if run in turn
             at_load = phase in EARLY or fact.location.path in controlled
             web = _web_request(fact)
-            runs_code = fact.name in _EXEC or (
-                fact.name in PROCESS_SINKS and _runs_given_code(fact, at_load or bool(web))
+            runs_code = (
+                fact.name in _EXEC
+                or (fact.name in PROCESS_SINKS and _runs_given_code(fact, at_load or bool(web)))
+                # a pickle runs what it names as it loads; data science code fetches pickled
+                # data when called, so only code that runs on its own counts
+                or (fact.name in CODE_LOADERS and at_load)
             )
             sources = fetched(fact, at_load, web) if runs_code else []
             if sources:
@@ -108,7 +115,7 @@ class RemoteCodeExecuted(Rule):
         phase = min(p for _, p, _ in hits)
         locations = {f.location for f, _, _ in hits}
         uses = [u for u in profile.uses if u.location in locations
-                and u.capability in ("code.exec.dynamic", "proc.spawn", "proc.shell")]
+                and u.capability in _RUNNERS]
         early = phase in EARLY
         yield self.finding(
             f"Executes code fetched from the network {when(phase)}"

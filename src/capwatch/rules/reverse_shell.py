@@ -9,6 +9,7 @@ from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, evidence_of
 
 _REDIRECT = frozenset({"os.dup2", "os.dup"})
+_DESCRIPTOR = ".fileno"
 
 
 class ReverseShell(Rule):
@@ -16,7 +17,8 @@ class ReverseShell(Rule):
 
     A socket wired to a shell's input and output: ``os.dup2(sock.fileno(), 0)`` (and 1, 2)
     next to a socket and a shell started with ``pty.spawn("sh")`` or a process running ``sh``,
-    ``bash``, ``cmd`` or PowerShell. At install, start-up or import the pieces count anywhere
+    ``bash``, ``cmd`` or PowerShell, or such a process started on a descriptor
+    (``call(["/bin/sh", "-i"], stdin=s.fileno(), stdout=s.fileno())``). At install, start-up or import the pieces count anywhere
     in the same file (the code is small and runs top to bottom); at run time they must share a
     function. A reverse shell on install or import gives the attacker the victim's machine:
     critical. At run time, penetration-testing tools ship the same code for their users, so it
@@ -37,9 +39,13 @@ class ReverseShell(Rule):
 
         sockets = profile.uses_of(("net.socket",), everywhere)
         shells = [u for u in profile.uses_of(("proc.spawn", "proc.shell"), everywhere) if _shell(u)]
+        at_shells = {u.location for u in shells}
         redirects = [
             (fact, phase) for fact, phase in profile.facts_of(FactKind.CALL)
             if fact.name in _REDIRECT
+            # ``call(["/bin/sh", "-i"], stdin=s.fileno(), stdout=s.fileno())``: the shell
+            # started on the socket's descriptor
+            or (fact.location in at_shells and any(n.endswith(_DESCRIPTOR) for n in fact.inner))
         ]
         wired = (
             {key(u.phase, u.location.path, u.scope) for u in sockets}

@@ -21,7 +21,7 @@ class Typosquat(Rule):
     (``capwatch/names/popular.txt``): same letters with other separators, look-alike characters,
     a decoy prefix or suffix (``py-``, ``python-``, ``-dev``, ``-lib``...), swapped, dropped,
     doubled or replaced characters (edit distance 1 for names of 5 to 8 characters, 2 from 9;
-    never for 4 characters or fewer). A name that is itself on the list, or among the 5,000 most
+    never for 4 characters or fewer). A name that is itself on the list, or among the 15,000 most
     downloaded, is never a typosquat, so legitimately close popular projects (``boto3`` and
     ``botocore``, ``scipy`` and ``scapy``) are not flagged.
 

@@ -120,8 +120,37 @@ DECOMPRESSORS = (
 """Decompressors told by their magic bytes: ``(magic, decompress, the call it stands for)``."""
 
 
-def _peel(data: bytes, chain: tuple[str, ...], limits: Limits, out: list[Const]) -> None:
-    """Follow compression, marshal and nested encodings until text that looks like code."""
+_Layer = tuple[bytes, tuple[str, ...], bool]
+"""Bytes still to unpack, the chain that made them, and whether they are decoded bytes to
+decompress and read (``True``) or text to decode as base64 or hex (``False``)."""
+
+
+def _peel(
+    data: bytes, chain: tuple[str, ...], limits: Limits, out: list[Const], *, encoded: bool
+) -> None:
+    """Follow compression, marshal and nested encodings until text that looks like code;
+    ``data`` is text to decode first when ``encoded``, else bytes a decoder produced.
+
+    Layer by layer, not by recursion: obfuscators wrap a payload in base64 and zlib dozens of
+    times, and each layer is one more step of ``chain``, up to ``limits.decode_depth``. At most
+    four times that many layers are tried in all (a literal read both as it stands and
+    reversed could otherwise double the work at every layer)."""
+    todo: list[_Layer] = [(data, chain, not encoded)]
+    budget = 4 * (limits.decode_depth + 1)
+    while todo and budget > 0:
+        budget -= 1
+        raw, steps, decoded = todo.pop()
+        if decoded:
+            _unwrap(raw, steps, limits, out, todo)
+        elif len(steps) < limits.decode_depth:
+            todo.extend(reversed(_decodings(raw, steps, limits)))
+
+
+def _unwrap(
+    data: bytes, chain: tuple[str, ...], limits: Limits, out: list[Const], todo: list[_Layer]
+) -> None:
+    """One decoded layer: decompressed, read as marshalled code, kept as code, or queued as
+    text that may be encoded again."""
     if len(chain) > limits.decode_depth:
         return
     for magic, decompress, name in DECOMPRESSORS:
@@ -130,7 +159,7 @@ def _peel(data: bytes, chain: tuple[str, ...], limits: Limits, out: list[Const])
                 inner = decompress(data, max_bytes=limits.decoded_bytes)
             except (decoders.DecodeError, LimitExceeded):
                 continue
-            _peel(inner, (*chain, name), limits, out)
+            todo.append((inner, (*chain, name), True))
             return
     if data and data[0] in _MARSHAL_CODE_STARTS:
         try:
@@ -146,23 +175,23 @@ def _peel(data: bytes, chain: tuple[str, ...], limits: Limits, out: list[Const])
     if looks_like_python(text):
         out.append(Const(text, chain))
         return
-    _try(text.encode("latin-1", "ignore"), chain, limits, out)
+    todo.append((text.encode("latin-1", "ignore"), chain, False))
 
 
-def _try(raw: bytes, chain: tuple[str, ...], limits: Limits, out: list[Const]) -> None:
-    if len(chain) >= limits.decode_depth:
-        return
+def _decodings(raw: bytes, chain: tuple[str, ...], limits: Limits) -> list[_Layer]:
+    """The base64 or hex readings of ``raw`` (also reversed when it starts with padding)."""
     candidates = [raw]
     if raw[:1] == b"=":  # base64 reversed with [::-1] starts with its padding
         candidates.append(raw[::-1])
+    found: list[_Layer] = []
     for index, candidate in enumerate(candidates):
         steps = (*chain, "reverse") if index else chain
         try:
             layers = _first_layer(candidate, limits)
         except (decoders.DecodeError, LimitExceeded):
             continue
-        for data, name in layers:
-            _peel(data, (*steps, name), limits, out)
+        found.extend((data, (*steps, name), True) for data, name in layers)
+    return found
 
 
 def try_decode_blob(value: str | bytes, limits: Limits) -> list[Const]:
@@ -183,5 +212,5 @@ def try_decode_blob(value: str | bytes, limits: Limits) -> list[Const]:
     else:
         raw = value
     out: list[Const] = []
-    _try(raw, (), limits, out)
+    _peel(raw, (), limits, out, encoded=True)
     return out

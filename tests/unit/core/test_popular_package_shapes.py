@@ -283,3 +283,32 @@ def test_a_package_manager_running_the_setup_scripts_it_downloads_is_a_question(
     files["shapes/manager.py"] = manager
     files["shapes/__init__.py"] = "from shapes import manager\nmanager.install(manager)\n"
     assert _scan(files).verdict is Verdict.MALICIOUS
+
+
+def test_a_class_imported_into_a_table_runs_where_the_table_is_read() -> None:
+    """A vision library keeps its trackers in a module-level table (``TRACKERS = {"sort":
+    SortTracker}``, the class imported from another module) and makes one when prediction
+    starts; the tracker's constructor downloads its model's weights with ``curl``. Listing the
+    class makes nothing: the download runs when the user's code reads the table. A module that
+    reads the table at import makes the tracker then."""
+    tracker = (
+        "import subprocess\n"
+        "class SortTracker:\n"
+        "    def __init__(self, weights='reid.pt'):\n"
+        "        subprocess.run(['curl', '-L', '-o', weights, 'https://models.example.org/reid.pt'])\n"
+    )
+    track = (
+        "from shapes.sort import SortTracker\n"
+        "TRACKERS = {\n    'sort': SortTracker,\n}\n"
+        "def on_predict_start(kind):\n"
+        "    if kind not in TRACKERS:\n"
+        "        raise ValueError(f'only {sorted(TRACKERS)} are supported')\n"
+        "    return TRACKERS[kind]()\n"
+    )
+    files = {"setup.py": "", "shapes/sort.py": tracker, "shapes/track.py": track,
+             "shapes/__init__.py": "from shapes.track import on_predict_start\n"}
+    result = _scan(files)
+    assert not [f for f in result.findings if f.phase in (Phase.INSTALL, Phase.IMPORT)]
+    files["shapes/track.py"] = track + "DEFAULT = TRACKERS['sort']()\n"
+    result = _scan(files)
+    assert any(f.rule == "CW103" and f.phase is Phase.IMPORT for f in result.findings)

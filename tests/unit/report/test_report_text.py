@@ -17,6 +17,7 @@ from capwatch.model import (
     ScanResult,
     Severity,
     Verdict,
+    chain_text,
 )
 from capwatch.report import OutputFormat, escape_markup, render, sanitize, summary
 from capwatch.report import text as text_mod
@@ -129,6 +130,30 @@ def test_finding_details(malicious: ScanResult) -> None:
     assert "at setup.py:20\n" in block  # second evidence
     assert "capabilities: code.exec, network.http, env.read" in block
     assert "indicators: endpoint.webhook" in block
+
+
+@pytest.mark.parametrize(
+    ("chain", "shown"),
+    [
+        ((), ""),
+        (("base64.b64decode", "zlib.decompress"), "base64.b64decode -> zlib.decompress"),
+        (("base64.b64decode", "zlib.decompress") * 50, "(base64.b64decode -> zlib.decompress) x50"),
+        (("reverse",) + ("base64.b64decode",) * 4 + ("exec",), "reverse -> base64.b64decode x4 -> exec"),
+        (("a", "b", "a", "b", "c"), "a -> b -> a -> b -> c"),  # twice is written out
+        (("a", "b", "c") * 3 + ("a",), "(a -> b -> c) x3 -> a"),
+    ],
+)
+def test_long_decode_chains_are_written_with_counts(chain: tuple[str, ...], shown: str) -> None:
+    assert chain_text(chain) == shown
+
+
+def test_repeated_layers_shown_once_with_their_count(malicious: ScanResult) -> None:
+    finding = malicious.findings[0]
+    layered = Evidence(
+        finding.evidence[0].location, "exec(b)", ("base64.b64decode", "zlib.decompress") * 30, "import os"
+    )
+    out = _text([replace(malicious, findings=(replace(finding, evidence=(layered,)),))])
+    assert "decoded via (base64.b64decode -> zlib.decompress) x30:" in out
 
 
 def test_decoded_payload_truncated_with_note(malicious: ScanResult) -> None:

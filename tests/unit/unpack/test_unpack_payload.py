@@ -11,7 +11,7 @@ import zlib
 import pytest
 
 from capwatch.config import Limits
-from capwatch.unpack import decode_text, looks_like_python, try_decode_blob
+from capwatch.unpack import decode_text, looks_like_python, payload, try_decode_blob
 
 CODE = "import socket, subprocess\nsubprocess.call(['sh', '-c', 'id'])\n"
 
@@ -105,6 +105,31 @@ def test_try_decode_blob_respects_decode_depth() -> None:
         data = base64.b64encode(data)
     assert try_decode_blob(data, Limits(decode_depth=3)) == []
     assert len(try_decode_blob(data, Limits(decode_depth=8))) == 1
+
+
+def test_try_decode_blob_unwraps_dozens_of_layers() -> None:
+    # obfuscators wrap a payload in base64 and zlib over and over: 50 rounds are 100 steps
+    data = CODE.encode()
+    for _ in range(50):
+        data = base64.b64encode(zlib.compress(data))
+    (found,) = try_decode_blob(data, Limits())
+    assert found.value == CODE
+    assert found.chain == ("base64.b64decode", "zlib.decompress") * 50
+    assert try_decode_blob(data, Limits(decode_depth=99)) == []
+
+
+def test_try_decode_blob_read_both_ways_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    # text that starts with padding is tried as it stands and reversed at every layer; the
+    # layers tried are bounded by the depth, not doubled at each one
+    calls: list[int] = []
+
+    def counting(raw: bytes, limits: Limits) -> list[tuple[bytes, str]]:
+        calls.append(len(raw))
+        return [(b"=" + base64.b64encode(b"x" * 60), "base64.b64decode")]
+
+    monkeypatch.setattr(payload, "_first_layer", counting)
+    assert try_decode_blob("=" + "A" * 80, Limits(decode_depth=16)) == []
+    assert 16 <= len(calls) <= 4 * 17
 
 
 def test_try_decode_blob_bomb_is_skipped() -> None:

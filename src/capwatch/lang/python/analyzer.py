@@ -73,6 +73,14 @@ PROCESS_SINKS = _catalog_calls("proc.spawn", "proc.shell")
 _REQUEST_SINKS = _catalog_calls("net.http.request")
 """Calls that send a request: what their arguments are built from is recorded too
 (``get(url + socket.gethostname())`` reports the host it runs on)."""
+_LOOKUP_SINKS = _catalog_calls("net.dns")
+"""DNS lookups: the name looked up can carry data (``f"{data.hex()}.example.org"``), so what it
+is built from is recorded as for requests."""
+CODE_LOADERS = _catalog_calls("code.load.bytecode")
+"""Deserializers that make code or run it as they load (``pickle.loads``, ``marshal.loads``):
+where their data comes from is recorded as for ``exec``."""
+_TRACED_SINKS = EXEC_SINKS | _REQUEST_SINKS | _LOOKUP_SINKS | CODE_LOADERS
+"""Besides process starts: the calls whose arguments' origins are recorded (``_inner_calls``)."""
 _SENDING_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "request", "urlopen"})
 _REQUEST_CALLS = frozenset(n for n in _REQUEST_SINKS if n.rsplit(".", 1)[-1] in _SENDING_VERBS)
 """Request sinks that send a request when called (not clients or request objects, which send
@@ -94,10 +102,18 @@ PLACEHOLDER = "\u2026"
 """Stands for the parts of a partly folded string that are not constant."""
 DROPPED_STEP = "write"
 """Decode-chain step for code text the package writes to a file."""
+HANDED = "handed"
+"""``value`` of a reference to ``exec``, ``eval`` or ``compile`` handed to a call as one of its
+arguments (``_call_with_frames_removed(exec, code, ns)``, as the import system runs a module):
+the builtin under its own name, to be called by the callee, not bound to another name."""
 ESCAPES_STEP = "escapes"
 """Decode-chain step for a name written with string escapes (``"\\x65\\x76\\141\\x6c"``)."""
 _ESCAPED_NAME_MAX = 40
 _RUNNERS_OF_SELF = frozenset({"self", "cls"})
+_METHOD_WRAPPERS = frozenset({"staticmethod", "classmethod"})
+_CODE_RUNNERS = frozenset({"exec", "eval", "compile"})
+_REFERENCED_BUILTINS = _CODE_RUNNERS | {"__import__"}
+"""Builtins recorded when read as a value: what runs code, and what imports by name."""
 _STMT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 # Type tuples for the walk's ``isinstance`` tests: a tuple is checked about twice as fast as the
 # ``A | B`` union, which is also built anew each time the expression runs.
@@ -272,7 +288,7 @@ def _call_kind(name: str) -> int:
         kind |= _WRITER
     if name in PROCESS_SINKS:
         kind |= _PROCESS | _TRACED
-    if name in EXEC_SINKS or name in _REQUEST_SINKS:
+    if name in _TRACED_SINKS:
         kind |= _TRACED
     if name in _REQUEST_CALLS:
         kind |= _SENDS_REQUEST
@@ -718,6 +734,12 @@ class _FileWalker:
         self.kept: set[int] = set()
         """Ids of the arguments of calls that register them (:func:`_registers`): a function
         handed there is kept for later, not run by the code that hands it."""
+        self.text_facts: dict[int, Fact] = {}
+        """The literal facts of string constants not (yet) known to be messages, by the
+        constant's id: :meth:`_message_text` learns that some are, after they were met."""
+        self.handed: set[int] = set()
+        """Ids of the names ``exec``, ``eval`` and ``compile`` given as a call's positional
+        arguments (:data:`HANDED`)."""
         self.conditional_defs: set[str] = set()
         """Functions and classes defined under module-level ``if``/``try``/``with`` blocks."""
         self.with_bound: dict[str, ast.expr | None] = {}
@@ -844,6 +866,7 @@ class _FileWalker:
         del self.evaluator, self.resolver
         self.memo.clear()
         self.long_texts.clear()
+        self.text_facts.clear()
 
     def _walk(self, tree: ast.Module, root_scope: str) -> None:
         self._prepass(tree)
@@ -1011,12 +1034,32 @@ class _FileWalker:
                     yield target, sub
 
     def _mark_messages(self, call: ast.Call) -> None:
-        """The strings given to an exception, a logger or ``print`` are read by people."""
+        """The strings given to an exception, a logger or ``print`` are read by people, and so
+        is the text of a name the message reads whose every binding is a string (``hint =
+        "install it with: curl ... | sh"``, then ``raise Error(f"not found.{hint}")``)."""
         for arg in [*call.args, *(k.value for k in call.keywords)]:
             parts = arg.values if isinstance(arg, ast.JoinedStr) else [arg]
             for part in parts:
+                if isinstance(part, ast.FormattedValue):
+                    part = part.value
                 if isinstance(part, ast.Constant) and isinstance(part.value, str):
                     self.messages.add(id(part))
+                elif isinstance(part, ast.Name):
+                    self._message_text(part.id)
+
+    def _message_text(self, name: str) -> None:
+        """Mark as a message the strings ``name`` is bound to, when it is bound to nothing
+        else; the literals already met become messages too."""
+        bound = self.env.expressions(name, _MAX_FOLLOWED)
+        if not bound or not all(
+            isinstance(b, ast.Constant) and isinstance(b.value, str) for b in bound
+        ):
+            return
+        for text in bound:
+            self.messages.add(id(text))
+            fact = self.text_facts.pop(id(text), None)
+            if fact is not None:
+                fact.name = MESSAGE
 
     def _mark_help(self, call: ast.Call) -> None:
         """The text of an option's ``help=`` (and a parser's ``description=``, ``epilog=``,
@@ -1141,6 +1184,8 @@ class _FileWalker:
                 and node.value is not None
             ):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if len(targets) == 1 and type(targets[0]) is ast.Attribute:
+                    self._patch(targets[0], node.value, scope)
                 names = [t.id for t in targets if isinstance(t, ast.Name)]
                 if len(names) == len(targets) and names[-1] in self.module_consts:
                     const_scope = self.module_consts[names[-1]]
@@ -1197,6 +1242,39 @@ class _FileWalker:
             if node.body and _silences_errors(node):
                 self._silenced(node, scope)
         return self._frames(_children(node), scope, cls, depth, binding, consumed)
+
+    def _patch(self, target: ast.Attribute, value: ast.expr, scope: str) -> None:
+        """``Keypair.from_bytes = staticmethod(_hook)`` in a module's top-level code: a function
+        of the module put in place of an imported package's (a :data:`FactKind.PATCHED` fact)."""
+        hook = value
+        if (
+            type(hook) is ast.Call and len(hook.args) == 1 and not hook.keywords
+            and type(hook.func) is ast.Name and hook.func.id in _METHOD_WRAPPERS
+        ):
+            hook = hook.args[0]
+        if type(hook) is not ast.Name or hook.id not in self.table.local_defs:
+            return
+        base = target.value
+        while type(base) is ast.Attribute:
+            base = base.value
+        if type(base) is not ast.Name or base.id not in self.table.aliases:
+            return
+        try:
+            patched = self.resolver.resolve(target)
+        except LimitExceeded:
+            return
+        if patched is None or patched.startswith(self.package_prefix):
+            return
+        self._add(
+            Fact(
+                FactKind.PATCHED,
+                patched,
+                self._loc(target),
+                scope,
+                value=f"{self.result.module}:{hook.id}",
+                snippet=self._snippet(target),
+            )
+        )
 
     def _silenced(self, node: ast.Try | ast.TryStar, scope: str) -> None:
         """Record a ``try`` that silences every error, with the span of its body."""
@@ -1432,6 +1510,9 @@ class _FileWalker:
             # ``cli.add_command(login)``, ``cli.command()(login)``: kept for later, not run
             self.kept.update(id(arg) for arg in node.args)
         if node.args:
+            for given in node.args:
+                if type(given) is ast.Name and given.id in _CODE_RUNNERS:
+                    self.handed.add(id(given))
             # a protector's runtime is often a builtin it injects: a name nothing resolves
             self._opaque(node, name or (node.func.id if isinstance(node.func, ast.Name) else "?"), scope)
         if name is None:
@@ -2073,12 +2154,14 @@ class _FileWalker:
             self._edge(scope, const_scope, EdgeKind.RUNS)
 
     def _table_entries(self, table: ast.expr, holder: str) -> None:
-        """The functions and classes of the module that a module-level table lists
-        (``COMMANDS = {"status": cmd_status}``, ``cmdclass = {"install": Install}``): they run
-        where the table is read (``COMMANDS[name](args)``), not where it is made. Only the
-        table's own entries: a call inside it (``[Thread(target=run)]``) runs as it is made."""
+        """The functions and classes of the package that a module-level table lists
+        (``COMMANDS = {"status": cmd_status}``, ``cmdclass = {"install": Install}``,
+        ``TRACKERS = {"sort": SortTracker}`` imported from another module): they run where the
+        table is read (``COMMANDS[name](args)``), not where it is made. Only the table's own
+        entries: a call inside it (``[Thread(target=run)]``) runs as it is made."""
+        local, imported = self.table.local_defs, self.table.aliases
         for sub in _listed([table], 4_096):
-            if isinstance(sub, ast.Name) and sub.id in self.table.local_defs:
+            if isinstance(sub, ast.Name) and (sub.id in local or sub.id in imported):
                 self.entries[id(sub)] = holder
 
     def _name_reference(self, node: ast.Name, scope: str) -> None:
@@ -2093,13 +2176,14 @@ class _FileWalker:
                 self._edge(self.entries.get(id(node), scope), target, EdgeKind.RUNS)
         elif node.id in self.table.aliases:
             self._package_value(self.resolver.resolve(node), self.entries.get(id(node), scope), kept)
-        elif node.id in ("exec", "eval", "compile", "__import__") and self._keeps(node.id):
+        elif node.id in _REFERENCED_BUILTINS and self._keeps(node.id):
             self._add(
                 Fact(
                     FactKind.REFERENCE,
                     node.id,
                     self._loc(node),
                     scope,
+                    value=HANDED if id(node) in self.handed else None,
                     decode_chain=self.chain,
                     snippet=self._snippet(node),
                 )
@@ -2205,18 +2289,19 @@ class _FileWalker:
         kept = text[:MAX_FACT_TEXT]
         message = id(node) in self.messages
         if self.keep is None or self.keep.literal(kept, message):
-            self._add(
-                Fact(
-                    FactKind.LITERAL,
-                    MESSAGE if message else PATTERN if id(node) in self.patterns else "",
-                    self._loc(node),
-                    scope,
-                    value=kept,
-                    decode_chain=self.chain,
-                    snippet=self._snippet(node),
-                    binding=self.binding,
-                )
+            fact = Fact(
+                FactKind.LITERAL,
+                MESSAGE if message else PATTERN if id(node) in self.patterns else "",
+                self._loc(node),
+                scope,
+                value=kept,
+                decode_chain=self.chain,
+                snippet=self._snippet(node),
+                binding=self.binding,
             )
+            self._add(fact)
+            if not message:
+                self.text_facts[id(node)] = fact
         self._powershell(text, scope, node)
         executable = folding.embedded_executable(text)
         if executable is not None:

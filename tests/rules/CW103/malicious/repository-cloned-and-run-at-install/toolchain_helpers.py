@@ -1,0 +1,5 @@
+"""Helpers for the toolchain."""
+
+
+def version():
+    return "0.3.0"
