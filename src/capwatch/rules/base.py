@@ -28,6 +28,11 @@ from capwatch.model import (
 from capwatch.profile import Profile
 
 MAX_EVIDENCE = 5
+STAGING_HOSTS = ("endpoint.ip-url", "endpoint.paste", "endpoint.webhook", "endpoint.oob",
+                 "endpoint.dynamic-dns")
+"""Indicator kinds of hosts an attacker runs or borrows: raw IP addresses, paste sites, chat
+webhooks, request catchers and tunnels, throwaway host names. Honest code sends its users' data,
+and fetches its code, elsewhere."""
 
 
 class RuleKind(enum.Enum):

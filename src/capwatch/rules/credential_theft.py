@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from capwatch.model import Confidence, Finding, Phase, Severity
 from capwatch.profile import EARLY, Profile
-from capwatch.rules.base import Rule, earliest, evidence_of
+from capwatch.rules.base import STAGING_HOSTS, Rule, earliest, evidence_of
 
 _STEALER = ("creds.browser", "creds.wallet", "creds.messenger", "token.regex")
 _EARLY_ONLY = ("creds.cloud", "creds.system", "creds.cloud-metadata")
@@ -19,8 +19,6 @@ _TOKEN_HUNT = "token.regex"
 _TOKEN_STORES = frozenset({"creds.browser", "creds.messenger"})
 """Where a token grabber looks for what its regular expression hunts: browser and chat-client
 stores."""
-_THROWAWAY = ("endpoint.ip-url", "endpoint.webhook", "endpoint.paste", "endpoint.oob",
-              "endpoint.dynamic-dns")
 
 
 class CredentialHarvest(Rule):
@@ -123,7 +121,7 @@ class CredentialHarvest(Rule):
         address, a webhook, a paste site or a request catcher."""
         everywhere = tuple(Phase)
         creds = profile.indicators_of(("creds.",), everywhere)
-        sinks = profile.indicators_of(_THROWAWAY, everywhere)
+        sinks = profile.indicators_of(STAGING_HOSTS, everywhere)
         if not creds or not sinks:
             return
         net_scopes = {u.scope for u in profile.uses_of((*_NET, "proc.shell"), everywhere)}

@@ -5,15 +5,11 @@ from collections.abc import Iterator
 from capwatch.lang.python.analyzer import PLACEHOLDER
 from capwatch.model import CapabilityUse, Confidence, Evidence, FactKind, Finding, Phase, Severity
 from capwatch.profile import EARLY, Profile
-from capwatch.rules.base import Rule, evidence_of, when
+from capwatch.rules.base import STAGING_HOSTS, Rule, evidence_of, when
 
 _SEND = ("net.http.request", "net.socket", "msg.send")
 _REACH = 4
 """Calls followed from a hook to where it sends."""
-_DROPS = ("endpoint.ip-url", "endpoint.paste", "endpoint.webhook", "endpoint.oob",
-          "endpoint.dynamic-dns")
-"""Hosts a thief runs: raw IP addresses, paste sites, chat webhooks, request catchers and
-tunnels, throwaway host names."""
 
 
 class HookSendsOut(Rule):
@@ -40,16 +36,17 @@ class HookSendsOut(Rule):
         if not patches:
             return
         hooks = {fact.value for fact, _ in patches if fact.value}
-        sends = [
-            u for u in profile.uses_of(_SEND, tuple(Phase))
-            if _names_address(u) and _hook_of(profile, u.scope, hooks) is not None
-        ]
-        if not sends:
+        hook_of = {
+            u: hook for u in profile.uses_of(_SEND, tuple(Phase))
+            if _names_address(u) and (hook := _hook_of(profile, u.scope, hooks)) is not None
+        }
+        if not hook_of:
             return
-        sending = {_hook_of(profile, u.scope, hooks) for u in sends}
+        sends = list(hook_of)
+        sending = set(hook_of.values())
         patched = [(f, p) for f, p in patches if f.value in sending]
         drops = [
-            i for i in profile.indicators_of(_DROPS, tuple(Phase))
+            i for i in profile.indicators_of(STAGING_HOSTS, tuple(Phase))
             if i.location.path in {u.location.path for u in sends}
         ]
         fact, phase = patched[0]

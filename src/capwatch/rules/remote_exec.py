@@ -8,7 +8,7 @@ from capwatch.capabilities.shell import SHELLS, program_name
 from capwatch.lang.python.analyzer import CODE_LOADERS, DROPPED_STEP, PLACEHOLDER, PROCESS_SINKS
 from capwatch.model import Confidence, Fact, FactKind, Finding, Location, Phase, Severity
 from capwatch.profile import EARLY, Profile
-from capwatch.rules.base import Rule, command_line, evidence_of, when
+from capwatch.rules.base import STAGING_HOSTS, Rule, command_line, evidence_of, when
 
 _EXEC = frozenset({"exec", "eval", "compile", "execfile"})
 _NET = frozenset({"net.http.request", "net.download", "net.socket"})
@@ -16,10 +16,6 @@ _FETCH = frozenset({"net.http.request", "net.download"})
 _RUNNERS = frozenset({"code.exec.dynamic", "code.load.bytecode", "proc.spawn", "proc.shell"})
 _INTERPRETERS = SHELLS | {"python", "python3", "python2", "pythonw", "py", "perl", "ruby", "node"}
 _INLINE = frozenset({"-c", "/c", "/k", "-command", "-e", "-enc", "-encodedcommand"})
-_STAGING = ("endpoint.ip-url", "endpoint.paste", "endpoint.webhook", "endpoint.oob",
-            "endpoint.dynamic-dns")
-"""Hosts a controller runs: raw IP addresses, paste sites, chat webhooks, tunnels and request
-catchers, throwaway host names."""
 _RECEIVE = (".recv", ".recvfrom")
 """Reads from a socket: what a remote peer sent."""
 _WEB_REQUESTS = ("flask.request.", "bottle.request.", "quart.request.")
@@ -92,7 +88,7 @@ class RemoteCodeExecuted(Rule):
         # in code that runs only when called
         decisive: set[Location] = set()
         # a file that names a drop or staging host is a controller's client whenever it runs
-        controlled = {i.location.path for i in profile.indicators_of(_STAGING, tuple(Phase))}
+        controlled = {i.location.path for i in profile.indicators_of(STAGING_HOSTS, tuple(Phase))}
         for fact, phase in profile.facts_of(FactKind.CALL):
             if phase is Phase.RUNTIME and DROPPED_STEP in fact.decode_chain:
                 continue  # code a called function writes to a file runs only if run in turn
@@ -120,7 +116,7 @@ class RemoteCodeExecuted(Rule):
         yield self.finding(
             f"Executes code fetched from the network {when(phase)}"
             f" ({', '.join(sorted({n for _, _, names in hits for n in names}))})",
-            severity=Severity.CRITICAL if early or decisive & locations else Severity.HIGH,
+            severity=Severity.CRITICAL if early or decisive else Severity.HIGH,
             confidence=Confidence.HIGH if early else Confidence.MEDIUM,
             phase=phase,
             evidence=evidence_of(profile, uses),
