@@ -226,6 +226,8 @@ def _roots(
             elif scope.kind is ScopeKind.MAIN:
                 main_phase = Phase.INSTALL if plan.role == "setup-script" else Phase.RUNTIME
                 roots.append((main_phase, scope.id))
+            elif scope.kind is ScopeKind.FALLBACK:
+                roots.append((Phase.RUNTIME, scope.id))
             elif plan.phase is Phase.INSTALL and _is_command(scope.class_bases):
                 roots.append((Phase.INSTALL, scope.id))
     return roots

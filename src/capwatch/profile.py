@@ -231,6 +231,10 @@ def build_profile(
         for fact in analysis.facts:
             fact_kind = fact.kind
             phase = phase_of.get(fact.scope, runtime)
+            if fact_kind is reference and fact.binding:
+                # an API bound to a module-level name (``Handle = socket.socket``) is used
+                # where that name is read
+                phase = phase_of.get(fact.binding, runtime)
             if fact_kind is not literal:  # literals reach rules as indicators and uses only
                 same_kind = by_kind.get(fact_kind)
                 if same_kind is None:

@@ -103,7 +103,7 @@ _PROSE_SAMPLE = 4096
 _PROSE_WORD = re.compile(r"[A-Za-z][a-z']+")
 _SENTENCE_END = re.compile(r"[a-z)][.!?](?=\s|$)")
 _CODE_LINE = re.compile(r"[;{}|&$=]|>>|\bimport\b|\bdef\b|\w\(")
-_PROSE_WORDS_MIN = 24
+_PROSE_WORDS_MIN = 20
 _PROSE_SENTENCES_MIN = 2
 _PROSE_SHARE = 0.6
 _CODE_LINES_MAX = 0.25
@@ -114,7 +114,7 @@ def reads_as_prose(text: str) -> bool:
     a message assembled before it is shown. What it names (``add this line to your ~/.bashrc``,
     ``see https://pastebin.com/...``) is mentioned, not used, as in a string handed to ``print``.
 
-    The test, on the first 4,096 characters: at least 160 characters and 24 words, words and
+    The test, on the first 4,096 characters: at least 160 characters and 20 words, words and
     the spaces between them at least 60% of the text, at least two sentences ended by ``.``,
     ``!`` or ``?`` after a word, and at most a quarter of the lines that are not blank marked
     as code (``;``, braces, ``|``, ``&``, ``$``, ``=``, ``>>``, a call, ``import``,

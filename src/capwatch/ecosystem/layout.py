@@ -68,6 +68,11 @@ archives: the reader opens ``.pt``, ``.pth`` and ``.ckpt`` members that are arch
 ``data.pkl`` inside is one."""
 
 
+NOT_INSTALLED = "not-installed"
+"""The role of a file no installer puts on the user's machine: tests, tools and examples of a
+source tree, members of archives shipped as data, files no import statement can name."""
+
+
 @dataclass(frozen=True, slots=True)
 class FilePlan:
     path: str
@@ -359,7 +364,7 @@ def _plan_python(
         # A member of an archive the package carries as data (``fixture.whl!pkg/mod.py``) is
         # never installed; a file no import statement can name (``tools/update-data.py``) is
         # never imported. Either runs only when run.
-        return FilePlan(path, module, is_package, Phase.RUNTIME, "not-installed")
+        return FilePlan(path, module, is_package, Phase.RUNTIME, NOT_INSTALLED)
     if (
         identity.kind in (ArtifactKind.SDIST, ArtifactKind.SOURCE)
         and len(parts) > 1
@@ -370,17 +375,17 @@ def _plan_python(
         # not what gets installed: vendored trees and tooling. (Namespace packages keep an
         # ``__init__.py`` in the directories that hold their modules; a package compiled
         # without its source, an ``__init__.pyc``.)
-        return FilePlan(path, module, is_package, Phase.RUNTIME, "not-installed")
+        return FilePlan(path, module, is_package, Phase.RUNTIME, NOT_INSTALLED)
     if identity.kind is ArtifactKind.WHEEL and _outside_packages(rel, all_paths, prefix):
-        return FilePlan(path, module, is_package, Phase.RUNTIME, "not-installed")
+        return FilePlan(path, module, is_package, Phase.RUNTIME, NOT_INSTALLED)
     if base == "__main__" or any(non_library(i) for i in range(len(parts) - 1)):
-        return FilePlan(path, module, is_package, Phase.RUNTIME, "not-installed")
+        return FilePlan(path, module, is_package, Phase.RUNTIME, NOT_INSTALLED)
     if base.startswith(("test_", "conftest")) or base.endswith("_test"):
-        return FilePlan(path, module, is_package, Phase.RUNTIME, "not-installed")
+        return FilePlan(path, module, is_package, Phase.RUNTIME, NOT_INSTALLED)
     if len(parts) == 1 and identity.kind is ArtifactKind.SDIST and base in (
         "conf", "noxfile", "tasks", "fabfile", "manage", "bootstrap", "ez_setup", "versioneer",
         "release", "build", "make",
     ):
         # Top-level helper scripts of a source tree are not installed and not run by the build.
-        return FilePlan(path, module, is_package, Phase.RUNTIME, "not-installed")
+        return FilePlan(path, module, is_package, Phase.RUNTIME, NOT_INSTALLED)
     return FilePlan(path, module, is_package, Phase.IMPORT, "module")

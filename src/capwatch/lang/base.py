@@ -25,6 +25,10 @@ class ScopeKind(enum.Enum):
     """Module-level code: runs when the module is loaded."""
     MAIN = "main"
     """The ``if __name__ == "__main__":`` block: runs only when the file is run as a program."""
+    FALLBACK = "fallback"
+    """The handlers of a module-level ``try: import setuptools`` for a missing setuptools
+    (``except ImportError: from ez_setup import use_setuptools``): installers provide
+    setuptools to the builds they run, so this code runs only when the file is run by hand."""
     FUNCTION = "function"
     CONSTANT = "constant"
     """The value of a module-level ``NAME = ...``: reached by the scopes that read ``NAME``."""

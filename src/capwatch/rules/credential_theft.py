@@ -34,7 +34,9 @@ class CredentialHarvest(Rule):
     credential files count only in install, startup or import code, and one kind of them alone
     at import (a packaging tool reading ``.pypirc`` to log in) is high rather than critical,
     unless the module's own top-level code reads it and reaches the network (a service-account
-    token read and sent as the module is imported).
+    token read and sent as the module is imported) or its file names a raw IP address, paste
+    site, chat webhook, request catcher or throwaway host name (a client logs in to its
+    registry or cloud, not there).
     Cloud instance-metadata addresses (``169.254.169.254``, ``metadata.google.internal``), where
     a build machine's cloud credentials can be read, count at install and interpreter start:
     nothing needs them while a package installs (cloud SDKs and error reporters ask the service
@@ -103,7 +105,12 @@ class CredentialHarvest(Rule):
             i.phase is Phase.IMPORT and i.scope.endswith(":<module>") and i.scope in net_scopes
             for i in items
         )
-        strong = early and (phase is Phase.INSTALL or not everyday_only or on_import)
+        # ... to its registry or cloud: not to a raw IP, paste site, webhook or request catcher
+        staged = early and bool(
+            {i.location.path for i in items}
+            & {i.location.path for i in profile.indicators_of(STAGING_HOSTS, EARLY)}
+        )
+        strong = early and (phase is Phase.INSTALL or not everyday_only or on_import or staged)
         drop = [i for i in profile.indicators_of(_DROPS) if i.location.path in dropped_to]
         yield self.finding(
             f"Reads {', '.join(sorted(kinds | {u.capability for u in caps}))} and reaches the network"

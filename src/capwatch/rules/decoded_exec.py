@@ -95,7 +95,13 @@ def _given_decoded(profile: Profile, use: CapabilityUse) -> bool:
     if decoded_chain(use.decode_chain):
         return False  # already counted as code inside a payload
     decoded = profile.decoded_at.get(use.location)
-    return decoded is not None and decoded_chain(decoded[1]) and DROPPED_STEP not in decoded[1]
+    return (
+        decoded is not None
+        and decoded_chain(decoded[1])
+        and DROPPED_STEP not in decoded[1]
+        # one character (``chr(0x0141)`` as a test's argument) hides no command
+        and len(decoded[0].strip()) > 1
+    )
 
 
 def _decoding_exec(profile: Profile) -> list[CapabilityUse]:

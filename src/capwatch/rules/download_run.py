@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 from capwatch.capabilities.shell import detached, program_name
+from capwatch.ecosystem.layout import NOT_INSTALLED
 from capwatch.lang.python.analyzer import PLACEHOLDER
 from capwatch.model import (
     CapabilityUse,
@@ -56,7 +57,10 @@ class DownloadAndRun(Rule):
     URL and the file it saves, when none of the processes it starts names that file), looks
     like a dropper, for a reviewer: high, with medium confidence when the file names an
     executable's URL (in that function, the module's top-level code or another method of its
-    class: not in an unrelated function of the file). When what it fetches is staged on a raw
+    class: not in an unrelated function of the file); medium in a file no installer puts on the
+    user's machine (a source tree's tests, tools and examples: a test runner that fetches its
+    harness, a maintainer's script that fetches a compiler), which runs only from a checkout.
+    When what it fetches is staged on a raw
     IP address, a paste site or chat attachment, or a dynamic-DNS host, it is critical: that
     is where droppers keep their payloads, not where honest tools publish their downloads; the
     same steps split into helpers of one file (``run(save(fetch(address())))``), with such a
@@ -174,13 +178,18 @@ class DownloadAndRun(Rule):
             # an executable fetched, saved and left running on its own (``start x.exe``)
             staged = [i for i in urls if i.kind == "download.executable"]
         silent = _windows_program_run_silently(profile, run, urls)
+        critical = bool(staged or evasion or silent)
+        # a maintainer's or test script that no installer ships runs only from a checkout
+        shipped = critical or any(_installed(profile, u) for u in [*fetch, *run])
         yield self.finding(
             f"One function downloads ({describe(fetch)}), saves and runs ({describe(run)})"
             + (f"; fetches {(staged or urls)[0].value}" if urls else "")
             + (f"; its file switches off protection ({evasion[0].value[:60]})" if evasion else "")
             + (f"; runs the Windows program {silent[:80]} and silences every error"
                if silent else ""),
-            severity=Severity.CRITICAL if staged or evasion or silent else Severity.HIGH,
+            severity=(
+                Severity.CRITICAL if critical else Severity.HIGH if shipped else Severity.MEDIUM
+            ),
             confidence=Confidence.MEDIUM if urls or evasion or silent else Confidence.LOW,
             phase=earliest([*fetch, *run]),
             evidence=evidence_of(profile, [*urls, *evasion, *fetch, *run]),
@@ -228,6 +237,13 @@ class DownloadAndRun(Rule):
             capabilities={u.capability for u in [*fetch, *run]},
             indicators={i.kind for i in staged},
         )
+
+
+def _installed(profile: Profile, use: CapabilityUse) -> bool:
+    """Whether the file holding ``use`` is one an installer puts on the user's machine (not a
+    test, tool or example that only a checkout of the source tree has)."""
+    plan = profile.plans.get(use.location.path)
+    return plan is None or plan.role != NOT_INSTALLED
 
 
 _DATA_FILES = (".h", ".hh", ".hpp", ".c", ".cc", ".cpp", ".json", ".csv", ".tsv", ".xml",

@@ -17,6 +17,17 @@ _ENV_COPY = "os.environ.copy"
 _BOUND_COPY = re.compile(r"^[\w.\[\]\"']+\s*=\s*[\w.]*environ\.copy\(\)\s*$")
 """A statement that only binds a copy of the environment to a name (``env = os.environ.copy()``)."""
 _SEND = ("net.http.request", "net.socket", "net.dns", "net.download", "msg.send")
+_WHO = frozenset({
+    "getpass.getuser", "os.getlogin", "pwd.getpwuid", "psutil.users", "win32api.GetUserName",
+    "os.environ['USERNAME']", "os.environ['USER']", "os.environ['LOGNAME']",
+})
+"""Where code learns who the user is."""
+_WHERE = frozenset({
+    "socket.gethostname", "platform.node", "socket.getfqdn", "win32api.GetComputerName",
+    "os.uname.nodename", "platform.uname.node", "uuid.getnode",
+    "os.environ['COMPUTERNAME']", "os.environ['HOSTNAME']", "os.environ['USERDOMAIN']",
+})
+"""Where code learns which machine this is."""
 
 
 class FingerprintSent(Rule):
@@ -34,18 +45,23 @@ class FingerprintSent(Rule):
     count as identity, and so does asking a what-is-my-IP service for the public address. Identity
     or the whole environment sent during install or interpreter start is critical, and so is,
     at import, identity written straight into the request that sends it
-    (``requests.get(url + socket.gethostname())``), and identity collected and sent by a
-    module's own top-level code, whatever names it passes through on the way (``data =
-    {"host": gethostname()}``, ``urlopen(url + encode(data))``). A DNS lookup counts as sending when the
-    name it looks up has a domain written in the code (``f"{data}.example.invalid"``, or a
-    constant name); resolving a name only computed at run time, such as the machine's own host
-    name, asks nothing of anyone else.
+    (``requests.get(url + socket.gethostname())``, or through a helper that collects it and
+    whose result is sent: ``urlopen(url, data=dumps(context()))``), and identity collected and
+    sent by a module's own top-level code, whatever names it passes through on the way (``data
+    = {"host": gethostname()}``, ``urlopen(url + encode(data))``). A DNS lookup counts as
+    sending when the name it looks up has a domain written in the code
+    (``f"{data}.example.invalid"``, or a constant name); resolving a name only computed at run
+    time, such as the machine's own host name, asks nothing of anyone else.
     At any time, one function that collects identity or the whole environment and sends it, in
     a file that names a request catcher, tunnel, chat webhook, paste site or raw IP address, is
     critical: that is a probe reporting home, whoever calls it. At run time, a module whose own
     top-level code writes identity straight into the request that sends it is high: a file that
     nothing installs or imports (misplaced, or run only as a script) still reports the user and
-    host wherever it runs, which no honest script does without being asked.
+    host wherever it runs, which no honest script does without being asked. It is critical when
+    what it writes there says both who the user is and which machine this is
+    (``getpass.getuser()`` and ``socket.gethostname()``) and the reply is never read: the
+    report of a probe, whatever file it sits in; an honest script that registers a machine
+    reads what the server answers.
     """
 
     id = "CW104"
@@ -69,9 +85,14 @@ class FingerprintSent(Rule):
             fed = _fed_to_sends(profile, send)
             collect = [u for u in collect if u.location not in copies or u.via in fed]
         # Install and start-up code is small: one file is close enough. Import-time code of a
-        # large library is not, so there collecting and sending must share a function.
+        # large library is not, so there collecting and sending must share a function (a
+        # helper whose result is what the function sends is part of it).
+        sender_of = _senders_of_helpers(profile, send)
+
         def key(use: CapabilityUse) -> str:
-            return use.location.path if use.phase is not Phase.IMPORT else use.scope
+            if use.phase is not Phase.IMPORT:
+                return use.location.path
+            return sender_of.get(use.scope, use.scope)
 
         together = {key(u) for u in collect} & {key(u) for u in send}
         if not together:
@@ -85,8 +106,12 @@ class FingerprintSent(Rule):
         strong_phase = min((u.phase for u in collect if u.capability in _STRONG), default=None)
         # Identity written straight into the request (``get(url + socket.gethostname())``) is
         # a report of where the package landed, whatever the phase.
+        # So is identity a helper collects and returns, where its result is what is sent
+        # (``urlopen(url, data=dumps(context()))``).
         fed = _fed_to_sends(profile, send)
-        inline = any(u.capability in _STRONG and u.via in fed for u in collect)
+        inline = any(
+            u.capability in _STRONG and (u.via in fed or u.scope in sender_of) for u in collect
+        )
         # A module whose own top-level code collects identity and sends: straight-line code
         # that reports home as it is imported, whatever names the data passes through.
         send_scopes = {u.scope for u in send}
@@ -154,10 +179,13 @@ class FingerprintSent(Rule):
             return
         scopes = {u.scope for u in collect}
         send = [u for u in send if u.scope in scopes]
+        vias = {u.via for u in collect}
+        unread = {f.location for f, _ in profile.facts_of(FactKind.UNREAD_REPLY, later)}
+        beacon = bool(vias & _WHO and vias & _WHERE) and any(u.location in unread for u in send)
         yield self.finding(
             f"A module's top-level code sends {describe(collect)} ({describe(send)}) when the"
-            " file runs",
-            severity=Severity.HIGH,
+            " file runs" + (", and never reads the reply" if beacon else ""),
+            severity=Severity.CRITICAL if beacon else Severity.HIGH,
             confidence=Confidence.MEDIUM,
             phase=Phase.RUNTIME,
             evidence=evidence_of(profile, [*send, *collect]),
@@ -172,6 +200,22 @@ def _fed_to_sends(profile: Profile, send: list[CapabilityUse]) -> set[str]:
         name for fact, _ in profile.facts_of(FactKind.CALL) if fact.location in send_at
         for name in (*fact.inner, *fact.sources)
     }
+
+
+def _senders_of_helpers(profile: Profile, send: list[CapabilityUse]) -> dict[str, str]:
+    """The package's functions whose result a call that sends is handed (``urlopen(url,
+    data=dumps(context()))``), by scope id, each to the scope of the call that sends it."""
+    scope_at = {u.location: u.scope for u in send}
+    found: dict[str, str] = {}
+    for fact, _ in profile.facts_of(FactKind.CALL):
+        sender = scope_at.get(fact.location)
+        if sender is None:
+            continue
+        for name in fact.inner:
+            module, _, function = name.rpartition(".")
+            if module:
+                found.setdefault(f"{module}:{function}", sender)
+    return found
 
 
 def _names_a_domain(use: CapabilityUse) -> bool:

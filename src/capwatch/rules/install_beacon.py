@@ -5,7 +5,16 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from capwatch.capabilities.shell import COMMAND_PREFIXES, program_name
-from capwatch.model import CapabilityUse, Confidence, Evidence, FactKind, Finding, Phase, Severity
+from capwatch.model import (
+    CapabilityUse,
+    Confidence,
+    Evidence,
+    Fact,
+    FactKind,
+    Finding,
+    Phase,
+    Severity,
+)
 from capwatch.profile import Profile
 from capwatch.rules.base import Rule, captures_output, command_line
 
@@ -17,6 +26,13 @@ _CURL_SAVES = frozenset({"-o", "-O", "--output", "--remote-name", "--remote-name
 _PIPE_READS = frozenset({"os.popen", "platform.popen", "commands.getoutput",
                          "commands.getstatusoutput"})
 """Calls beyond :func:`captures_output`'s that give the caller what the command prints."""
+_SOCKET_OPENS = frozenset({"socket.socket", "socket.create_connection"})
+_SOCKET_CONNECTS = frozenset({"?.connect", "socket.create_connection"})
+_SOCKET_SENDS = frozenset({"?.send", "?.sendall", "?.sendto"})
+_SOCKET_READS = frozenset({"?.recv", "?.recv_into", "?.recvfrom", "?.recvfrom_into",
+                           "?.recvmsg", "?.makefile"})
+_HOST = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|[a-z0-9-]+(?:\.[a-z0-9-]+)+)$", re.I)
+"""A host written in the code: an IPv4 address or a dotted host name."""
 
 
 def _shown_only(words: list[str]) -> bool:
@@ -86,17 +102,21 @@ class InstallBeacon(Rule):
     connectivity check. So is a command run at install or start-up that asks an address with
     ``curl`` and does nothing with the answer (``os.system("curl https://host/path")``: not
     saved with ``-o``, not piped into another program, not read back by the caller): a build
-    that fetches something keeps it. Requests of this kind in code that runs only when called
+    that fetches something keeps it. So is a socket that install or start-up code opens to a
+    host written in the code, sends on and never reads from, in one function
+    (``s.connect(("198.51.100.7", 4444)); s.sendall(b"installed")``): a build has nothing
+    to tell a bare socket. Requests of this kind in code that runs only when called
     (a client's ``requests.post`` with no answer needed) are not counted.
     """
 
     id = "CW122"
     title = "Announces its installation to a server"
+    names_read = _SOCKET_SENDS | _SOCKET_READS  # ``s.sendall(data)``, ``s.recv(1024)``
 
     def check(self, profile: Profile) -> Iterator[Finding]:
         beacons = profile.facts_of(FactKind.UNREAD_REPLY, _PHASES)
         if not beacons:
-            yield from self._by_command(profile)
+            yield from self._by_command(profile) or self._by_socket(profile)
             return
         phase = min(p for _, p in beacons)
         first = next(f for f, p in beacons if p is phase)
@@ -111,17 +131,53 @@ class InstallBeacon(Rule):
             capabilities={"net.http.request"},
         )
 
-    def _by_command(self, profile: Profile) -> Iterator[Finding]:
+    def _by_command(self, profile: Profile) -> list[Finding]:
         found = _shell_beacons(profile)
         if not found:
-            return
+            return []
         phase = min(use.phase for use, _ in found)
         url = next(url for use, url in found if use.phase is phase)
-        yield self.finding(
+        return [self.finding(
             f"At {phase.label} time asks {url[:80]} with curl and leaves the answer unread",
             severity=Severity.CRITICAL,
             confidence=Confidence.MEDIUM,
             phase=phase,
             evidence=[Evidence(u.location, u.snippet, u.decode_chain) for u, _ in found[:5]],
             capabilities={"net.http.request"},
-        )
+        )]
+
+    def _by_socket(self, profile: Profile) -> list[Finding]:
+        found = _socket_beacons(profile)
+        if not found:
+            return []
+        phase = min(p for _, p, _ in found)
+        host = next(h for _, p, h in found if p is phase)
+        return [self.finding(
+            f"At {phase.label} time opens a socket to {host[:80]}, sends on it and never"
+            " reads from it",
+            severity=Severity.CRITICAL,
+            confidence=Confidence.MEDIUM,
+            phase=phase,
+            evidence=[Evidence(f.location, f.snippet, f.decode_chain) for f, _, _ in found[:5]],
+            capabilities={"net.socket"},
+        )]
+
+
+def _socket_beacons(profile: Profile) -> list[tuple[Fact, Phase, str]]:
+    """Connections made at install or start-up to a host written in the code, in functions
+    that send on a socket and receive nothing: each connecting call, its phase and host."""
+    calls = profile.facts_of(FactKind.CALL, _PHASES)
+    by_scope: dict[str, set[str]] = {}
+    for fact, _ in calls:
+        by_scope.setdefault(fact.scope, set()).add(fact.name)
+    found = []
+    for fact, phase in calls:
+        if fact.name not in _SOCKET_CONNECTS or not fact.args:
+            continue
+        names = by_scope[fact.scope]
+        if not (names & _SOCKET_OPENS and names & _SOCKET_SENDS) or names & _SOCKET_READS:
+            continue
+        host = fact.args[0].split()[0] if fact.args[0].split() else ""
+        if _HOST.match(host) and not host.startswith(("127.", "0.")):
+            found.append((fact, phase, host))
+    return found

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from capwatch.ecosystem.layout import NOT_INSTALLED
 from capwatch.lang.python.analyzer import DROPPED_STEP
 from capwatch.model import Confidence, Evidence, FactKind, Finding, Phase, Severity
 from capwatch.profile import EARLY, Profile
@@ -24,7 +25,10 @@ class Persistence(Rule):
     So is, at any time, one function that downloads something and saves it into an autostart
     place, or writes there a command that downloads and runs (``wget URL -O f && chmod +x f &&
     f`` appended to ``~/.bashrc``): what starts with every session is then whatever the server
-    sends.
+    sends. So is, at any time, one function of a shipped module that writes an SSH public key
+    the code holds into ``authorized_keys`` (a file or a shell command): whoever has the
+    private key can then log in as the user; a tool that authorizes keys for its user takes
+    the key from them (test fixtures that do it with a literal key are not shipped).
     """
 
     id = "CW108"
@@ -59,8 +63,40 @@ class Persistence(Rule):
         )
 
     def _at_any_time(self, profile: Profile) -> Iterator[Finding]:
-        found = list(self._hidden_script(profile))
-        yield from found or self._fetched_into_autostart(profile)
+        found = list(self._hidden_script(profile)) or list(self._fetched_into_autostart(profile))
+        yield from found or self._key_authorized(profile)
+
+    def _key_authorized(self, profile: Profile) -> Iterator[Finding]:
+        """One function that writes an SSH public key the code holds where an account lists
+        the keys allowed to log in (``authorized_keys``), in a file the installer ships."""
+        everywhere = tuple(Phase)
+        keys = profile.indicators_of(("persist.ssh-key",), everywhere)
+        if not keys:
+            return
+        places = profile.indicators_of(("persist.ssh-authorized",), everywhere)
+        writers = {
+            u.scope for u in profile.uses_of(("fs.write", "proc.shell", "proc.spawn"), everywhere)
+        }
+        shipped = {
+            path for path, plan in profile.plans.items() if plan.role != NOT_INSTALLED
+        }
+        scopes = {
+            i.scope for i in keys if i.location.path in shipped
+        } & {i.scope for i in places} & writers
+        if not scopes:
+            return
+        keys = [i for i in keys if i.scope in scopes]
+        places = [i for i in places if i.scope in scopes]
+        yield self.finding(
+            f"Adds the SSH key {keys[0].value[:40]}... to {places[0].value}: whoever holds its"
+            " private key can log in as the user",
+            severity=Severity.CRITICAL,
+            confidence=Confidence.HIGH,
+            phase=earliest([*keys, *places]),
+            evidence=evidence_of(profile, [*places, *keys]),
+            capabilities={"fs.write"},
+            indicators={"persist.ssh-key", "persist.ssh-authorized"},
+        )
 
     def _fetched_into_autostart(self, profile: Profile) -> Iterator[Finding]:
         """One function that writes into an autostart place and fetches something from the

@@ -8,7 +8,8 @@ from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import Rule, evidence_of
 
 _THREATS = (
-    "endpoint.", "shell.", "creds.", "token.regex", "persist.", "download.executable",
+    "endpoint.", "shell.", "creds.", "token.regex", "persist.autostart", "persist.account",
+    "persist.ssh-key", "download.executable",
     "evasion.", "recon.public-ip", "tamper.",
 )
 """Indicators in a compiled module's strings that say what its hidden code is for."""

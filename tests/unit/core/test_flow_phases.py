@@ -170,3 +170,70 @@ def test_a_command_class_handed_on_from_a_module_setup_imports_runs_at_install()
     }
     result = scan_bytes(sdist_bytes(files), "demo.tar.gz")
     assert phases_of(result, "net.socket") == {Phase.INSTALL}
+
+
+def _import_phases(module: str) -> set[Phase]:
+    files = {
+        "setup.py": "from setuptools import setup\nsetup(name='demo', version='0.1')\n",
+        "demo/__init__.py": module,
+    }
+    return phases_of(scan_bytes(sdist_bytes(files), "demo.tar.gz"), "net.socket")
+
+
+_WAKERS = (
+    "import os\nimport socket\n"
+    "class Socketed:\n    def __init__(self):\n        self.sock = socket.socket()\n"
+    "class Piped:\n    def __init__(self):\n        self.fds = os.pipe()\n"
+)
+
+
+def test_a_class_attribute_that_picks_a_class_runs_nothing_as_the_class_is_defined() -> None:
+    """``waker = Piped if posix else Socketed`` in a class body keeps a class for the methods
+    to make later; a class made in the body (``default = Socketed()``) runs there."""
+    picked = _WAKERS + "class Loop:\n    waker = Piped if os.name != 'nt' else Socketed\n"
+    assert _import_phases(picked) == {Phase.RUNTIME}
+    assert _import_phases(picked.replace("Piped if os.name != 'nt' else Socketed", "Socketed")) == {Phase.RUNTIME}
+    made = _WAKERS + "class Loop:\n    waker = Socketed()\n"
+    assert _import_phases(made) == {Phase.IMPORT}
+
+
+def test_a_module_constant_that_picks_a_function_runs_it_where_it_is_read() -> None:
+    """``opener = a or b`` at module level is a name bound to a function: its readers run it."""
+    module = (
+        "import socket\n"
+        "def dial():\n    return socket.create_connection(('example.org', 80))\n"
+        "def offline():\n    return None\n"
+        "OPEN = dial if socket.has_ipv6 else offline\n"
+    )
+    assert _import_phases(module) == {Phase.RUNTIME}
+    assert _import_phases(module + "OPEN()\n") == {Phase.IMPORT}
+
+
+def test_an_api_bound_to_a_name_is_used_where_the_name_is_read() -> None:
+    """``Handle = socket.socket`` names a type (read in annotations, which run nothing); the
+    socket is made at import only when the module's code calls the name."""
+    alias = "import socket\nHandle = socket.socket\ndef wrap(handle: Handle) -> Handle:\n    return handle\n"
+    assert _import_phases(alias) == {Phase.RUNTIME}
+    assert _import_phases(alias + "LISTENER = Handle()\n") == {Phase.IMPORT}
+
+
+def test_a_handler_for_a_missing_setuptools_runs_only_by_hand() -> None:
+    """``try: from setuptools import setup`` / ``except ImportError:`` bootstraps setuptools;
+    installers provide it, so the handler runs only when someone runs the script without it.
+    A handler for another missing module still runs at install."""
+    fallback = (
+        "import subprocess\n"
+        "try:\n    from setuptools import setup\n"
+        "except ImportError:\n    subprocess.call(['python', 'bootstrap.py'])\n"
+        "    from setuptools import setup\n"
+        "setup(name='demo', version='0.1')\n"
+    )
+    assert setup_phases(fallback, "proc.spawn") == {Phase.RUNTIME}
+    other = fallback.replace("from setuptools import setup\nexcept", "import numpy\nexcept")
+    assert setup_phases(other, "proc.spawn") == {Phase.INSTALL}
+    every_error = fallback.replace("except ImportError:", "except Exception:")
+    assert setup_phases(every_error, "proc.spawn") == {Phase.INSTALL}
+    with_cython = fallback.replace(
+        "from setuptools import setup\nexcept", "from setuptools import setup\n    import Cython\nexcept"
+    )
+    assert setup_phases(with_cython, "proc.spawn") == {Phase.INSTALL}

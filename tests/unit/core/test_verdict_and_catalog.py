@@ -206,3 +206,13 @@ def test_prose_is_told_from_scripts_and_code() -> None:
     assert not reads_as_prose(one_sentence)
     # the indicators are there; what the profile makes of them is up to it
     assert {kind for kind, _ in find_indicators(_HELP_TEXT)} >= {"persist.autostart"}
+
+
+def test_a_short_message_of_two_sentences_is_prose() -> None:
+    hint = (
+        "Cookies imported from Chrome were incomplete (recent releases encrypt portions of "
+        "them differently). Close every browser window, then repeat the authentication command."
+    )
+    assert {kind for kind, _ in find_indicators(hint)} == {"creds.browser"}
+    assert reads_as_prose(hint)
+    assert not reads_as_prose(hint.replace(". ", ", "))

@@ -408,6 +408,35 @@ def _frame(
     return (node, scope, cls, depth, binding, False)
 
 
+_MISSING_MODULE = frozenset({"ImportError", "ModuleNotFoundError"})
+_TOP_LEVELS = ("<module>", "<main>", "<no-setuptools>")
+"""Qualified names of the scopes that run a file's own top-level statements."""
+
+
+def _without_setuptools(node: ast.Try | ast.TryStar) -> bool:
+    """Whether a ``try`` only imports setuptools and every handler is for a missing module: the
+    handlers run only where setuptools cannot be imported (``except ImportError: from ez_setup
+    import use_setuptools; use_setuptools()``). A ``try`` that imports anything else too
+    (``from Cython.Build import cythonize``) may fail at install."""
+    def setuptools_only(stmt: ast.stmt) -> bool:
+        if isinstance(stmt, ast.Import):
+            return all(alias.name.split(".")[0] == "setuptools" for alias in stmt.names)
+        return (
+            isinstance(stmt, ast.ImportFrom) and not stmt.level
+            and (stmt.module or "").split(".")[0] == "setuptools"
+        )
+
+    imports_setuptools = all(setuptools_only(stmt) for stmt in node.body)
+    if not node.body or not imports_setuptools or not node.handlers:
+        return False
+    for handler in node.handlers:
+        caught = handler.type
+        names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+        if not all(isinstance(n, ast.Name) and n.id in _MISSING_MODULE for n in names):
+            return False
+    return True
+
+
 def _silences_errors(node: ast.Try | ast.TryStar) -> bool:
     """Whether every handler of a ``try`` catches any error and does nothing with it: a bare
     ``except`` or ``except Exception`` whose body only passes, continues, breaks, returns a
@@ -441,6 +470,19 @@ def _idle(stmt: ast.stmt) -> bool:
             and not value.keywords
         )
     return False
+
+
+def _chosen_references(value: ast.expr) -> list[ast.expr]:
+    """The names a value only picks among: the value itself when it is a name or attribute
+    chain, the branches of a conditional (``a if fast else b``) and the operands of ``or`` and
+    ``and``, at any depth; none when the value computes anything else."""
+    if isinstance(value, _REFERENCES):
+        return [value]
+    if isinstance(value, ast.IfExp):
+        return [*_chosen_references(value.body), *_chosen_references(value.orelse)]
+    if isinstance(value, ast.BoolOp):
+        return [ref for operand in value.values for ref in _chosen_references(operand)]
+    return []
 
 
 def _listed(values: list[ast.expr], budget: int) -> Iterator[ast.expr]:
@@ -1191,11 +1233,16 @@ class _FileWalker:
                     const_scope = self.module_consts[names[-1]]
                     if isinstance(node.value, _CONTAINERS):
                         self._table_entries(node.value, const_scope)
-                    elif isinstance(node.value, _REFERENCES):
-                        # ``start = run``, ``run = impl.run``: bound to a name, not run; the
-                        # name's readers reach it
-                        self.entries[id(node.value)] = const_scope
+                    else:
+                        # ``start = run``, ``run = impl.run``, ``run = a if fast else b``: bound
+                        # to a name, not run; the name's readers reach it
+                        for ref in _chosen_references(node.value):
+                            self.entries[id(ref)] = const_scope
                     return [_frame(node.value, scope, cls, depth, const_scope)]
+            elif cls is not None and node.value is not None and scope.endswith(":<module>"):
+                # ``waker = Piped if posix else Socketed`` in a class body: a class attribute
+                # the class's methods may call later, not run as the class is defined
+                self.kept.update(id(ref) for ref in _chosen_references(node.value))
             if isinstance(node, ast.AnnAssign) and not has_call(node.annotation):
                 # A type annotation names types; it uses nothing (unless it calls something).
                 return [
@@ -1241,6 +1288,17 @@ class _FileWalker:
             assert isinstance(node, _TRIES)
             if node.body and _silences_errors(node):
                 self._silenced(node, scope)
+            if scope.endswith(":<module>") and cls is None and _without_setuptools(node):
+                fallback = scope.replace(":<module>", ":<no-setuptools>")
+                self.result.scopes.setdefault(
+                    fallback,
+                    Scope(fallback, ScopeKind.FALLBACK, self.result.module, "<no-setuptools>",
+                          self._loc(node)),
+                )
+                return [_frame(child, scope, cls, depth) for child in node.body] + [
+                    _frame(child, fallback, cls, depth)
+                    for handler in node.handlers for child in handler.body
+                ] + [_frame(child, scope, cls, depth) for child in [*node.orelse, *node.finalbody]]
         return self._frames(_children(node), scope, cls, depth, binding, consumed)
 
     def _patch(self, target: ast.Attribute, value: ast.expr, scope: str) -> None:
@@ -1398,7 +1456,7 @@ class _FileWalker:
         parent_qual = scope.split(":", 1)[1]
         if cls is not None:
             qual = f"{cls}.{node.name}"
-        elif parent_qual in ("<module>", "<main>"):
+        elif parent_qual in _TOP_LEVELS:
             qual = node.name
         else:
             qual = f"{parent_qual}.{node.name}"
@@ -1413,7 +1471,7 @@ class _FileWalker:
                 bases = self._class_bases.get(cls, ())
                 self.result.methods[cls] = (*self.result.methods.get(cls, ()), body_scope)
                 self.method_class[body_scope] = cls
-            nested = cls is None and parent_qual not in ("<module>", "<main>")
+            nested = cls is None and parent_qual not in _TOP_LEVELS
             self.result.scopes[body_scope] = Scope(
                 body_scope, ScopeKind.FUNCTION, self.result.module, qual, self._loc(node), bases,
                 registered=nested and bool(node.decorator_list),
@@ -1602,7 +1660,7 @@ class _FileWalker:
         the methods called on the objects it makes followed: a library's functions make objects
         and call their methods everywhere, and following each would take much of a large
         package's run-time code into its import phase."""
-        if scope.endswith((":<module>", ":<main>")):
+        if scope.endswith((":<module>", ":<main>", ":<no-setuptools>")):
             return True
         cls = self.method_class.get(scope)
         return cls is not None and any(
@@ -2203,7 +2261,8 @@ class _FileWalker:
             elif isinstance(node.value, ast.Call) and node.attr in ("nodename", "node"):
                 self._host_name_read(node, node.value.func, scope)
             return False
-        self._package_value(name, self.entries.get(id(node), scope), id(node) in self.kept)
+        bound_to = self.entries.get(id(node))
+        self._package_value(name, bound_to or scope, id(node) in self.kept)
         if self._keeps(name):
             self._add(
                 Fact(
@@ -2213,6 +2272,8 @@ class _FileWalker:
                     scope,
                     decode_chain=self.chain,
                     snippet=self._snippet(node),
+                    # ``Handle = socket.socket``: bound to a name, used where the name is read
+                    binding=bound_to,
                 )
             )
         if name in _UNAMES:

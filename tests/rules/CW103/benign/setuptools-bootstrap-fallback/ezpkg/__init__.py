@@ -1,0 +1,1 @@
+"""A package whose setup script bootstraps setuptools only where it is missing."""

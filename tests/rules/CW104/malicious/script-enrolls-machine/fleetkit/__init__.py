@@ -1,0 +1,5 @@
+"""Fleet helpers."""
+
+
+def slug(name):
+    return name.strip().lower().replace(" ", "-")

@@ -1,0 +1,5 @@
+"""SSH server helpers."""
+
+
+def keys_file(home):
+    return home + "/.ssh/authorized_keys"

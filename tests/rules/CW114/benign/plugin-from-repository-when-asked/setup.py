@@ -1,0 +1,3 @@
+from setuptools import setup
+
+setup(name="vizkit", version="1.4.0", packages=["vizkit"])
