@@ -191,7 +191,11 @@ _BLOCK_FIELDS: dict[type, tuple[str, ...]] = {}
 """Each statement type's fields among ``_STMT_FIELDS``: most statements have none."""
 
 
-_MESSAGE_CALLS = frozenset({"print", "warnings.warn", "click.echo", "click.secho", "typer.echo"})
+_MESSAGE_CALLS = frozenset({
+    "print", "warnings.warn", "click.echo", "click.secho", "typer.echo", "sys.exit",
+})
+_TEXT_LAYOUT = frozenset({"textwrap.dedent", "textwrap.fill", "textwrap.indent", "inspect.cleandoc"})
+"""Calls that only lay out a text for people (``sys.exit(textwrap.dedent(USAGE))``)."""
 _MESSAGE_METHODS = frozenset({
     "?.debug", "?.info", "?.warning", "?.warn", "?.error", "?.exception", "?.critical",
 })
@@ -1076,7 +1080,8 @@ class _FileWalker:
                     yield target, sub
 
     def _mark_messages(self, call: ast.Call) -> None:
-        """The strings given to an exception, a logger or ``print`` are read by people, and so
+        """The strings given to an exception, a logger, ``print`` or ``sys.exit`` (laid out by
+        ``textwrap.dedent`` or not) are read by people, and so
         is the text of a name the message reads whose every binding is a string (``hint =
         "install it with: curl ... | sh"``, then ``raise Error(f"not found.{hint}")``)."""
         for arg in [*call.args, *(k.value for k in call.keywords)]:
@@ -1084,6 +1089,12 @@ class _FileWalker:
             for part in parts:
                 if isinstance(part, ast.FormattedValue):
                     part = part.value
+                if (
+                    isinstance(part, ast.Call) and part.args
+                    and self.resolver.resolve(part.func) in _TEXT_LAYOUT
+                ):
+                    self.messages.add(id(part))  # its own arguments are the message
+                    part = part.args[0]
                 if isinstance(part, ast.Constant) and isinstance(part.value, str):
                     self.messages.add(id(part))
                 elif isinstance(part, ast.Name):
@@ -1587,7 +1598,7 @@ class _FileWalker:
             self.messages.add(id(node.args[1]))
         if name in REGEX_CALLS and node.args:
             self._mark_pattern(node.args[0])
-        if flags & _MESSAGE_SINK:
+        if flags & _MESSAGE_SINK or id(node) in self.messages:
             self._mark_messages(node)
         else:
             # exec sinks and decoders unpack their own arguments (``_unpack``)
