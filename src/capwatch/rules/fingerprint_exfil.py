@@ -87,7 +87,7 @@ class FingerprintSent(Rule):
         # Install and start-up code is small: one file is close enough. Import-time code of a
         # large library is not, so there collecting and sending must share a function (a
         # helper whose result is what the function sends is part of it).
-        sender_of = _senders_of_helpers(profile, send)
+        sender_of = _senders_of_helpers(profile, send) if collect and send else {}
 
         def key(use: CapabilityUse) -> str:
             if use.phase is not Phase.IMPORT:

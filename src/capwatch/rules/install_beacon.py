@@ -167,17 +167,20 @@ def _socket_beacons(profile: Profile) -> list[tuple[Fact, Phase, str]]:
     """Connections made at install or start-up to a host written in the code, in functions
     that send on a socket and receive nothing: each connecting call, its phase and host."""
     calls = profile.facts_of(FactKind.CALL, _PHASES)
+    connects = [(f, p) for f, p in calls if f.name in _SOCKET_CONNECTS and f.args]
+    if not connects:
+        return []
+    scopes = {f.scope for f, _ in connects}
     by_scope: dict[str, set[str]] = {}
     for fact, _ in calls:
-        by_scope.setdefault(fact.scope, set()).add(fact.name)
+        if fact.scope in scopes:
+            by_scope.setdefault(fact.scope, set()).add(fact.name)
     found = []
-    for fact, phase in calls:
-        if fact.name not in _SOCKET_CONNECTS or not fact.args:
-            continue
+    for fact, phase in connects:
         names = by_scope[fact.scope]
         if not (names & _SOCKET_OPENS and names & _SOCKET_SENDS) or names & _SOCKET_READS:
             continue
-        host = fact.args[0].split()[0] if fact.args[0].split() else ""
+        host = (fact.args[0].split() or [""])[0]
         if _HOST.match(host) and not host.startswith(("127.", "0.")):
             found.append((fact, phase, host))
     return found
