@@ -230,7 +230,19 @@ def _roots(
                 roots.append((Phase.RUNTIME, scope.id))
             elif plan.phase is Phase.INSTALL and _is_command(scope.class_bases):
                 roots.append((Phase.INSTALL, scope.id))
+            elif plan.role == "build-backend" and scope.qualname in BACKEND_HOOKS:
+                # an installer calls the hooks of an in-tree backend to build
+                roots.append((Phase.INSTALL, scope.id))
     return roots
+
+
+BACKEND_HOOKS = frozenset({
+    "build_wheel", "build_sdist", "build_editable", "get_requires_for_build_wheel",
+    "get_requires_for_build_sdist", "get_requires_for_build_editable",
+    "prepare_metadata_for_build_wheel", "prepare_metadata_for_build_editable",
+})
+"""The functions of a build backend (PEP 517 and 660) that an installer calls to build: in an
+in-tree backend (``backend-path``), code that runs at install."""
 
 
 _ENTRY_POINT = re.compile(r"\s*([\w.]+)\s*(?::\s*([\w.]+))?")

@@ -4,6 +4,7 @@ private PostgreSQL cluster. Each is started here and ended by the fixture that m
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import shutil
 import signal
@@ -15,6 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PG_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _end_with_parent() -> None:
+    """Run in a started process before it executes: the kernel sends it SIGTERM when the test
+    process that started it dies, so a test run stopped by a signal (whose fixtures never tear
+    down) leaves no worker or server running behind it. Linux only; elsewhere a no-op."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def free_port() -> int:
@@ -110,6 +122,7 @@ class Workers:
             process = subprocess.Popen(
                 command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 env={**os.environ, **(env or {})}, start_new_session=True,
+                preexec_fn=_end_with_parent,
             )
         worker = Worker(name, log, process)
         self.started.append(worker)
@@ -139,6 +152,7 @@ class PrivateRedis:
             ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
              "--appendonly", "no", "--dir", str(self.dir)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            preexec_fn=_end_with_parent,
         )
         wait_until(lambda: tcp_open(self.port), 20, "redis-server to listen")
 

@@ -124,13 +124,23 @@ def analyze_pickle(
     opcodes end the reading with a problem."""
     analysis, scope = _module_analysis(path, module)
     content = _unwrap(content, analyzer.limits)
-    machine = _Machine(analysis, path, scope, analyzer.keep)
-    most = analyzer.limits.pickle_opcodes
+    _play(content, _Machine(analysis, path, scope, analyzer.keep), analyzer.limits)
+    for fact in list(analysis.facts):
+        if fact.kind is FactKind.CALL and fact.name in _RUNS_SOURCE and fact.args:
+            analyzer.analyze_decoded(fact.args[0], analysis, scope, _CHAIN, _FIRST_LINE, False)
+    return analysis
+
+
+def _play(content: bytes, machine: _Machine, limits: Limits) -> None:
+    """Play a pickle's opcodes on ``machine``, at most ``Limits.pickle_opcodes`` of them (a
+    problem of its analysis says so). A file that is not a pickle, or is cut short, leaves the
+    facts of the opcodes read before the error: loading runs them in that order too."""
+    most = limits.pickle_opcodes
     try:
         for count, (op, arg, position) in enumerate(pickletools.genops(io.BytesIO(content))):
             if count >= most:
-                analysis.problems.append(Problem(
-                    ProblemKind.TOO_LARGE, Location(path),
+                machine.analysis.problems.append(Problem(
+                    ProblemKind.TOO_LARGE, Location(machine.path),
                     f"pickle longer than the pickle_opcodes limit ({most}); the rest was not read",
                 ))
                 break
@@ -139,10 +149,23 @@ def analyze_pickle(
             machine.step(op, arg, position or 0)
     except (ValueError, EOFError, UnicodeDecodeError, OverflowError, IndexError):
         pass  # not a pickle, or cut short: what was read stands
-    for fact in list(analysis.facts):
-        if fact.kind is FactKind.CALL and fact.name in _RUNS_SOURCE and fact.args:
-            analyzer.analyze_decoded(fact.args[0], analysis, scope, _CHAIN, _FIRST_LINE, False)
-    return analysis
+
+
+def render_pickle(content: bytes, limits: Limits) -> str:
+    """The calls a pickle makes when loaded, as Python source (``import os`` then
+    ``os.system('...')``), for pickled data a package's code loads (``pickle.loads(b64decode(
+    "..."))``): read without loading, as :func:`analyze_pickle` reads a file. Only the strings
+    among each call's arguments are kept. Raises :class:`DecodeError` when no call is made (data
+    that loads as plain values runs nothing)."""
+    analysis, scope = _module_analysis("<pickle>", "<pickle>")
+    _play(content, _Machine(analysis, "<pickle>", scope, None), limits)
+    calls = [fact for fact in analysis.facts if fact.kind is FactKind.CALL]
+    if not calls:
+        raise DecodeError("a pickle that calls nothing")
+    modules = sorted({fact.name.rsplit(".", 1)[0] for fact in calls if "." in fact.name})
+    lines = [f"import {module}" for module in modules]
+    lines += [f"{fact.name}({', '.join(repr(text) for text in fact.args)})" for fact in calls]
+    return "\n".join(lines) + "\n"
 
 
 PYC_HEADERS = (16, 12, 8)

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from capwatch.model import Confidence, Finding, Phase, Severity
+from capwatch.model import CapabilityUse, Confidence, Finding, Indicator, Phase, Severity
 from capwatch.profile import EARLY, Profile
-from capwatch.rules.base import STAGING_HOSTS, Rule, earliest, evidence_of
+from capwatch.rules.base import STAGING_HOSTS, Rule, earliest, evidence_of, when
 
 _STEALER = ("creds.browser", "creds.wallet", "creds.messenger", "token.regex")
 _EARLY_ONLY = ("creds.cloud", "creds.system", "creds.cloud-metadata")
@@ -36,11 +36,15 @@ class CredentialHarvest(Rule):
     unless the module's own top-level code reads it and reaches the network (a service-account
     token read and sent as the module is imported) or its file names a raw IP address, paste
     site, chat webhook, request catcher or throwaway host name (a client logs in to its
-    registry or cloud, not there).
+    registry or cloud, not there), or one function names three or more such files (SSH keys,
+    cloud keys, cluster and registry settings) beside its request: it gathers them to send.
     Cloud instance-metadata addresses (``169.254.169.254``, ``metadata.google.internal``), where
     a build machine's cloud credentials can be read, count at install and interpreter start:
     nothing needs them while a package installs (cloud SDKs and error reporters ask the service
-    where they run, even at import, so import does not count).
+    where they run, even at import, so import does not count, unless the same function asks
+    the service and also sends a request to another address written in the code: it relays
+    what the service hands out; a list of hosts a fetcher refuses names the service without
+    asking it).
     At any time, one function that gathers credential files (keys, cloud settings, shell
     history) and sends them to a raw IP address, a chat webhook, a paste site or a request
     catcher is critical: no honest client ships its user's secrets there. So is, at any time,
@@ -50,6 +54,11 @@ class CredentialHarvest(Rule):
     where browsers or chat clients keep them: a token grabber, whoever calls it. Cookie tools
     read browser stores without hunting tokens; secret scanners hunt tokens in the user's own
     files, not in browser and chat-client stores.
+    In install, start-up and import code, one function that names the token variables of two
+    services or more (a package registry's, a code host's, a CI or deployment service's:
+    ``NPM_TOKEN``, ``TWINE_PASSWORD``, ``GITHUB_TOKEN``, ``CI_JOB_TOKEN``) and reaches the network
+    is critical: a build that fetches from one service reads that service's token (``GH_TOKEN``
+    or ``GITHUB_TOKEN``), while a harvester in a CI job collects them all.
     """
 
     id = "CW107"
@@ -61,10 +70,11 @@ class CredentialHarvest(Rule):
         net_scopes = {u.scope for u in early_net}
         # Cloud and SSH credential paths are everyday client configuration: early, they count
         # only where the same function also reaches the network.
+        relayed = _metadata_relayed(profile, early_net)
         early_items = profile.indicators_of(_STEALER, EARLY) + [
             i for i in profile.indicators_of(_EARLY_ONLY, EARLY)
             if any(u.location.path == i.location.path and u.scope in net_scopes for u in early_net)
-            and (i.kind != _METADATA or i.phase in _BUILD)
+            and (i.kind != _METADATA or i.phase in _BUILD or i in relayed)
         ]
         dropped_to: set[str] = set()
         grabbed: set[str] = set()
@@ -84,7 +94,9 @@ class CredentialHarvest(Rule):
             items = [i for i in items if i.location.path in files & net_files]
             early = False
             if not items:
-                yield from self._sent_to_throwaway(profile)
+                yield from (
+                    list(self._tokens_gathered(profile)) or self._sent_to_throwaway(profile)
+                )
                 return
             dropped_to = {i.location.path for i in items} & drops
             grabbing = {
@@ -110,7 +122,13 @@ class CredentialHarvest(Rule):
             {i.location.path for i in items}
             & {i.location.path for i in profile.indicators_of(STAGING_HOSTS, EARLY)}
         )
-        strong = early and (phase is Phase.INSTALL or not everyday_only or on_import or staged)
+        # ... one store at a time: a function that gathers several (SSH keys, cloud keys,
+        # cluster and registry settings) and reaches the network collects them to send
+        gathered = early and _gathers_stores(items)
+        strong = early and (
+            phase is Phase.INSTALL or not everyday_only or on_import or staged or gathered
+            or any(i in relayed for i in items)
+        )
         drop = [i for i in profile.indicators_of(_DROPS) if i.location.path in dropped_to]
         yield self.finding(
             f"Reads {', '.join(sorted(kinds | {u.capability for u in caps}))} and reaches the network"
@@ -121,6 +139,37 @@ class CredentialHarvest(Rule):
             evidence=evidence_of(profile, [*items, *caps, *drop]),
             capabilities={u.capability for u in [*caps, *net]},
             indicators=kinds | {i.kind for i in drop},
+        )
+
+    def _tokens_gathered(self, profile: Profile) -> Iterator[Finding]:
+        """Install, start-up or import code where one function names the token variables of
+        two services or more (a registry's and a code host's: ``NPM_TOKEN``, ``GITHUB_TOKEN``)
+        and reaches the network."""
+        tokens = profile.indicators_of((_ENV_TOKEN,), EARLY)
+        if not tokens:
+            return
+        net_scopes = {u.scope for u in profile.uses_of(_NET, EARLY)}
+        services: dict[str, set[str]] = {}
+        for token in tokens:
+            if token.scope in net_scopes:
+                services.setdefault(token.scope, set()).add(token_service(token.value))
+        scopes = {scope for scope, found in services.items() if len(found) >= 2}
+        if not scopes:
+            return
+        tokens = [i for i in tokens if i.scope in scopes]
+        net = [u for u in profile.uses_of(_NET, EARLY) if u.scope in scopes]
+        names = sorted({i.value for i in tokens})
+        phase = min(i.phase for i in tokens)
+        gathered = sorted(set().union(*(services[s] for s in scopes)))
+        yield self.finding(
+            f"Gathers the tokens of {', '.join(gathered)} ({', '.join(names[:4])}) and reaches"
+            f" the network {when(phase)}",
+            severity=Severity.CRITICAL,
+            confidence=Confidence.HIGH,
+            phase=phase,
+            evidence=evidence_of(profile, [*tokens[:3], *net[:2]]),
+            capabilities={u.capability for u in net},
+            indicators={_ENV_TOKEN},
         )
 
     def _sent_to_throwaway(self, profile: Profile) -> Iterator[Finding]:
@@ -148,3 +197,62 @@ class CredentialHarvest(Rule):
                           if u.scope in scopes},
             indicators=kinds,
         )
+
+
+GATHERED_STORES = 3
+"""Distinct credential files (SSH keys, cloud keys, cluster and registry settings) one function
+reads, with the network in that function, from which it gathers rather than logs in."""
+
+
+def _gathers_stores(items: list[Indicator]) -> bool:
+    """Whether one function names ``GATHERED_STORES`` or more distinct credential files."""
+    by_scope: dict[str, set[str]] = {}
+    for item in items:
+        if item.kind == "creds.cloud":
+            by_scope.setdefault(item.scope, set()).add(item.value.lower().replace("\\", "/"))
+    return any(len(stores) >= GATHERED_STORES for stores in by_scope.values())
+
+
+def _metadata_relayed(profile: Profile, early_net: list[CapabilityUse]) -> list[Indicator]:
+    """Instance-metadata addresses, at import, in a function whose requests ask the metadata
+    service (an address written in the code) and also another address written in the code:
+    what the service hands out (the machine's cloud credentials) is relayed. Cloud SDKs and
+    error reporters ask the service where they run, and send nothing elsewhere from that
+    function; a list of hosts a fetcher refuses names the service without asking it."""
+    found = []
+    for item in profile.indicators_of((_METADATA,), (Phase.IMPORT,)):
+        addresses = [
+            u.args[0] for u in early_net
+            if u.scope == item.scope and u.args and "://" in u.args[0]
+        ]
+        # the service asked (not an address in a list of hosts to refuse), and another host
+        if any(map(_metadata_address, addresses)) and not all(map(_metadata_address, addresses)):
+            found.append(item)
+    return found
+
+
+def _metadata_address(url: str) -> bool:
+    host = url.split("://", 1)[-1]
+    return host.startswith(
+        ("169.254.169.254", "metadata.google.internal", "100.100.100.200", "[fd00:ec2::254]")
+    )
+
+
+_ENV_TOKEN = "creds.env-token"
+_TOKEN_SERVICES = (
+    ("npm", ("NPM_", "NODE_AUTH_")), ("PyPI", ("PYPI_", "TWINE_")),
+    ("GitHub", ("GITHUB_", "GH_", "ACTIONS_")), ("GitLab", ("GITLAB_", "CI_JOB_")),
+    ("Docker", ("DOCKER",)), ("CircleCI", ("CIRCLE",)), ("Travis CI", ("TRAVIS_",)),
+    ("Bitbucket", ("BITBUCKET_",)), ("crates.io", ("CARGO_",)), ("RubyGems", ("RUBYGEMS_", "GEM_")),
+    ("Vercel", ("VERCEL_",)), ("Netlify", ("NETLIFY_",)), ("Heroku", ("HEROKU_",)),
+    ("DigitalOcean", ("DIGITALOCEAN_",)), ("Cloudflare", ("CLOUDFLARE_",)), ("Slack", ("SLACK_",)),
+    ("Discord", ("DISCORD_",)),
+)
+
+
+def token_service(name: str) -> str:
+    """The service whose token an environment variable of ``creds.env-token`` holds."""
+    for service, prefixes in _TOKEN_SERVICES:
+        if name.startswith(prefixes):
+            return service
+    return name

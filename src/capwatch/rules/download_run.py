@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
@@ -43,7 +44,10 @@ class DownloadAndRun(Rule):
     file at install time or the same function at import (a module's top-level code and the
     functions it calls directly count as one). Critical when the URL is of an
     executable or script, when it happens on import or interpreter start, or when at install one
-    function fetches and runs a command it computed, or the file that fetches runs a script or a
+    function fetches and runs a command it computed (a download tool's own command line is the
+    fetch, not what runs it; a clone of a repository the code does not name, ``git clone %s``
+    of a configured plugin, then computed commands, is how a build compiles what it is told
+    to), or the file that fetches runs a script or a
     Windows program (``python update.py``, ``python {path}``, ``node x.js``, ``x.exe``) other
     than the artifact's own ``setup.py``: the dropper's last step, where a build runs named
     tools (``make``, ``sh configure``) and a release helper runs ``python setup.py sdist``. Build scripts that download sources and
@@ -51,7 +55,8 @@ class DownloadAndRun(Rule):
     question (high, medium confidence). In code that runs only when called, one function that
     fetches, saves (or makes executable) and starts a process (helpers defined inside it count
     as part of it, handlers it registers with a decorator do not; cloning a repository is no
-    such fetch: test harnesses clone projects to build them), fetching before it starts
+    such fetch: test harnesses clone projects to build them, and nor is a request to this
+    machine's loopback address, a local server polled), fetching before it starts
     the process (a function that starts a local server and then polls it over HTTP is no
     dropper; nor is one that downloads a header, a JSON file or a picture, by the names of the
     URL and the file it saves, when none of the processes it starts names that file), looks
@@ -96,12 +101,19 @@ class DownloadAndRun(Rule):
         urls = [i for i in profile.indicators_of(("download.executable",), EARLY)
                 if i.location.path in files]
         phase = earliest([*fetch, *run])
-        fetching_scopes = {u.scope for u in fetch}
+        # a function that clones a repository the code does not name (``git clone %s`` of a
+        # configured plugin) and runs computed commands (a compiler's) builds what it cloned
+        named = {u.location for u in run if any("://" in a or "git@" in a for a in u.args)}
+        fetching_scopes = {
+            u.scope for u in fetch if u.via not in _CLONES or u.location in named
+        }
+        # a download tool run as a command (``curl -o f %s``) is the fetch, not what runs it
+        fetching_commands = {u.location for u in fetch if u.via.startswith("shell:")}
         has_setup = any(p.rsplit("/", 1)[-1] == "setup.py" for p in profile.plans)
         dropper = urls or phase is not Phase.INSTALL or any(
             (u.scope in fetching_scopes and not _constant_command(u))
             or (_runs_script(u) and not (has_setup and _runs_setup_py(u)))
-            for u in run
+            for u in run if u.location not in fetching_commands
         )
         if dropper:
             severity = Severity.CRITICAL
@@ -131,9 +143,11 @@ class DownloadAndRun(Rule):
         runs_in: dict[str, list[CapabilityUse]] = {}
         for use in run:
             runs_in.setdefault(unit(use.scope), []).append(use)
+        local = _asks_only_this_machine(fetch)
         fetch = [
             u for u in fetch
             if not _fetches_data(u, runs_in.get(unit(u.scope), [])) and u.via not in _CLONES
+            and u.scope not in local
         ]
         scopes = (
             {unit(u.scope) for u in fetch} & {unit(u.scope) for u in run}
@@ -250,6 +264,22 @@ _DATA_FILES = (".h", ".hh", ".hpp", ".c", ".cc", ".cpp", ".json", ".csv", ".tsv"
                ".yaml", ".yml", ".toml", ".md", ".rst", ".html", ".css", ".svg", ".png",
                ".jpg", ".jpeg", ".gif", ".pdf")
 """Names of files that are data or sources to compile, never programs a process starts."""
+
+
+_LOOPBACK = re.compile(r"^(?:https?|wss?)://(?:127(?:\.\d{1,3}){3}|localhost|\[::1\])(?:[:/]|$)", re.I)
+
+
+def _asks_only_this_machine(fetch: list[CapabilityUse]) -> set[str]:
+    """The scopes whose requests that name an address all name this machine's loopback
+    (``http://127.0.0.1:{port}/api/ping``, a local server polled): nothing is downloaded
+    from anywhere else there."""
+    local: set[str] = set()
+    remote: set[str] = set()
+    for use in fetch:
+        for arg in use.args:
+            if "://" in arg:
+                (local if _LOOPBACK.match(arg) else remote).add(use.scope)
+    return local - remote
 
 
 def _fetches_data(fetch: CapabilityUse, run: list[CapabilityUse]) -> bool:

@@ -25,10 +25,12 @@ class Persistence(Rule):
     So is, at any time, one function that downloads something and saves it into an autostart
     place, or writes there a command that downloads and runs (``wget URL -O f && chmod +x f &&
     f`` appended to ``~/.bashrc``): what starts with every session is then whatever the server
-    sends. So is, at any time, one function of a shipped module that writes an SSH public key
-    the code holds into ``authorized_keys`` (a file or a shell command): whoever has the
-    private key can then log in as the user; a tool that authorizes keys for its user takes
-    the key from them (test fixtures that do it with a literal key are not shipped).
+    sends; or a command that uploads (``curl -d @- URL``, as a ``sudo`` alias that posts the
+    password it asks for): every session then sends something out. So is, at any time, one
+    function of a shipped module that writes an SSH public key the code holds into
+    ``authorized_keys`` (a file or a shell command): whoever has the private key can then log
+    in as the user; a tool that authorizes keys for its user takes the key from them (test
+    fixtures that do it with a literal key are not shipped).
     """
 
     id = "CW108"
@@ -107,7 +109,7 @@ class Persistence(Rule):
         if not places:
             return
         fetch = profile.uses_of(("net.download", "net.http.request"), everywhere)
-        commands = profile.indicators_of(("shell.download-exec",), everywhere)
+        commands = profile.indicators_of(("shell.download-exec", "shell.upload"), everywhere)
         saving = {u.scope for u in profile.uses_of(("fs.write",), everywhere)} | {
             u.scope for u in fetch if u.capability == "net.download"
         }
@@ -120,7 +122,12 @@ class Persistence(Rule):
         places = [i for i in places if i.scope in scopes]
         fetch = [u for u in fetch if u.scope in scopes]
         commands = [i for i in commands if i.scope in scopes]
-        what = "a command that downloads and runs" if commands and not fetch else "what it downloads"
+        what = (
+            "what it downloads" if fetch
+            else "a command that downloads and runs"
+            if any(i.kind == "shell.download-exec" for i in commands)
+            else "a command that sends data out"
+        )
         yield self.finding(
             f"Saves {what} into {places[0].value[:80]}",
             severity=Severity.CRITICAL,

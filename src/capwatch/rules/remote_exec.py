@@ -6,7 +6,16 @@ from collections.abc import Iterator
 from capwatch.capabilities.catalog import load_catalog
 from capwatch.capabilities.shell import SHELLS, program_name
 from capwatch.lang.python.analyzer import CODE_LOADERS, DROPPED_STEP, PLACEHOLDER, PROCESS_SINKS
-from capwatch.model import Confidence, Fact, FactKind, Finding, Location, Phase, Severity
+from capwatch.model import (
+    Confidence,
+    Evidence,
+    Fact,
+    FactKind,
+    Finding,
+    Location,
+    Phase,
+    Severity,
+)
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import STAGING_HOSTS, Rule, command_line, evidence_of, when
 
@@ -51,7 +60,9 @@ class RemoteCodeExecuted(Rule):
     web shell, whose visitor commands the machine. So is, in those phases, evaluating the
     contents of a file that the same file of code opens for writing under the same name and that
     also downloads (``open(p, "wb").write(get(url).content)``; ``exec(b64decode(open(p,
-    "rb").read()))``): the download is staged on disk first. Critical in install, start-up and
+    "rb").read()))``): the download is staged on disk first. So is, at import, a download
+    saved as a module file (``urlretrieve(url, join(here, "_core.py"))``) that the same file
+    then imports (``import_module("pkg._core")``). Critical in install, start-up and
     import code, and, in code that runs only when called, when the file names such a host or a
     web request supplies the code; else, when called, high with medium confidence, for a
     reviewer: a tool's own package manager may run the setup scripts of what its user asks it to
@@ -83,7 +94,7 @@ class RemoteCodeExecuted(Rule):
                 + web
             )
 
-        hits: list[tuple[Fact, Phase, list[str]]] = list(_staged(profile))
+        hits: list[tuple[Fact, Phase, list[str]]] = [*_staged(profile), *_module_fetched(profile)]
         # where what runs comes from a staging host's file or a web request: decisive even
         # in code that runs only when called
         decisive: set[Location] = set()
@@ -119,7 +130,9 @@ class RemoteCodeExecuted(Rule):
             severity=Severity.CRITICAL if early or decisive else Severity.HIGH,
             confidence=Confidence.HIGH if early else Confidence.MEDIUM,
             phase=phase,
-            evidence=evidence_of(profile, uses),
+            evidence=evidence_of(profile, uses) or [
+                Evidence(f.location, f.snippet) for f, _, _ in hits[:2]
+            ],
             capabilities={"net.http.request", *(u.capability for u in uses)},
         )
 
@@ -180,6 +193,38 @@ def _staged(profile: Profile) -> Iterator[tuple[Fact, Phase, list[str]]]:
             if name in fact.inner and (path, file) in written:
                 yield fact, phase, [f"a download saved as {file}"]
                 break
+
+
+_IMPORTERS = frozenset({"importlib.import_module", "__import__"})
+_MODULE_FILE = re.compile(r"(?:^|[\\/])([A-Za-z_]\w*)\.py$")
+
+
+def _module_fetched(profile: Profile) -> Iterator[tuple[Fact, Phase, list[str]]]:
+    """In a module's import: a download saved as a ``.py`` file (``urlretrieve(url,
+    join(here, "_core.py"))``), then that module imported by the same file of code
+    (``import_module("pkg._core")``): code fetched and run as the package is imported."""
+    at_import = (Phase.IMPORT,)
+    lines = {
+        (u.location.path, u.location.line) for u in profile.uses_of(_FETCH, at_import)
+    }
+    if not lines:
+        return
+    saved: dict[str, set[str]] = {}
+    for fact, _ in profile.facts_of(FactKind.CALL, at_import):
+        if (fact.location.path, fact.location.line) not in lines:
+            continue
+        for arg in fact.args:
+            found = _MODULE_FILE.search(arg)
+            if found and "://" not in arg:
+                saved.setdefault(fact.location.path, set()).add(found.group(1))
+    if not saved:
+        return
+    for fact, phase in profile.facts_of(FactKind.CALL, at_import):
+        stems = saved.get(fact.location.path)
+        if stems and fact.name in _IMPORTERS and fact.args:
+            stem = fact.args[0].rsplit(".", 1)[-1]
+            if stem in stems:
+                yield fact, phase, [f"a download saved as {stem}.py"]
 
 
 def _names_a_file(arg: str) -> bool:

@@ -14,11 +14,13 @@ class Tampering(Rule):
 
     Writing browser extensions and wiring them in with ``--load-extension``, extension
     manifests that ask for clipboard access, rewriting Start Menu, desktop or taskbar shortcuts
-    (``.lnk``, ``WScript.Shell.CreateShortcut``) from code that runs on install, startup or
-    import, together with file writes, COM automation or processes in the same file. A library
-    has no business
-    editing the user's browsers and shortcuts when it is installed; automation tools that do it
-    on request run at ``runtime`` and are not flagged.
+    (``.lnk``, ``WScript.Shell.CreateShortcut``), or the package installer's own configuration
+    (``pip.conf``, ``pip.ini``, and the ``[global]`` ``index-url`` setting that says where every
+    later install comes from), from code that runs on install, startup or import, together with
+    file writes, COM automation or processes in the same file. A library has no business
+    editing the user's browsers, shortcuts or installer when it is installed; automation tools
+    that do it on request run at ``runtime`` and are not flagged. High for one kind of clue;
+    critical for two (an installer configuration file written with an index in it).
     """
 
     id = "CW109"
@@ -36,7 +38,8 @@ class Tampering(Rule):
         clues = [i for i in clues if i.location.path in {u.location.path for u in act}]
         kinds = {i.kind for i in clues}
         yield self.finding(
-            "Edits other programs: " + ", ".join(sorted({i.value for i in clues}))[:200],
+            "Edits other programs: "
+            + ", ".join(sorted({" ".join(i.value.split()) for i in clues}))[:200],
             severity=Severity.CRITICAL if len(kinds) > 1 else Severity.HIGH,
             confidence=Confidence.HIGH if len(kinds) > 1 else Confidence.MEDIUM,
             phase=earliest(clues),

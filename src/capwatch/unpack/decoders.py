@@ -41,6 +41,10 @@ class DecodeError(ValueError):
     """The input is not valid for the decoder (the runtime call would have failed)."""
 
 
+PICKLE_STEP = "pickle.loads"
+"""Decode-chain step of pickled data read as the calls loading it makes (rendered as code)."""
+
+
 def _too_big(max_bytes: int) -> LimitExceeded:
     return LimitExceeded("decoded_bytes", f"a decoded payload exceeds {max_bytes} bytes")
 
@@ -419,6 +423,18 @@ def _marshal_api(
     return text, "marshal.loads"
 
 
+def _pickle_api(
+    data: Blob, args: Sequence[Arg], kwargs: Mapping[str, Arg], limits: Limits
+) -> tuple[Blob, str | None]:
+    # the reader of pickles lives with the front end it hands its calls to
+    from capwatch.lang.serialized import render_pickle
+
+    text = render_pickle(_need_bytes(data), limits)
+    if len(text) > limits.decoded_bytes:
+        raise _too_big(limits.decoded_bytes)
+    return text, PICKLE_STEP
+
+
 _BINARY_CODECS: Mapping[str, tuple[str, Callable[[Blob, int], Blob]]] = {
     "rot13": ("rot13", lambda d, m: rot13(d)),
     "rot_13": ("rot13", lambda d, m: rot13(d)),
@@ -481,6 +497,10 @@ DECODERS: Mapping[str, DecoderFunc] = {
     "codecs.decode": _codecs_api("codecs.decode"),
     "codecs.encode": _codecs_api("codecs.encode"),
     "marshal.loads": _marshal_api,
+    "pickle.loads": _pickle_api,
+    "_pickle.loads": _pickle_api,
+    "cPickle.loads": _pickle_api,
+    "dill.loads": _pickle_api,
 }
 """Qualified API name -> adapter. Labels are the API names (``codecs.*`` add ``:codec``)."""
 

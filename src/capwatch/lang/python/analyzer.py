@@ -47,6 +47,7 @@ from capwatch.lang.python.source import parse
 from capwatch.lang.python.tree import children as _children
 from capwatch.lang.python.tree import has_call, reads_name, walk
 from capwatch.model import Fact, FactKind, Location
+from capwatch.unpack.decoders import PICKLE_STEP
 from capwatch.unpack.payload import decode_text
 
 MIN_LITERAL = 4
@@ -183,6 +184,23 @@ _CONTAINERS = (ast.Dict, ast.List, ast.Tuple, ast.Set)
 _ALIASABLE = (ast.Attribute, ast.Name, ast.Call)
 _TEMPLATES = frozenset({ast.JoinedStr, ast.BinOp})
 """Expressions that may be partly constant text (an f-string, a concatenation)."""
+_PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlL]?[diouxXeEfFgGcrsa%]")
+"""A field of a ``%`` format (``%s``, ``%(name)s``, ``%-10.3f``; ``%%`` is a percent sign)."""
+_FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
+"""A field of a ``str.format`` text (``{}``, ``{0}``, ``{name:>10}``)."""
+
+
+def _percent_field(match: re.Match[str]) -> str:
+    return "%" if match.group(0) == "%%" else PLACEHOLDER
+
+
+def _filled(text: str) -> str | None:
+    """Text with ``…`` for what does not fold: ``None`` when nothing of it is constant."""
+    return text if text.strip(PLACEHOLDER + " ") else None
+
+
+_TYPE_CHECKS = frozenset({"isinstance", "issubclass"})
+"""Calls whose second argument names types to compare with, not values to use."""
 _HANDLERS = (ast.ExceptHandler, ast.match_case)
 _TRIES = (ast.Try, ast.TryStar)
 _ANY_ERROR = frozenset({"Exception", "BaseException"})
@@ -786,6 +804,9 @@ class _FileWalker:
         self.handed: set[int] = set()
         """Ids of the names ``exec``, ``eval`` and ``compile`` given as a call's positional
         arguments (:data:`HANDED`)."""
+        self.type_checked: set[int] = set()
+        """Ids of the types named as what a value is checked against (``isinstance(x,
+        types.FunctionType)``): read, not used."""
         self.conditional_defs: set[str] = set()
         """Functions and classes defined under module-level ``if``/``try``/``with`` blocks."""
         self.with_bound: dict[str, ast.expr | None] = {}
@@ -1592,6 +1613,11 @@ class _FileWalker:
         flags = _call_kind(name)
         if node.keywords:
             self._mark_help(node)
+        if name in _TYPE_CHECKS and len(node.args) > 1:
+            kinds = node.args[1]
+            self.type_checked.update(
+                id(kind) for kind in (kinds.elts if isinstance(kinds, ast.Tuple) else [kinds])
+            )
         if name in ATTRIBUTE_LOOKUPS and len(node.args) > 1:
             # ``hasattr(subprocess, "CREATE_NO_WINDOW")``: the name of an attribute, which the
             # resolver reads as a name, not text the code uses
@@ -2148,8 +2174,20 @@ class _FileWalker:
                     inner = value.value if isinstance(value, ast.FormattedValue) else value
                     folded = self._const_str(inner) if isinstance(inner, ast.expr) else None
                     parts.append(folded if folded is not None else PLACEHOLDER)
-            text = "".join(parts)
-            return text if text.strip(PLACEHOLDER + " ") else None
+            return _filled("".join(parts))
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod):
+            # ``"%s.%d.example.org" % (data, i)``: the format's text, its fields unknown
+            form = expr.left
+            if isinstance(form, ast.Constant) and isinstance(form.value, str):
+                return _filled(_PERCENT_FIELD.sub(_percent_field, form.value))
+            return None
+        if (
+            isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute)
+            and expr.func.attr == "format" and isinstance(expr.func.value, ast.Constant)
+            and isinstance(expr.func.value.value, str)
+        ):
+            # ``"{}.{}.example.org".format(data, i)``, likewise
+            return _filled(_FORMAT_FIELD.sub(PLACEHOLDER, expr.func.value.value))
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
             left = self._const_str(expr.left) or self._template(expr.left, depth + 1)
             right = self._const_str(expr.right) or self._template(expr.right, depth + 1)
@@ -2274,6 +2312,8 @@ class _FileWalker:
             return False
         bound_to = self.entries.get(id(node))
         self._package_value(name, bound_to or scope, id(node) in self.kept)
+        if id(node) in self.type_checked:
+            return True
         if self._keeps(name):
             self._add(
                 Fact(
@@ -2471,7 +2511,7 @@ class _FileWalker:
                     snippet=self._snippet(node),
                 )
             )
-        if executed or folding.looks_like_code(text):
+        if executed or chain[-1:] == (PICKLE_STEP,) or folding.looks_like_code(text):
             self.analyzer.analyze_decoded(
                 text,
                 self.result,

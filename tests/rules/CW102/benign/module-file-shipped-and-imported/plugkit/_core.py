@@ -1,0 +1,2 @@
+"""The kit's core."""
+VERSION = "1.0"
