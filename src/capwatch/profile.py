@@ -16,7 +16,7 @@ from capwatch.artifact import ArchiveIssue
 from capwatch.capabilities.catalog import ApiMatcher
 from capwatch.capabilities.indicators import find_indicators, reads_as_prose
 from capwatch.capabilities.shell import shell_capabilities
-from capwatch.ecosystem.layout import FilePlan, Identity
+from capwatch.ecosystem.layout import NOT_INSTALLED, FilePlan, Identity
 from capwatch.flow import PhaseMap
 from capwatch.lang.base import (
     ATTRIBUTE_LOOKUPS,
@@ -173,6 +173,12 @@ class Profile:
     def scopes_with(self, capability: str, phases: Iterable[Phase] = EARLY) -> set[str]:
         wanted = frozenset(phases)
         return {u.scope for u in self.uses if u.capability == capability and u.phase in wanted}
+
+    def ships(self, path: str) -> bool:
+        """Whether an installer puts the file at ``path`` on the user's machine (not a test,
+        tool or example that only a checkout of the source tree has)."""
+        plan = self.plans.get(path)
+        return plan is None or plan.role != NOT_INSTALLED
 
     def load_unit(self, scope: str) -> str:
         """The code that runs together on load: a module-level function (not a method) that its

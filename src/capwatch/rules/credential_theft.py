@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from capwatch.capabilities.indicators import find_indicators
 from capwatch.model import CapabilityUse, Confidence, Finding, Indicator, Phase, Severity
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import STAGING_HOSTS, Rule, earliest, evidence_of, when
@@ -148,7 +149,8 @@ class CredentialHarvest(Rule):
         tokens = profile.indicators_of((_ENV_TOKEN,), EARLY)
         if not tokens:
             return
-        net_scopes = {u.scope for u in profile.uses_of(_NET, EARLY)}
+        net = profile.uses_of(_NET, EARLY)
+        net_scopes = {u.scope for u in net}
         services: dict[str, set[str]] = {}
         for token in tokens:
             if token.scope in net_scopes:
@@ -157,7 +159,7 @@ class CredentialHarvest(Rule):
         if not scopes:
             return
         tokens = [i for i in tokens if i.scope in scopes]
-        net = [u for u in profile.uses_of(_NET, EARLY) if u.scope in scopes]
+        net = [u for u in net if u.scope in scopes]
         names = sorted({i.value for i in tokens})
         phase = min(i.phase for i in tokens)
         gathered = sorted(set().union(*(services[s] for s in scopes)))
@@ -232,10 +234,8 @@ def _metadata_relayed(profile: Profile, early_net: list[CapabilityUse]) -> list[
 
 
 def _metadata_address(url: str) -> bool:
-    host = url.split("://", 1)[-1]
-    return host.startswith(
-        ("169.254.169.254", "metadata.google.internal", "100.100.100.200", "[fd00:ec2::254]")
-    )
+    """Whether a request's address names the metadata service (the catalogue's indicator)."""
+    return any(kind == _METADATA for kind, _ in find_indicators(url))
 
 
 _ENV_TOKEN = "creds.env-token"

@@ -5,7 +5,6 @@ from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 from capwatch.capabilities.shell import detached, program_name
-from capwatch.ecosystem.layout import NOT_INSTALLED
 from capwatch.lang.python.analyzer import PLACEHOLDER
 from capwatch.model import (
     CapabilityUse,
@@ -194,7 +193,7 @@ class DownloadAndRun(Rule):
         silent = _windows_program_run_silently(profile, run, urls)
         critical = bool(staged or evasion or silent)
         # a maintainer's or test script that no installer ships runs only from a checkout
-        shipped = critical or any(_installed(profile, u) for u in [*fetch, *run])
+        shipped = critical or any(profile.ships(u.location.path) for u in [*fetch, *run])
         yield self.finding(
             f"One function downloads ({describe(fetch)}), saves and runs ({describe(run)})"
             + (f"; fetches {(staged or urls)[0].value}" if urls else "")
@@ -251,13 +250,6 @@ class DownloadAndRun(Rule):
             capabilities={u.capability for u in [*fetch, *run]},
             indicators={i.kind for i in staged},
         )
-
-
-def _installed(profile: Profile, use: CapabilityUse) -> bool:
-    """Whether the file holding ``use`` is one an installer puts on the user's machine (not a
-    test, tool or example that only a checkout of the source tree has)."""
-    plan = profile.plans.get(use.location.path)
-    return plan is None or plan.role != NOT_INSTALLED
 
 
 _DATA_FILES = (".h", ".hh", ".hpp", ".c", ".cc", ".cpp", ".json", ".csv", ".tsv", ".xml",

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from capwatch.ecosystem.layout import NOT_INSTALLED
 from capwatch.lang.python.analyzer import DROPPED_STEP
 from capwatch.model import Confidence, Evidence, FactKind, Finding, Phase, Severity
 from capwatch.profile import EARLY, Profile
@@ -79,11 +78,8 @@ class Persistence(Rule):
         writers = {
             u.scope for u in profile.uses_of(("fs.write", "proc.shell", "proc.spawn"), everywhere)
         }
-        shipped = {
-            path for path, plan in profile.plans.items() if plan.role != NOT_INSTALLED
-        }
         scopes = {
-            i.scope for i in keys if i.location.path in shipped
+            i.scope for i in keys if profile.ships(i.location.path)
         } & {i.scope for i in places} & writers
         if not scopes:
             return
