@@ -57,6 +57,7 @@ _PATH_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join", "pathl
                          "pathlib.PurePath", "pathlib.PureWindowsPath", "pathlib.WindowsPath"})
 """Calls that join path parts: their constant parts are looked at as one path too."""
 _SENDS = frozenset({"net.http.request", "net.socket", "msg.send"})
+_PERMISSIONS = "fs.permissions"
 
 _PHASES = tuple(Phase)
 """Every phase, by its value: the phase codes :class:`PhasedFacts` keeps index it."""
@@ -266,6 +267,9 @@ def build_profile(
                     clues = _environment_clues(fact, caps)
                     if clues:
                         caps = (*caps, *clues)
+                    if _PERMISSIONS in caps and _keeps_unexecutable(fact.args):
+                        # ``os.chmod(path, 0o644)`` makes nothing executable
+                        caps = tuple(cap for cap in caps if cap != _PERMISSIONS)
                 for cap in caps:
                     profile.uses.append(
                         CapabilityUse(
@@ -291,9 +295,10 @@ def build_profile(
                 # ``hasattr(subprocess, "CREATE_NO_WINDOW")`` names an attribute: no text
                 texts = fact.args if fact.name not in ATTRIBUTE_LOOKUPS else ()
                 pattern = fact.name in REGEX_CALLS
-                if fact.name in _PATH_JOINS and len(texts) > 1:
-                    # ``os.path.join(home, "App", "Store")`` names ``…/App/Store``
-                    texts = (*texts, "/" + "/".join(texts))
+                if fact.name in _PATH_JOINS and texts:
+                    # ``os.path.join(home, "App", "Store")`` names ``…/App/Store``, and
+                    # ``os.path.join(root, ".env")`` names ``…/.env``
+                    texts = (*texts, "…/" + "/".join(texts))
             elif fact_kind is decoded and fact.value:
                 texts = (fact.value,)
                 profile.decoded_at.setdefault(fact.location, (fact.value, fact.decode_chain))
@@ -420,6 +425,19 @@ def _environ_lines(analysis: FileAnalysis) -> set[tuple[str, int]]:
         (f.location.path, f.location.line) for f in analysis.facts
         if f.kind is FactKind.REFERENCE and f.name in _ENVIRON
     }
+
+
+def _keeps_unexecutable(args: Sequence[str]) -> bool:
+    """Whether a ``chmod`` call's mode, written as a number (``mode=0o644`` or ``mode=420``, as
+    the front end gives it), grants no one the right to run the file: such a call is no ``fs.permissions``
+    use, whose point is making a download executable."""
+    for arg in args:
+        if arg.startswith("mode="):
+            try:
+                return int(arg[5:], 0) & 0o111 == 0
+            except ValueError:
+                return False
+    return False
 
 
 def _environment_clues(fact: Fact, caps: Sequence[str]) -> tuple[str, ...]:

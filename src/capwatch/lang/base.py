@@ -42,6 +42,14 @@ PATTERN = "pattern"
 """``name`` of a literal fact whose string is a regular expression (the pattern of a
 :data:`REGEX_CALLS` call): what the code looks for in text, not a path, host or command it
 uses; only the indicators that are themselves patterns (``token.regex``) are read in it."""
+FOLDER_LISTERS = frozenset({
+    "os.walk", "os.listdir", "os.scandir", "glob.glob", "glob.iglob", "pathlib.Path.rglob",
+    "pathlib.Path.glob", "pathlib.Path.iterdir",
+})
+"""Calls that list or walk a folder. Front ends give the folder as their first argument, as a
+path template (``~`` for the user's home folder, ``…`` for what does not fold), as they do for
+the deleting calls of ``fs.delete``."""
+
 REGEX_CALLS = frozenset({
     "re.compile", "re.search", "re.match", "re.fullmatch", "re.findall", "re.finditer",
     "re.sub", "re.subn", "re.split",

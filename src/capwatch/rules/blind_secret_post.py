@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from capwatch.model import Confidence, Evidence, FactKind, Finding, Phase, Severity
@@ -8,6 +9,13 @@ from capwatch.rules.base import Rule
 
 _ENVIRONMENT_COPIES = frozenset({"os.environ.copy", "os.environb.copy"})
 """A copy of the environment is most often handed to a child process, not sent anywhere."""
+_ENDS_CREDENTIAL = re.compile(
+    r"/(?:[\w.-]*[_.-])?(?:revoke|logout|log_out|signout|sign_out|invalidate|deauthorize)"
+    r"(?![a-z])",
+    re.IGNORECASE,
+)
+"""An address whose path asks the server to end the credential it is sent (OAuth's token
+revocation endpoint, a log-out): sending the token is the request's purpose."""
 
 
 class SecretsPostedBlind(Rule):
@@ -24,7 +32,9 @@ class SecretsPostedBlind(Rule):
     Backdoored SDKs copy their users' cloud keys out this way, from the constructor of a client
     or credentials class, whoever calls it: critical at any time, medium confidence. A secret
     that only authenticates the request (in its address, its headers or ``auth=``) does not
-    count, nor does a request whose reply is read; but a cloud account's keys read from the
+    count, nor does a request whose reply is read, nor one to an address that ends the
+    credential it is sent (``/revoke``, ``/logout``: a token revoked as its user logs out);
+    but a cloud account's keys read from the
     environment (``AWS_SECRET_ACCESS_KEY``, ``AZURE_CLIENT_SECRET``...) count wherever they
     are in a request to a host that is not that cloud's, the address included, followed
     through the names and the attributes of ``self`` that hold them (a constructor that reads
@@ -42,7 +52,9 @@ class SecretsPostedBlind(Rule):
         replies = profile.facts_of(FactKind.UNREAD_REPLY)
         if not replies:
             return
-        unread = {f.location for f, _ in replies}
+        unread = {
+            f.location for f, _ in replies if not (f.args and _ENDS_CREDENTIAL.search(f.args[0]))
+        }
         posted = [
             (f, p, f.args) for f, p in profile.facts_of(FactKind.SECRET_SENT) if f.location in unread
         ]

@@ -3,7 +3,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from capwatch.capabilities.indicators import find_indicators
-from capwatch.model import CapabilityUse, Confidence, Finding, Indicator, Phase, Severity
+from capwatch.model import (
+    CapabilityUse,
+    Confidence,
+    FactKind,
+    Finding,
+    Indicator,
+    Phase,
+    Severity,
+)
 from capwatch.profile import EARLY, Profile
 from capwatch.rules.base import STAGING_HOSTS, Rule, earliest, evidence_of, when
 
@@ -16,6 +24,13 @@ import; only install and start-up code has no reason to."""
 _NET = ("net.http.request", "net.download", "net.socket", "msg.send", "net.dns")
 _DROPS = ("endpoint.webhook", "endpoint.paste", "endpoint.oob")
 """Where stolen data is dropped: a chat webhook with its secret, a paste site, a request catcher."""
+_SECRET_FILES = ("creds.cloud", "creds.system", "creds.dotenv")
+"""Files that hold secrets as they stand: SSH and cloud keys, registry logins, shell history, a
+project's ``.env``."""
+_FILE_READS = frozenset({
+    "open", "io.open", "codecs.open", "pathlib.Path.read_text", "pathlib.Path.read_bytes",
+    "?.read", "?.read_text", "?.read_bytes",
+})
 _TOKEN_HUNT = "token.regex"
 _TOKEN_STORES = frozenset({"creds.browser", "creds.messenger"})
 """Where a token grabber looks for what its regular expression hunts: browser and chat-client
@@ -64,8 +79,13 @@ class CredentialHarvest(Rule):
 
     id = "CW107"
     title = "Harvests credentials and can send them"
+    names_read = _FILE_READS  # ``f.read()``: a call with nothing else to it
 
     def check(self, profile: Profile) -> Iterator[Finding]:
+        sent = list(self._secrets_sent(profile))
+        if sent:
+            yield from sent
+            return
         early_caps = profile.uses_of(("fs.read.credentials",), EARLY)
         early_net = profile.uses_of(_NET, EARLY)
         net_scopes = {u.scope for u in early_net}
@@ -140,6 +160,50 @@ class CredentialHarvest(Rule):
             evidence=evidence_of(profile, [*items, *caps, *drop]),
             capabilities={u.capability for u in [*caps, *net]},
             indicators=kinds | {i.kind for i in drop},
+        )
+
+    def _secrets_sent(self, profile: Profile) -> Iterator[Finding]:
+        """Install, start-up or import code where one function names a file that holds secrets
+        (an SSH or cloud key, a registry login, a project's ``.env``), reads files, and sends
+        a request that carries what it reads (``files={"f": open(path, "rb")}``) or whose reply
+        nothing reads (a drop, not a login)."""
+        secrets = profile.indicators_of(_SECRET_FILES, EARLY)
+        if not secrets:
+            return
+        named = {i.scope for i in secrets}
+        calls = [
+            (fact, phase) for fact, phase in profile.facts_of(FactKind.CALL, EARLY)
+            if fact.scope in named
+        ]
+        reading = {fact.scope for fact, _ in calls if fact.name in _FILE_READS}
+        if not reading:
+            return
+        requests = {u.location: u for u in profile.uses_of(("net.http.request",), EARLY)}
+        blind = {
+            fact.location for fact, _ in profile.facts_of(FactKind.UNREAD_REPLY, EARLY)
+            if fact.scope in reading
+        }
+        carrying = {
+            fact.location for fact, _ in calls
+            if fact.scope in reading and fact.location in requests
+            and not _FILE_READS.isdisjoint((*fact.inner, *fact.sources))
+        }
+        sends = [requests[at] for at in sorted(blind | carrying, key=str) if at in requests]
+        if not sends:
+            return
+        scopes = {u.scope for u in sends}
+        items = [i for i in secrets if i.scope in scopes]
+        phase = min(i.phase for i in items)
+        files = sorted({i.value for i in items})
+        yield self.finding(
+            f"Reads {', '.join(files[:3])} and sends it out {when(phase)}"
+            + (" without reading the reply" if blind else ""),
+            severity=Severity.CRITICAL,
+            confidence=Confidence.HIGH,
+            phase=phase,
+            evidence=evidence_of(profile, [*items[:3], *sends[:2]]),
+            capabilities={u.capability for u in sends},
+            indicators={i.kind for i in items},
         )
 
     def _tokens_gathered(self, profile: Profile) -> Iterator[Finding]:

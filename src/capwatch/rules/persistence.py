@@ -14,8 +14,10 @@ _ACT = ("proc.spawn", "proc.shell", "fs.write", "net.download", "net.http.reques
 class Persistence(Rule):
     """Makes something start again on its own: autostart folders, Run keys, cron, shell profiles.
 
-    Writing the registry's Run keys, the Startup folder, crontab, systemd units, LaunchAgents or
-    shell start-up files from code that runs on install, startup or import, together with writing
+    Writing the registry's Run keys, the Startup folder, crontab, systemd units, LaunchAgents,
+    shell start-up files or a Git repository's hooks (``.git/hooks/post-checkout``: run at the
+    next checkout, commit or push) from code that runs on install, startup or import, together
+    with writing
     files, starting processes or downloading. Installing a package never needs to plant itself
     in the machine's start-up: at install or interpreter start it is critical; at import, high.
     At any time, one function that writes a script into an autostart place, where the script

@@ -17,6 +17,15 @@ RULES = Path(__file__).resolve().parents[2] / "rules"
 
 DECISIVE = [
     ("CW101", "pickled-command-on-import"),
+    ("CW104", "session-posts-identity-on-import"),
+    ("CW132", "home-removed-after-date-on-import"),
+    ("CW108", "git-hook-planted-at-install"),
+    ("CW107", "project-secrets-posted-on-import"),
+    ("CW107", "registry-login-uploaded-on-import"),
+    ("CW104", "packet-carries-identity-on-import"),
+    ("CW132", "rm-rf-at-install"),
+    ("CW132", "powershell-wipe-at-install"),
+    ("CW132", "desktop-swept-at-install"),
     ("CW102", "module-fetched-and-imported"),
     ("CW103", "in-tree-backend-hook"),
     ("CW104", "dns-chunks-formatted-at-install"),

@@ -1163,3 +1163,92 @@ def test_a_type_checked_against_is_not_a_use() -> None:
     )
     refs = [f for f in result.facts if f.kind is FactKind.REFERENCE and f.name == "types.FunctionType"]
     assert [f.location.line for f in refs] == [5]
+
+
+def _call_args(src: str, name: str) -> list[tuple[str, ...]]:
+    return [f.args for f in analyze(src).facts if f.kind is FactKind.CALL and f.name == name]
+
+
+def test_methods_of_an_http_client_object_are_its_requests() -> None:
+    src = (
+        "import requests, aiohttp, httpx\n"
+        "def send(x):\n"
+        "    s = requests.Session()\n"
+        "    s.post('https://example.com/a', data=x)\n"
+        "async def fetch():\n"
+        "    async with aiohttp.ClientSession() as http:\n"
+        "        await http.get('https://example.com/b')\n"
+        "class C:\n"
+        "    def __init__(self):\n"
+        "        self.client = httpx.Client()\n"
+        "    def go(self):\n"
+        "        return self.client.put('https://example.com/c').json()\n"
+        "def other(d):\n"
+        "    return d.get('k')\n"
+    )
+    assert _call_args(src, "requests.Session.post") == [("https://example.com/a",)]
+    assert _call_args(src, "aiohttp.ClientSession.get") == [("https://example.com/b",)]
+    assert _call_args(src, "httpx.Client.put") == [("https://example.com/c",)]
+    assert _call_args(src, "?.get") == [("k",)]
+
+
+def test_a_name_bound_to_a_client_and_to_something_else_is_not_a_client() -> None:
+    src = (
+        "import requests\n"
+        "def a():\n"
+        "    s = requests.Session()\n"
+        "    s.get('https://example.com/a')\n"
+        "def b():\n"
+        "    s = {}\n"
+        "    return s.get('key')\n"
+    )
+    assert _call_args(src, "requests.Session.get") == []
+    assert len(_call_args(src, "?.get")) == 2
+
+
+def test_deleted_and_listed_folders_are_given_as_path_templates() -> None:
+    src = (
+        "import os, shutil, glob\n"
+        "from pathlib import Path\n"
+        "home = os.path.expanduser('~')\n"
+        "shutil.rmtree(home, ignore_errors=True)\n"
+        "shutil.rmtree(Path.home() / 'Documents')\n"
+        "os.remove(os.path.join(os.environ['USERPROFILE'], 'Desktop', name))\n"
+        "os.walk(os.getenv('HOME'))\n"
+        "glob.glob(os.path.expandvars('$HOME/**'), recursive=True)\n"
+        "shutil.rmtree('build')\n"
+        "shutil.rmtree(os.path.join(here, 'dist'))\n"
+        "shutil.rmtree(unknown)\n"
+    )
+    assert _call_args(src, "shutil.rmtree") == [
+        ("~", "ignore_errors=True"), ("~/Documents",), ("build",), ("…/dist",), (),
+    ]
+    assert _call_args(src, "os.remove") == [("~/Desktop/…",)]
+    assert _call_args(src, "os.walk") == [("~",)]
+    assert _call_args(src, "glob.glob") == [("~/**", "recursive=True")]
+
+
+def test_a_request_object_built_with_a_body_and_sent_unread_is_an_unread_reply() -> None:
+    src = (
+        "from urllib import request\n"
+        "def report(body):\n"
+        "    req = request.Request('https://example.com/in', data=body)\n"
+        "    request.urlopen(req, timeout=3)\n"
+        "def ping():\n"
+        "    probe = request.Request('https://example.com')\n"
+        "    request.urlopen(probe)\n"
+    )
+    unread = [f for f in analyze(src).facts if f.kind is FactKind.UNREAD_REPLY]
+    assert [(f.name, f.scope) for f in unread] == [("urllib.request.urlopen", "pkg.mod:report")]
+
+
+def test_a_mode_written_as_a_number_is_given_to_chmod_calls() -> None:
+    src = (
+        "import os, pathlib\n"
+        "os.chmod(p, 0o755)\n"
+        "os.fchmod(f.fileno(), mode=0o644)\n"
+        "pathlib.Path(p).chmod(0o600)\n"
+        "os.chmod(p, os.stat(p).st_mode | 0o111)\n"
+    )
+    assert _call_args(src, "os.chmod") == [("mode=0o755",), ()]
+    assert _call_args(src, "os.fchmod") == [("mode=420",)]

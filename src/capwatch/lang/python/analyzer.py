@@ -18,7 +18,7 @@ import re
 import shlex
 import sys
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from capwatch.capabilities.catalog import load_catalog
@@ -28,6 +28,7 @@ from capwatch.errors import LimitExceeded
 from capwatch.flow import COMMAND_BASES
 from capwatch.lang.base import (
     ATTRIBUTE_LOOKUPS,
+    FOLDER_LISTERS,
     MAINTAINER_COMMANDS,
     MESSAGE,
     PATTERN,
@@ -86,6 +87,11 @@ _SENDING_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "re
 _REQUEST_CALLS = frozenset(n for n in _REQUEST_SINKS if n.rsplit(".", 1)[-1] in _SENDING_VERBS)
 """Request sinks that send a request when called (not clients or request objects, which send
 nothing until used): a reply of theirs that nothing reads is worth a fact."""
+_CLIENT_CLASSES = frozenset(
+    n.rsplit(".", 1)[0] for n in _REQUEST_CALLS if n.rsplit(".", 1)[0] in _REQUEST_SINKS
+)
+"""HTTP client classes whose request methods the catalogue names (``requests.Session.post``):
+a method called on one of their instances is that method."""
 _BUILTINS = frozenset(dir(builtins))
 _STANDARD_LIBRARY = frozenset(sys.stdlib_module_names)
 """Builtins whose aliases (``run = exec``, ``m = map``) are followed."""
@@ -141,11 +147,31 @@ _REGISTRATION_METHODS = frozenset({
 callbacks, a signal's receivers, a registry."""
 _RUNNING_REGISTRIES = frozenset({"atexit.register"})
 """Registries that run what they keep within this run of the interpreter (at its exit)."""
+_ROUTE_MAKERS = frozenset({
+    "django.urls.path", "django.urls.re_path", "django.conf.urls.url", "starlette.routing.Route",
+    "starlette.routing.WebSocketRoute", "fastapi.routing.APIRoute", "tornado.web.url",
+    "aiohttp.web.get", "aiohttp.web.post", "aiohttp.web.put", "aiohttp.web.delete",
+    "aiohttp.web.route", "aiohttp.web.view",
+})
+"""Calls that make a route of a web application from a view function: the view runs when a
+request comes, not when the route table is made (``urlpatterns = [path("logout/", view)]``)."""
 _WINDOW_SHOWERS = frozenset({"ctypes.windll.user32.ShowWindow", "win32gui.ShowWindow"})
 """Calls that set a window's state, given as their second argument."""
 _HIDING_STATES = frozenset({0, 2, 6, 7, 11})
 """Window states that hide a window or shrink it out of sight: ``SW_HIDE``, ``SW_MINIMIZE``
 and the other minimised states."""
+_PATH_TAKERS = FOLDER_LISTERS | _catalog_calls("fs.delete")
+"""Calls that delete or list a folder: their path argument is given as a template of the
+folder it names (``shutil.rmtree(Path.home())`` gives ``~``), see ``_path_template``."""
+_HOME_CALLS = frozenset({"pathlib.Path.home", "os.path.expanduser", "os.path.expandvars"})
+_PATH_WRAPPERS = frozenset({
+    "str", "os.fspath", "os.path.abspath", "os.path.realpath", "os.path.normpath",
+    "pathlib.Path", "pathlib.PurePath", "os.path.join", "posixpath.join", "ntpath.join",
+})
+_MODE_SETTERS = _catalog_calls("fs.permissions")
+"""Calls that set a file's mode: a constant mode is given as an argument (``mode=0o644``)."""
+_HOME_VARIABLES = frozenset({"HOME", "USERPROFILE"})
+_ENV_GETTERS = frozenset({"os.getenv", "os.environ.get"})
 
 
 def _shows_window(state: ast.expr, resolve: Callable[[ast.expr], str | None]) -> bool:
@@ -162,6 +188,17 @@ def _shows_window(state: ast.expr, resolve: Callable[[ast.expr], str | None]) ->
             return False
         return name.startswith("SW_") and "HIDE" not in name and "MIN" not in name
     return False
+
+
+def _constant_mode(node: ast.Call, name: str) -> int | None:
+    """The mode a ``chmod`` call sets, when it is written as a number in its place among the
+    positional arguments (``os.chmod(p, 0o644)``; a ``Path``'s ``chmod`` takes it first; a
+    ``mode=`` keyword is given as every constant keyword is)."""
+    index = 0 if name.startswith("pathlib.") else 1
+    given = node.args[index] if len(node.args) > index else None
+    if isinstance(given, ast.Constant) and type(given.value) is int:
+        return given.value
+    return None
 
 
 def _registers(name: str | None, method: str) -> bool:
@@ -812,6 +849,8 @@ class _FileWalker:
         self.with_bound: dict[str, ast.expr | None] = {}
         """``with EXPR as NAME``: the one expression each such name holds (``None`` when bound by
         several), so data that reaches a sink through the name is traced back to ``EXPR``."""
+        self.with_values: dict[str, list[ast.expr]] = {}
+        """Every expression a ``with`` statement binds to each name, in the whole file."""
         self.attributes: dict[str, list[ast.expr]] = {}
         """The values the file assigns to attributes of ``self`` (``self.key = ...``), by name."""
         self.package_prefix = result.module.split(".", 1)[0] + "." if result.module else "\0"
@@ -1017,6 +1056,7 @@ class _FileWalker:
                         holder = item.optional_vars.id
                         bound = None if holder in self.with_bound else item.context_expr
                         self.with_bound[holder] = bound
+                        self.with_values.setdefault(holder, []).append(item.context_expr)
             elif kind is ast.AugAssign:
                 self.env.augment(node)  # type: ignore[arg-type]
             elif kind is ast.Assign and len(node.targets) == 1:  # type: ignore[attr-defined]
@@ -1577,12 +1617,19 @@ class _FileWalker:
                 target = f"{self.result.module}:{own_class}.{node.func.attr}"
                 self._edge(scope, target, EdgeKind.CALL)
                 return False
-            made_by = self._instance_class(owner) if self._runs_on_load(scope) else None
-            if made_by is not None:
-                # ``client = Client(); client.send(...)``: the method of the class that made it
-                self._edge(scope, f"{made_by}.{node.func.attr}", EdgeKind.CALL)
-            # A method on an unknown object: keep the method name for patterns like .decode().
-            name = f"?.{node.func.attr}"
+            client = self._client_class(owner)
+            if client is not None:
+                # ``s = requests.Session(); s.post(...)``: a request like ``requests.post``
+                name = f"{client}.{node.func.attr}"
+            else:
+                made_by = self._instance_class(owner) if self._runs_on_load(scope) else None
+                if made_by is not None:
+                    # ``client = Client(); client.send(...)``: the method of the class that
+                    # made it
+                    self._edge(scope, f"{made_by}.{node.func.attr}", EdgeKind.CALL)
+                # A method on an unknown object: keep the method name for patterns like
+                # .decode().
+                name = f"?.{node.func.attr}"
         if isinstance(node.func, ast.Name):
             nested = self._nested_target(node.func.id, scope)
             if nested is not None:
@@ -1595,7 +1642,7 @@ class _FileWalker:
         registers = (
             _registers(name, node.func.attr) if isinstance(node.func, ast.Attribute)
             else _decorates(node)
-        )
+        ) or name in _ROUTE_MAKERS
         if registers:
             # ``cli.add_command(login)``, ``cli.command()(login)``: kept for later, not run
             self.kept.update(id(arg) for arg in node.args)
@@ -1638,6 +1685,14 @@ class _FileWalker:
             if flags & _PROCESS and args:
                 self._module_run_edges(args[0], scope)
                 self._inline_code(node, args[0], scope)
+        if name in _MODE_SETTERS:
+            mode = _constant_mode(node, name)
+            if mode is not None:
+                args = (*args, f"mode={mode:#o}")
+        if name in _PATH_TAKERS and (not node.args or self._const_str(node.args[0]) is None):
+            folder = self._folder(node, name)
+            if folder is not None and args[:1] != (folder,):
+                args = (folder, *args)
         # ``ShowWindow(hwnd, SW_RESTORE)`` keeps the window in sight: no fact
         shown = name in _WINDOW_SHOWERS and len(node.args) > 1 and _shows_window(
             node.args[1], self.resolver.resolve
@@ -1678,7 +1733,9 @@ class _FileWalker:
         """What a request says about itself: that nothing reads its reply (``args``: its folded
         arguments), and which values named as secrets it sends (``args``: their names)."""
         facts: list[tuple[FactKind, tuple[str, ...]]] = []
-        if _carries_message(node, args) and self._reply_unread(node, scope):
+        if (
+            _carries_message(node, args) or self._built_request_carries(node)
+        ) and self._reply_unread(node, scope):
             facts.append((FactKind.UNREAD_REPLY, args))
         secrets = self._secrets_sent(node, scope)
         if secrets:
@@ -1690,6 +1747,24 @@ class _FileWalker:
                     decode_chain=self.chain, snippet=self._snippet(node),
                 )
             )
+
+    def _built_request_carries(self, node: ast.Call) -> bool:
+        """Whether a request sends a request object built beforehand that carries a message
+        (``req = Request(url, data=body); urlopen(req)``)."""
+        first = node.args[0] if node.args else None
+        if not isinstance(first, ast.Name):
+            return False
+        built = self.env.expression(first.id)
+        if not isinstance(built, ast.Call):
+            return False
+        try:
+            maker = self.resolver.resolve(built.func)
+        except LimitExceeded:
+            return False
+        if maker not in _REQUEST_SINKS or maker in _REQUEST_CALLS:
+            return False
+        folded = self._folded(built.args[0]) if built.args else None
+        return _carries_message(built, (folded[0],) if folded is not None else ())
 
     def _runs_on_load(self, scope: str) -> bool:
         """Whether ``scope`` is code that runs as it is loaded or installed: a module's top
@@ -1727,6 +1802,44 @@ class _FileWalker:
         if made_by.split(".", 1)[0] in _STANDARD_LIBRARY:
             return None
         return made_by
+
+    def _client_class(self, owner: ast.expr) -> str | None:
+        """The HTTP client class (:data:`_CLIENT_CLASSES`) whose instance ``owner`` plainly
+        is: a call of the class (``requests.Session().get``), a name that every assignment and
+        ``with`` statement of the file binds to such a call (``async with
+        aiohttp.ClientSession() as s``), or an attribute of ``self`` every assignment binds so
+        (``self.session``). Bindings are counted file-wide: a name also bound to anything else
+        is not a client."""
+        bound: Sequence[ast.expr]
+        if isinstance(owner, ast.Name):
+            bound = [
+                *self.env.expressions(owner.id, _MAX_FOLLOWED),
+                *self.with_values.get(owner.id, ()),
+            ]
+            if self.env.binds(owner.id) and not self.env.expressions(owner.id, _MAX_FOLLOWED):
+                return None  # bound more often than followed
+        elif (
+            isinstance(owner, ast.Attribute)
+            and isinstance(owner.value, ast.Name)
+            and owner.value.id == "self"
+        ):
+            bound = self.attributes.get(owner.attr, ())
+            if len(bound) >= _MAX_FOLLOWED:
+                return None  # assigned more often than kept
+        else:
+            bound = (owner,)
+        made: set[str] = set()
+        for value in bound[:_MAX_FOLLOWED]:
+            if not isinstance(value, ast.Call):
+                return None
+            try:
+                made_by = self.resolver.resolve(value.func)
+            except LimitExceeded:
+                return None
+            if made_by not in _CLIENT_CLASSES:
+                return None
+            made.add(made_by)
+        return made.pop() if len(made) == 1 else None
 
     def _reply_unread(self, node: ast.Call, scope: str) -> bool:
         """Whether nothing reads what the request ``node`` returns: the call is a statement of
@@ -2209,6 +2322,64 @@ class _FileWalker:
                 words.append(word)
             return " ".join(words)
         return None
+
+    def _folder(self, node: ast.Call, name: str) -> str | None:
+        """The folder a call of :data:`_PATH_TAKERS` deletes or lists, as a path template,
+        when part of it folds: the first argument, or the path a ``Path`` method is called
+        on."""
+        if node.args:
+            target: ast.expr = node.args[0]
+        elif name.startswith("pathlib.Path.") and isinstance(node.func, ast.Attribute):
+            target = node.func.value
+        else:
+            return None
+        try:
+            folder = self._path_template(target, 0)
+        except LimitExceeded:
+            return None
+        return folder if folder is not None and folder.strip(PLACEHOLDER + "/") else None
+
+    def _path_template(self, expr: ast.expr, depth: int) -> str | None:
+        """The folder a path expression names, as text with ``~`` for the user's home folder
+        and ``…`` for parts that do not fold: ``os.path.expanduser("~")``, ``Path.home()`` and
+        the ``HOME`` or ``USERPROFILE`` variable give ``~``; joins (``os.path.join``, ``Path``
+        and its ``/``) give their parts joined by ``/``; a name bound once gives its value's."""
+        if depth > 6:
+            return None
+        text = self._const_str(expr)
+        if text is not None:
+            return text
+        if isinstance(expr, ast.Name):
+            bound = self.env.expression(expr.id)
+            return self._path_template(bound, depth + 1) if bound is not None else None
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Div):
+            left = self._path_template(expr.left, depth + 1)
+            right = self._path_template(expr.right, depth + 1)
+            return f"{left or PLACEHOLDER}/{right or PLACEHOLDER}"
+        if isinstance(expr, ast.Subscript):
+            if self.resolver.resolve(expr.value) in _ENVIRONMENTS:
+                return "~" if self._const_str(expr.slice) in _HOME_VARIABLES else None
+            return None
+        if not isinstance(expr, ast.Call):
+            return self._template(expr, depth + 1)
+        try:
+            called = self.resolver.resolve(expr.func)
+        except LimitExceeded:
+            return None
+        if called in _ENV_GETTERS and expr.args:
+            return "~" if self._const_str(expr.args[0]) in _HOME_VARIABLES else None
+        if called in _HOME_CALLS:
+            if not expr.args:
+                return "~"
+            inner = self._path_template(expr.args[0], depth + 1)
+            if called == "os.path.expandvars" and inner is not None:
+                for variable in _HOME_VARIABLES:
+                    inner = inner.replace(f"${variable}", "~").replace(f"%{variable}%", "~")
+            return inner
+        if called in _PATH_WRAPPERS and expr.args and not expr.keywords:
+            parts = [self._path_template(a, depth + 1) or PLACEHOLDER for a in expr.args]
+            return "/".join(parts)
+        return self._template(expr, depth + 1)
 
     def _argv(self, expr: ast.expr) -> ast.List | ast.Tuple | None:
         """The list or tuple ``expr`` is, or the one a name holds (``cmd = [...]; Popen(cmd)``)."""

@@ -1,0 +1,3 @@
+from setuptools import setup
+
+setup(name="repocache", version="2.1", packages=["repocache"])

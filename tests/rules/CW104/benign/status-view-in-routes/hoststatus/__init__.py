@@ -1,0 +1,1 @@
+"""A status page for a fleet of machines."""

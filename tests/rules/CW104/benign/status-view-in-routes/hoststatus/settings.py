@@ -1,0 +1,1 @@
+FLEET_SERVER = "https://fleet.example.com"

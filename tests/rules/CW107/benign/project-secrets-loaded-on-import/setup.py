@@ -1,0 +1,3 @@
+from setuptools import setup
+
+setup(name="svcconf", version="2.3", packages=["svcconf"])
