@@ -24,6 +24,8 @@ _TRAILING = re.compile(r"(?:/\*\*?(?:\.\*)?|/)+$")
 _RECURSIVE_RM = re.compile(
     r"\brm\s+(?:-[a-z]*r[a-z]*|-[a-z]*R[a-z]*|--recursive)\b", re.IGNORECASE
 )
+_SWITCH = re.compile(r"-.*|/[a-z]", re.IGNORECASE)
+"""A command's option: ``-rf``, ``--force``, or a Windows switch (``/S``, ``/q``)."""
 _WINDOWS_WIPE = re.compile(
     r"\b(?:rd|rmdir)\s+/s\b|\bdel\s+(?:/[a-z]\s+)*/s\b|\bremove-item\b.*-recurse\b",
     re.IGNORECASE,
@@ -36,7 +38,6 @@ def whole_folder(path: str) -> bool:
     cleaned = path.strip().strip("\"'").replace("\\", "/")
     cleaned = re.sub(r"/{2,}", "/", cleaned)
     trimmed = _TRAILING.sub("", cleaned) or ("/" if cleaned.startswith("/") else cleaned)
-    trimmed = trimmed.removesuffix("/*")
     return bool(_WHOLE.fullmatch(trimmed))
 
 
@@ -49,8 +50,7 @@ def wipes(line: str) -> bool:
         if not (_RECURSIVE_RM.search(part) or _WINDOWS_WIPE.search(part)):
             continue
         words = part.split()
-        if any(not w.startswith(("-", "/s", "/q", "/f", "/S", "/Q", "/F")) and whole_folder(w)
-               for w in words[1:]):
+        if any(not _SWITCH.fullmatch(w) and whole_folder(w) for w in words[1:]):
             return True
     return False
 

@@ -29,7 +29,7 @@ def test_folders_inside_them_are_not_whole(path: str) -> None:
     "line",
     ["rm -rf ~/*", "rm -rf --no-preserve-root /", "cd /tmp && rm -fr $HOME", "rd /s /q C:\\Users",
      "del /f /s /q C:\\*", "powershell Remove-Item -Path $env:USERPROFILE -Recurse -Force",
-     "rm -r /home"],
+     "rm -r /home", "rm -rf /sdcard", "rd /S /Q C:\\"],
 )
 def test_wiping_commands(line: str) -> None:
     assert wipes(line)

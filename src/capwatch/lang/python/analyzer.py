@@ -1812,12 +1812,10 @@ class _FileWalker:
         is not a client."""
         bound: Sequence[ast.expr]
         if isinstance(owner, ast.Name):
-            bound = [
-                *self.env.expressions(owner.id, _MAX_FOLLOWED),
-                *self.with_values.get(owner.id, ()),
-            ]
-            if self.env.binds(owner.id) and not self.env.expressions(owner.id, _MAX_FOLLOWED):
+            assigned = self.env.expressions(owner.id, _MAX_FOLLOWED)
+            if not assigned and self.env.binds(owner.id):
                 return None  # bound more often than followed
+            bound = [*assigned, *self.with_values.get(owner.id, ())]
         elif (
             isinstance(owner, ast.Attribute)
             and isinstance(owner.value, ast.Name)
